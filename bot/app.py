@@ -1,0 +1,83 @@
+"""`build_application(settings)`: the Telegram front end, the same in every run mode.
+
+- polling: a token and no webhook URL — for a small site;
+- webhook: a token and `KOINOTITA_WEBHOOK_URL` — production, Telegram's `secret_token` checked on every call;
+- local: no token — the Bot API is replaced by the in-process `RecordingBotApi` (`koinotita chat`, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand
+from telegram.ext import ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.handlers import register
+from bot.local_api import RecordingBotApi
+from bot.persistence import SQLAlchemyPersistence
+from bot.services import KoinotitaApplication, Services
+from core.db import Database
+from core.settings import RunMode, Settings
+
+log = logging.getLogger(__name__)
+LOCAL_TOKEN = "1000000001:LOCAL-MODE-NO-TELEGRAM"
+
+COMMANDS = [
+    ("start", "Αρχή / Start"),
+    ("menu", "Μενού / Menu"),
+    ("sos", "Έκτακτη ανάγκη / Emergency"),
+    ("centre", "Το Κέντρο μου / My centre"),
+    ("language", "Γλώσσα / Language"),
+    ("help", "Βοήθεια / Help"),
+    ("cancel", "Ακύρωση / Cancel"),
+]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    request: BaseRequest | None = None,
+) -> KoinotitaApplication:
+    """The bot for `settings`. Tests and local mode pass a `RecordingBotApi` as `request`."""
+    db = database or Database(settings.effective_database_url)
+    local = settings.run_mode is RunMode.LOCAL
+    if local and request is None:
+        request = RecordingBotApi()
+    builder = (
+        ApplicationBuilder()
+        .application_class(KoinotitaApplication)
+        .token(settings.token or LOCAL_TOKEN)
+        .persistence(SQLAlchemyPersistence(db))
+        .defaults(Defaults(block=True))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if local or request is not None:
+        builder = builder.updater(None)
+    app = builder.build()
+    assert isinstance(app, KoinotitaApplication)
+    app.services = Services(settings=settings, db=db)
+    register(app)
+    return app
+
+
+async def start_services(app: KoinotitaApplication) -> None:
+    """Load what handlers need beyond the database (the NLU model). Called by every run mode after
+    `initialize()`, which has already restored persisted conversations."""
+    from bot.nlu_loader import load_nlu
+
+    app.services.nlu = await load_nlu(app.services.settings)
+
+
+async def stop_services(app: KoinotitaApplication) -> None:
+    close = getattr(app.services.nlu, "aclose", None)
+    if close is not None:
+        await close()
+    await app.services.db.dispose()
+
+
+async def publish_commands(app: KoinotitaApplication) -> None:
+    """Show the commands in the Telegram client's menu (real Telegram only)."""
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])

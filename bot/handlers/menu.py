@@ -1,0 +1,45 @@
+"""The main menu and /help. The menu shows only what works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.ui import acknowledge, keyboard, register_of, send_text
+from knowledge.messages import plain, t
+
+
+def main_menu_markup(register: str) -> InlineKeyboardMarkup:
+    rows = [
+        [(plain("btn_topics", register), "m:topics")],
+        [(plain("btn_centre", register), "m:centre")],
+        [(plain("btn_sos", register), "m:sos")],
+        [(plain("btn_language", register), "m:lang"), (plain("btn_help", register), "m:help")],
+    ]
+    return keyboard(rows)
+
+
+async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, text_key: str = "menu") -> None:
+    register = register_of(context)
+    await send_text(update, t(text_key, register), main_menu_markup(register))
+
+
+async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await acknowledge(update)
+    await show_menu(update, context)
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await acknowledge(update)
+    register = register_of(context)
+    await send_text(update, t("help", register), main_menu_markup(register))
+
+
+HANDLERS: list[BaseHandler[Update, Any, Any]] = [
+    CommandHandler("menu", on_menu),
+    CommandHandler("help", on_help),
+    CallbackQueryHandler(on_menu, pattern=r"^m:menu$"),
+    CallbackQueryHandler(on_help, pattern=r"^m:help$"),
+]

@@ -1,0 +1,52 @@
+"""Programme answers: the topics list, a topic, a programme, its documents checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot.handlers.menu import main_menu_markup
+from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
+from knowledge import answers
+from knowledge.messages import plain, t
+
+
+async def show_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await acknowledge(update)
+    register = register_of(context)
+    rows = [[(plain(f"topic_{intent}", register), f"a:topic:{intent}")] for intent in answers.topics()]
+    rows.append([(plain("btn_menu", register), "m:menu")])
+    await send_text(update, t("topics_title", register), keyboard(rows))
+
+
+async def show_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str) -> None:
+    await send_answer(update, context, answers.render_topic(intent, register_of(context)))
+
+
+async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`a:topic:<intent>`, `a:prog:<id>`, `a:docs:<id>` — anything unknown is treated as a stale button."""
+    query = update.callback_query
+    await acknowledge(update)
+    register = register_of(context)
+    kind, _, ident = (query.data or "").removeprefix("a:").partition(":") if query else ("", "", "")
+    try:
+        if kind == "topic" and ident in answers.topics():
+            await show_topic(update, context, ident)
+            return
+        if kind == "prog":
+            await send_answer(update, context, answers.render_programme(ident, register))
+            return
+        if kind == "docs":
+            await send_answer(update, context, answers.render_documents(ident, register))
+            return
+    except KeyError:
+        pass  # an id that does not exist (forged or from an old version): answered below
+    await send_text(update, t("stale_button", register), main_menu_markup(register))
+
+
+HANDLERS: list[BaseHandler[Update, Any, Any]] = [
+    CallbackQueryHandler(show_topics, pattern=r"^m:topics$"),
+    CallbackQueryHandler(on_action, pattern=r"^a:(topic|prog|docs):[a-z0-9_-]{1,40}$"),
+]

@@ -1,0 +1,60 @@
+"""Centres as the database holds them (seeded from `knowledge`, corrected by admins) and their public view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import Centre
+from knowledge.messages import plain
+
+_KIND_ORDER = case({"centre": 0, "regional_unit": 1, "roma_annex": 2}, value=Centre.kind, else_=3)
+
+
+async def list_centres(session: AsyncSession) -> list[Centre]:
+    return list((await session.scalars(select(Centre).order_by(_KIND_ORDER, Centre.name_el))).all())
+
+
+async def get_centre(session: AsyncSession, centre_id: str) -> Centre | None:
+    return await session.get(Centre, centre_id)
+
+
+def _with_doubt(value: str | None, meta: dict[str, Any] | None, register: str) -> str | None:
+    """A detail the facts doubt is shown with the year of its source, so nobody relies on it blindly."""
+    if value and meta and meta.get("uncertain"):
+        return plain("detail_uncertain", register, value=value, year=meta.get("as_of") or "?")
+    return value
+
+
+def centre_view(centre: Centre, register: str) -> dict[str, Any]:
+    """The plain dict `knowledge.answers.render_centre` renders: every unknown value None."""
+    english = register == "en"
+    sources = centre.sources or {}
+    related = []
+    for contact in centre.related_contacts or []:
+        label = contact.get("label") or {}
+        hours = contact.get("hours") or {}
+        value = contact.get("phone")
+        hours_text = hours.get("en" if english else "el") if isinstance(hours, dict) else None
+        if value and hours_text:
+            value = f"{value} ({hours_text})"
+        related.append({
+            "label": label.get("en" if english else "el") if isinstance(label, dict) else label,
+            "value": _with_doubt(value, contact, register),
+            "source": contact.get("source"),
+        })
+    first_source = next((m.get("source") for m in sources.values() if isinstance(m, dict) and m.get("source")),
+                        None)
+    return {
+        "name": centre.name_en if english else centre.name_el,
+        "town": centre.town_en if english else centre.town_el,
+        "address": _with_doubt(centre.address, sources.get("address"), register),
+        "phone": _with_doubt(centre.phone, sources.get("phone"), register),
+        "email": _with_doubt(centre.email, sources.get("email"), register),
+        "hours": _with_doubt(centre.hours, sources.get("hours"), register),
+        "related": related,
+        "source": first_source,
+        "checked": centre.checked,
+    }

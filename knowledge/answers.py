@@ -1,0 +1,327 @@
+"""Programme and topic answers in Telegram HTML, in each register (el, el-simple, en).
+
+The data (knowledge/data) says *what* is true and where it comes from; the templates under
+templates/answers say how it reads. This module only turns data into plain view dictionaries for one
+register (money and dates formatted, sources gathered) and picks the next-step buttons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from knowledge.answer import REGISTERS, Answer, Button
+from knowledge.programmes import (
+    Amount,
+    CheckedOn,
+    Knowledge,
+    Programme,
+    SourceRef,
+    default_knowledge,
+)
+from knowledge.templating import TEMPLATE_DIR, environment, split_message
+
+STRINGS_FILE = TEMPLATE_DIR / "answers" / "strings.yaml"
+
+
+@lru_cache(maxsize=1)
+def _all_strings() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def strings(register: str) -> dict[str, Any]:
+    """The fixed words (headings, units, button labels) of one register."""
+    if register not in REGISTERS:
+        raise ValueError(f"unknown register {register!r}; expected one of {REGISTERS}")
+    return _all_strings()[register]
+
+
+# ---- formatting --------------------------------------------------------------------------------
+
+def format_number(value: Decimal, register: str) -> str:
+    """1296 -> "1.296" (Greek) / "1,296" (English); cents only when there are any: 21,60."""
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    if register == "en":
+        return text
+    # Greek style swaps the separators: thousands with a dot, decimals with a comma.
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_money(values: Sequence[Decimal], unit: str, register: str) -> str:
+    """216 € in Greek, €216 in English, 70% for percentages; several values joined with " / "."""
+    def one(v: Decimal) -> str:
+        number = format_number(v, register)
+        if unit == "percent":
+            return f"{number}%"
+        return f"€{number}" if register == "en" else f"{number} €"
+
+    return " / ".join(one(v) for v in values)
+
+
+def format_date(day: date, register: str) -> str:
+    if register == "en":
+        return f"{day.day} {strings('en')['months'][day.month - 1]} {day.year}"
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def _domain(url: str) -> str:
+    host = urlparse(url).netloc
+    return host.removeprefix("www.")
+
+
+# ---- view models -------------------------------------------------------------------------------
+
+def _amount_view(a: Amount, register: str) -> dict[str, Any]:
+    t = strings(register)
+    when = None
+    if a.since:
+        when = t["since"].format(date=format_date(a.since, register))
+    elif a.as_of:
+        when = t["as_of"].format(date=format_date(a.as_of, register))
+    return {
+        "key": a.key,
+        "label": a.label[register],
+        "money": format_money(a.values, a.unit, register),
+        "unit": a.unit,
+        "kind": a.kind,
+        "when": when,
+    }
+
+
+def _programme_view(p: Programme, register: str) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name[register],
+        "what": p.what[register],
+        "who": p.who[register],
+        "amounts": [_amount_view(a, register) for a in p.amounts],
+        "apply": p.apply[register],
+        "centre_role": p.centre_role[register],
+        "notes": p.notes[register],
+        "documents": [
+            {
+                "text": d.text[register],
+                "source": {"href": d.source, "text": _domain(d.source)} if d.source else None,
+            }
+            for d in p.documents
+        ],
+    }
+
+
+def _source_view(refs: Iterable[SourceRef], amounts: Iterable[Amount] = ()) -> dict[str, Any]:
+    """One source line: every distinct source, and the *oldest* check date among them (honest)."""
+    links: list[dict[str, str | None]] = []
+    seen: set[str] = set()
+    checks: list[CheckedOn] = []
+    pairs: list[tuple[str | None, str | None, CheckedOn | None]] = [
+        (r.url, r.title, r.checked) for r in refs
+    ]
+    pairs += [(a.source, None, a.checked) for a in amounts]
+    for url, title, checked in pairs:
+        if checked is not None:
+            checks.append(checked)
+        key = url or title or ""
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        links.append({"href": url, "text": _domain(url) if url else title})
+    oldest = min(checks, key=lambda c: c.day) if checks else None
+    return {"links": links, "checked": oldest.display() if oldest else None}
+
+
+def _programme_sources(p: Programme) -> list[SourceRef]:
+    return ([p.official] if p.official else []) + list(p.sources)
+
+
+# ---- buttons -----------------------------------------------------------------------------------
+
+def _button(register: str, kind: str, action: str | None = None) -> Button:
+    return Button(strings(register)["buttons"][kind], action or kind)
+
+
+def _programme_buttons(p: Programme, register: str, *, documents: bool = True) -> list[Button]:
+    buttons: list[Button] = []
+    if documents and p.documents:
+        buttons.append(_button(register, "docs", f"docs:{p.id}"))
+    if p.check:
+        buttons.append(_button(register, "check", f"check:{p.check}"))
+    buttons += [_button(register, "book"), _button(register, "handoff")]
+    if p.official and p.official.url:
+        buttons.append(Button(strings(register)["buttons"]["official"], "url", p.official.url))
+    return buttons
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+def _render(template: str, register: str, buttons: Sequence[Button], **context: Any) -> Answer:
+    text = environment().get_template(template).render(r=register, t=strings(register), **context)
+    # Templates are written for readability, not exact spacing: tidy blank lines and line ends here.
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return Answer(parts=tuple(split_message(text)), buttons=tuple(buttons))
+
+
+def _knowledge(knowledge: Knowledge | None) -> Knowledge:
+    return knowledge if knowledge is not None else default_knowledge()
+
+
+def _check_register(register: str) -> None:
+    strings(register)  # raises ValueError for an unknown register
+
+
+def topics(knowledge: Knowledge | None = None) -> list[str]:
+    """The intents that have a topic answer, in the order of topics.yaml."""
+    return list(_knowledge(knowledge).topics)
+
+
+def render_topic(intent: str, register: str, *, knowledge: Knowledge | None = None) -> Answer:
+    """The main answer for an intent: intro, the programme (or a short list of them), next steps."""
+    _check_register(register)
+    kn = _knowledge(knowledge)
+    topic = kn.topics.get(intent)
+    if topic is None:
+        raise KeyError(f"no topic answer for intent {intent!r}")
+    progs = [kn.programmes[pid] for pid in topic.programmes]
+    if len(progs) == 1:
+        buttons = _programme_buttons(progs[0], register)
+        refs = list(topic.sources) + _programme_sources(progs[0])
+        amounts: Sequence[Amount] = progs[0].amounts
+    else:
+        # Several programmes: one button each, so the citizen picks instead of reading them all.
+        buttons = [Button(p.short[register], f"prog:{p.id}") for p in progs]
+        buttons += [_button(register, "book"), _button(register, "handoff")]
+        refs = list(topic.sources) + [p.official for p in progs if p.official]
+        amounts = ()
+    topic_view = {
+        "intro": topic.intro[register],
+        "body": topic.body[register],
+    }
+    return _render(
+        "answers/topic.j2",
+        register,
+        buttons,
+        topic=topic_view,
+        programmes=[_programme_view(p, register) for p in progs],
+        src=_source_view(refs, amounts),
+    )
+
+
+def _programme(kn: Knowledge, programme_id: str) -> Programme:
+    prog = kn.programmes.get(programme_id)
+    if prog is None:
+        raise KeyError(f"unknown programme {programme_id!r}")
+    return prog
+
+
+def render_programme(
+    programme_id: str, register: str, *, knowledge: Knowledge | None = None
+) -> Answer:
+    """Everything about one programme: what, who, amounts, how to apply, the Centre's part."""
+    _check_register(register)
+    p = _programme(_knowledge(knowledge), programme_id)
+    return _render(
+        "answers/programme.j2",
+        register,
+        _programme_buttons(p, register),
+        p=_programme_view(p, register),
+        src=_source_view(_programme_sources(p), p.amounts),
+    )
+
+
+def render_documents(
+    programme_id: str, register: str, *, knowledge: Knowledge | None = None
+) -> Answer:
+    """The documents checklist of a programme, with per-item sources where an item has its own."""
+    _check_register(register)
+    p = _programme(_knowledge(knowledge), programme_id)
+    buttons = [_button(register, "programme", f"prog:{p.id}")]
+    buttons += _programme_buttons(p, register, documents=False)
+    refs = [p.documents_source] if p.documents_source else _programme_sources(p)
+    return _render(
+        "answers/documents.j2",
+        register,
+        buttons,
+        p=_programme_view(p, register),
+        src=_source_view(refs),
+    )
+
+
+def render_emergency(register: str, *, knowledge: Knowledge | None = None) -> Answer:
+    """Helplines first, 112 first of all; short, so it fits one message."""
+    _check_register(register)
+    lines = [h for h in _knowledge(knowledge).helplines if h.emergency]
+    # 112 leads whatever the file order: it is the one number that covers every danger.
+    lines.sort(key=lambda h: h.number != "112")
+    view = [
+        {"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines
+    ]
+    sources = {"links": [{"href": h.source.url, "text": h.number} for h in lines if h.source.url]}
+    checks = [h.source.checked for h in lines if h.source.checked]
+    sources["checked"] = min(checks, key=lambda c: c.day).display() if checks else None
+    buttons = [_button(register, "urgent"), _button(register, "handoff")]
+    return _render("answers/emergency.j2", register, buttons, lines=view, src=sources)
+
+
+def render_events(events: Sequence[Mapping[str, Any]], register: str) -> Answer:
+    """The events intro plus the events the bot found; a kind note when there are none.
+
+    Each event is {title, starts_at (display string), place (may be None)}.
+    """
+    _check_register(register)
+    view = [
+        {"title": e.get("title") or "", "starts_at": e.get("starts_at"), "place": e.get("place")}
+        for e in events
+    ]
+    buttons = [_button(register, "book"), _button(register, "handoff")]
+    return _render("answers/events.j2", register, buttons, events=view)
+
+
+def render_centre(centre: Mapping[str, Any], register: str) -> Answer:
+    """What is known of a centre; every unknown value is said to be unknown, never guessed.
+
+    `centre` is {name, town, address, phone, email, hours, related: [{label, value, source}],
+    source, checked}; any value may be None.
+    """
+    _check_register(register)
+    checked = centre.get("checked")
+    if isinstance(checked, date):
+        checked = format_date(checked, register)
+    source = centre.get("source")
+    related = [
+        {
+            "label": item.get("label"),
+            "value": item.get("value"),
+            "source": item.get("source"),
+            "source_text": _domain(item["source"]) if _is_url(item.get("source")) else item.get("source"),
+            "source_is_url": _is_url(item.get("source")),
+        }
+        for item in centre.get("related") or []
+        if item.get("value")
+    ]
+    view = {
+        "name": centre.get("name"),
+        "town": centre.get("town"),
+        "fields": [
+            (key, centre.get(key)) for key in ("address", "phone", "email", "hours")
+        ],
+        "related": related,
+        "source": source,
+        "source_text": _domain(source) if _is_url(source) else source,
+        "source_is_url": _is_url(source),
+        "checked": checked,
+    }
+    any_known = any(value for _, value in view["fields"])
+    buttons = [_button(register, "book"), _button(register, "handoff")]
+    return _render("answers/centre.j2", register, buttons, c=view, any_known=any_known)
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))

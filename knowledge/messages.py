@@ -1,0 +1,38 @@
+"""The message catalogue of the bot's own screens (`knowledge/data/messages.yaml`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from knowledge.answer import REGISTERS
+from knowledge.templating import environment
+
+MESSAGES_FILE = Path(__file__).parent / "data" / "messages.yaml"
+DEFAULT_REGISTER = "el"
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    with MESSAGES_FILE.open(encoding="utf-8") as fh:
+        data: dict[str, dict[str, str]] = yaml.safe_load(fh)
+    for key, variants in data.items():
+        if "all" not in variants and set(variants) != set(REGISTERS):
+            raise ValueError(f"message {key!r} must have 'all' or every register {REGISTERS}")
+    return data
+
+
+def t(key: str, register: str | None = None, **values: Any) -> str:
+    """The text for `key` in `register`, rendered as Telegram HTML with values escaped."""
+    variants = catalogue()[key]
+    source = variants.get("all") or variants.get(register or DEFAULT_REGISTER) or variants[DEFAULT_REGISTER]
+    return environment().from_string(source).render(**values)
+
+
+def plain(key: str, register: str | None = None, **values: Any) -> str:
+    """For button labels: no HTML escaping (Telegram shows labels verbatim)."""
+    return str(Markup(t(key, register, **values)).unescape())

@@ -1,0 +1,155 @@
+"""`koinotita` — the commands of DESIGN.md. Other tools rely on their names, options and output formats."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from core.settings import Settings, load_settings
+
+NOT_AVAILABLE_EXIT = 3
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL, which contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from core.migrate import upgrade
+
+    upgrade(settings.effective_database_url)
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
+    from core.routing import Router
+
+    router = Router.default()
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        result = router.route_text(text)
+        print(json.dumps({"text": text, "centre_id": result.centre_id, "place": result.place},
+                         ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita.runner import run_local_chat
+
+    return asyncio.run(run_local_chat(settings, user_id=args.user_id, interactive=sys.stdin.isatty()))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita.runner import run_everything
+
+    return asyncio.run(run_everything(settings))
+
+
+def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita.runner import run_bot
+
+    mode = "webhook" if args.webhook else "polling" if args.polling else None
+    return asyncio.run(run_bot(settings, mode=mode))
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita.runner import run_console
+
+    return asyncio.run(run_console(settings))
+
+
+def cmd_nlu(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita import nlu_commands
+
+    handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+        "parse": nlu_commands.parse,
+        "train": nlu_commands.train,
+        "evaluate": nlu_commands.evaluate,
+    }
+    return handlers[args.nlu_command](args, settings)
+
+
+def cmd_knowledge_check(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from knowledge.check import run_check
+
+    report = run_check(date.today())
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
+    print("koinotita users add: not available yet (staff accounts come with the staff console)", file=sys.stderr)
+    return NOT_AVAILABLE_EXIT
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="koinotita", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="migrations, seed data, NLU model, bot and console on one machine"
+                   ).set_defaults(func=cmd_run)
+    bot = sub.add_parser("bot", help="the Telegram bot only")
+    mode = bot.add_mutually_exclusive_group()
+    mode.add_argument("--polling", action="store_true")
+    mode.add_argument("--webhook", action="store_true")
+    bot.set_defaults(func=cmd_bot)
+    sub.add_parser("console", help="the staff console only").set_defaults(func=cmd_console)
+    chat = sub.add_parser("chat", help="talk to the real bot in the terminal (protocol in DESIGN.md)")
+    chat.add_argument("--user-id", type=int, default=424242, help="the Telegram user id to play")
+    chat.set_defaults(func=cmd_chat)
+
+    nlu = sub.add_parser("nlu", help="understanding messages")
+    nlu_sub = nlu.add_subparsers(dest="nlu_command", required=True)
+    nlu_sub.add_parser("parse", help="stdin: a message a line; stdout: JSON a line")
+    nlu_sub.add_parser("train", help="train (or refresh the cached) built-in model")
+    evaluate = nlu_sub.add_parser("evaluate", help="evaluate on Rasa-format YAML test files")
+    evaluate.add_argument("paths", nargs="+", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    nlu.set_defaults(func=cmd_nlu)
+
+    sub.add_parser("route", help="stdin: a place or sentence a line; stdout: JSON a line").set_defaults(
+        func=cmd_route)
+
+    users = sub.add_parser("users", help="staff, mediator and admin accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add")
+    add.add_argument("--username", required=True)
+    add.add_argument("--role", required=True, choices=["admin", "coordinator", "staff", "mediator"])
+    add.add_argument("--centre")
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    users.set_defaults(func=cmd_users_add)
+
+    db = sub.add_parser("db", help="database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations")
+    db.set_defaults(func=cmd_db_upgrade)
+
+    knowledge = sub.add_parser("knowledge", help="programme content")
+    knowledge_sub = knowledge.add_subparsers(dest="knowledge_command", required=True)
+    knowledge_sub.add_parser("check", help="every answer, source, date and register checked")
+    knowledge.set_defaults(func=cmd_knowledge_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    settings = load_settings()
+    func: Command = args.func
+    return func(args, settings)

@@ -1,0 +1,304 @@
+"""The built-in NLU engine: intent classifier + emergency net + entities, trained in seconds.
+
+Features are TF-IDF over the folded text (`nlu.normalise.fold`): character n-grams within word
+boundaries (robust to the misspellings and inflections that folding leaves) plus word uni/bigrams.
+The classifier is multinomial logistic regression, whose probabilities are used directly as
+confidences. Both were chosen by measurement on the held-out set (bench/README.md, "NLU").
+
+Inference does not go through scikit-learn: a single message is turned into its sparse feature
+vector by hand and dotted with the learnt weights, which keeps a parse well under a millisecond
+(scikit-learn's per-call overhead alone is several times that). `tests/nlu/test_builtin.py`
+checks that both paths give the same probabilities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from nlu import emergency
+from nlu.datafile import data_files, read_nlu_data
+from nlu.entities import athens_today, extract_entities
+from nlu.normalise import fold
+from nlu.types import FALLBACK, Entity, Parse
+
+__all__ = [
+    "MAX_CLASSIFY_CHARS",
+    "MAX_ENTITY_CHARS",
+    "BuiltinEngine",
+    "EngineSettings",
+    "PlaceFinder",
+    "load_builtin",
+    "train",
+    "training_hash",
+]
+
+log = logging.getLogger(__name__)
+
+PlaceFinder = Callable[[str], list[Entity]]
+
+# Bump when the model format or training recipe changes in a way the source hash would not show.
+MODEL_VERSION = "1"
+# Only the first characters of a message are classified: the intent of a message is in its
+# opening, and a 100,000-character paste must not cost more than an ordinary message.
+MAX_CLASSIFY_CHARS = 1_000
+# Entities are looked for in a longer prefix; offsets index the original text either way.
+MAX_ENTITY_CHARS = 5_000
+_SOURCES = ("normalise.py", "builtin.py", "datafile.py")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the engine decides; defaults chosen on the held-out set (bench/README.md)."""
+
+    # Below this top probability the answer is `nlu_fallback` (the bot offers its best guesses).
+    threshold: float = 0.30
+    # ... and also when the top two intents are closer than this.
+    margin: float = 0.04
+    ranking_size: int = 5
+    # Classifier: inverse regularisation strength of the logistic regression.
+    c: float = 20.0
+    char_ngrams: tuple[int, int] = (2, 5)
+    word_ngrams: tuple[int, int] = (1, 2)
+    seed: int = 0
+
+
+@dataclass
+class _Features:
+    """A fitted TF-IDF vectoriser reduced to what inference needs."""
+
+    analyzer: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    offset: int  # column of this block in the combined feature space
+
+
+@dataclass
+class _Model:
+    labels: tuple[str, ...]
+    coef: np.ndarray  # (n_labels, n_features)
+    intercept: np.ndarray  # (n_labels,)
+    vectorizers: list[TfidfVectorizer]
+    blocks: list[_Features] = field(default_factory=list)
+
+    def prepare(self) -> None:
+        offset = 0
+        self.blocks = []
+        for vec in self.vectorizers:
+            self.blocks.append(_Features(vec.build_analyzer(), vec.vocabulary_, vec.idf_, offset))
+            offset += len(vec.vocabulary_)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["blocks"] = []  # analyzers are closures; rebuilt after loading
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.prepare()
+
+    def probabilities(self, folded: str) -> np.ndarray:
+        """Class probabilities for one folded message, the same as scikit-learn's predict_proba."""
+        scores = self.intercept.copy()
+        for block in self.blocks:
+            counts: dict[int, int] = {}
+            for gram in block.analyzer(folded):
+                j = block.vocabulary.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            # sublinear tf, idf weighting and l2 normalisation per block, as TfidfVectorizer does
+            weights = (1.0 + np.log(tf)) * block.idf[cols]
+            weights /= math.sqrt(float(weights @ weights))
+            scores += self.coef[:, cols + block.offset] @ weights
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
+
+
+def _vectorizers(settings: EngineSettings) -> list[TfidfVectorizer]:
+    common = {"lowercase": False, "sublinear_tf": True, "dtype": np.float64}
+    return [
+        TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, **common),
+        TfidfVectorizer(
+            analyzer="word", ngram_range=settings.word_ngrams, token_pattern=r"\S+", **common
+        ),
+    ]
+
+
+def _fit(texts: list[str], intents: list[str], settings: EngineSettings) -> _Model:
+    folded = [fold(t[:MAX_CLASSIFY_CHARS]) for t in texts]
+    vectorizers = _vectorizers(settings)
+    union = FeatureUnion([(f"v{i}", v) for i, v in enumerate(vectorizers)])
+    x = union.fit_transform(folded)
+    clf = LogisticRegression(C=settings.c, max_iter=5000, random_state=settings.seed)
+    clf.fit(x, intents)
+    model = _Model(
+        labels=tuple(str(c) for c in clf.classes_),
+        coef=np.ascontiguousarray(clf.coef_, dtype=np.float64),
+        intercept=np.asarray(clf.intercept_, dtype=np.float64),
+        vectorizers=vectorizers,
+    )
+    model.prepare()
+    return model
+
+
+class BuiltinEngine:
+    """The embedded NLU engine (implements `nlu.types.NluEngine`)."""
+
+    def __init__(
+        self,
+        model: _Model,
+        settings: EngineSettings | None = None,
+        place_finder: PlaceFinder | None = None,
+        today: Callable[[], date] = athens_today,
+    ) -> None:
+        self._model = model
+        self.settings = settings or EngineSettings()
+        self.place_finder = place_finder
+        self._today = today
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        """The intents the model was trained on."""
+        return self._model.labels
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """Every intent with its probability, best first (no fallback, no emergency net)."""
+        folded = fold(text[:MAX_CLASSIFY_CHARS])
+        if not folded:
+            return []
+        probs = self._model.probabilities(folded)
+        order = np.argsort(-probs, kind="stable")
+        return [(self._model.labels[i], float(probs[i])) for i in order]
+
+    def parse_sync(self, text: str) -> Parse:
+        """Understand one message."""
+        entities = self._entities(text)
+        head = text[:MAX_CLASSIFY_CHARS]
+        folded = fold(head)
+        if not folded:
+            return Parse(text=text, intent=FALLBACK, confidence=0.0, entities=entities)
+        probs = self._model.probabilities(folded)
+        order = np.argsort(-probs, kind="stable")
+        ranking = [(self._model.labels[i], float(probs[i])) for i in order[: self.settings.ranking_size]]
+        if emergency.detect(head, folded) is not None:
+            # The net overrides the classifier; the rest of the ranking is kept for the record.
+            ranking = [("emergency", 1.0)] + [r for r in ranking if r[0] != "emergency"]
+            ranking = ranking[: self.settings.ranking_size]
+            return Parse(text, "emergency", 1.0, entities, tuple(ranking))
+        top_intent, top = ranking[0]
+        second = ranking[1][1] if len(ranking) > 1 else 0.0
+        if top < self.settings.threshold or top - second < self.settings.margin:
+            return Parse(text, FALLBACK, top, entities, tuple(ranking))
+        return Parse(text, top_intent, top, entities, tuple(ranking))
+
+    async def parse(self, text: str) -> Parse:
+        """Understand one message (the `NluEngine` protocol); CPU work of well under a millisecond."""
+        return self.parse_sync(text)
+
+    def _entities(self, text: str) -> tuple[Entity, ...]:
+        head = text[:MAX_ENTITY_CHARS]
+        found = extract_entities(head, self._today())
+        if self.place_finder is not None:
+            for place in self.place_finder(head):
+                if not any(place.start < e.end and e.start < place.end for e in found):
+                    found.append(place)
+        return tuple(sorted(found, key=lambda e: (e.start, e.end)))
+
+
+def train(
+    data_dir: Path,
+    settings: EngineSettings | None = None,
+    place_finder: PlaceFinder | None = None,
+) -> BuiltinEngine:
+    """Train a new engine from the Rasa YAML files under `data_dir` (never cached)."""
+    settings = settings or EngineSettings()
+    data = read_nlu_data([data_dir])
+    if not data.examples:
+        raise ValueError(f"no training examples under {data_dir}")
+    texts = [e.text for e in data.examples]
+    intents = [e.intent for e in data.examples]
+    if len(set(intents)) < 2:
+        raise ValueError("training needs at least two intents")
+    started = time.perf_counter()
+    model = _fit(texts, intents, settings)
+    log.info(
+        "trained built-in NLU: %d examples, %d intents, %.2f s",
+        len(texts), len(model.labels), time.perf_counter() - started,
+    )
+    return BuiltinEngine(model, settings, place_finder)
+
+
+def training_hash(data_dir: Path, settings: EngineSettings | None = None) -> str:
+    """SHA-256 of the training files, the engine's code and settings: the cache key of a model."""
+    digest = hashlib.sha256()
+    digest.update(f"model={MODEL_VERSION};sklearn={sklearn.__version__};".encode())
+    digest.update(repr(settings or EngineSettings()).encode())
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    for path in data_files(data_dir):
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_builtin(
+    data_dir: Path,
+    cache_dir: Path,
+    place_finder: PlaceFinder | None = None,
+    settings: EngineSettings | None = None,
+) -> BuiltinEngine:
+    """The engine for `data_dir`: loaded from `cache_dir` when a model of the same hash is there,
+    otherwise trained and saved there."""
+    settings = settings or EngineSettings()
+    key = training_hash(data_dir, settings)
+    path = cache_dir / f"builtin-{key[:24]}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                model = pickle.load(fh)  # our own cache file, written below
+            if isinstance(model, _Model):
+                return BuiltinEngine(model, settings, place_finder)
+        except Exception:  # a corrupt or incompatible cache is rebuilt, never fatal
+            log.warning("NLU model cache %s unreadable; retraining", path.name)
+    engine = train(data_dir, settings, place_finder)
+    _save(engine._model, path)
+    return engine
+
+
+def _save(model: _Model, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a concurrent reader never sees half a file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".builtin-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def parse_many(engine: BuiltinEngine, texts: Iterable[str]) -> list[Parse]:
+    """Parse several messages (convenience for the CLI and benchmarks)."""
+    return [engine.parse_sync(t) for t in texts]

@@ -1,0 +1,220 @@
+"""Finding place names in a message: "μένω στη Σιατιστα", "apo ptolemaida", "ΦΛΩΡΙΝΑ", "Κοζάνης".
+
+Matching runs on the folded text of `nlu.normalise` (accents, capitals, Greeklish and phonetic
+spellings all meet there). Each name is indexed in its Greek case forms too (Κοζάνη, Κοζάνης;
+Αμύνταιο, Αμυνταίου; Πρέσπες, Πρεσπών), generated on the folded form so that Greeklish
+("Kozanhs") gets them as well. Exact matches on whole words come first, longest name wins; then,
+for a word of 5+ letters that matched nothing, a conservative fuzzy match (one edit, two for long
+words, same first letter) catches misspellings such as "πτολεμαϊδα" or "σιατιστα".
+
+Many villages are named after ordinary words (Καρδιά, Πρώτη, Κλειδί, Λαιμός) or first names
+(Δήμητρα, Χλόη). Their keys are "context only": matched only when the message is the name alone
+(with an article or preposition) or a residence cue comes just before it ("μένω στην Καρδιά",
+"χωριό Πρώτη", "είμαι από Κλειδί"), and never fuzzily. So "πονάει ο λαιμός μου" is not a place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from nlu.normalise import fold, fold_spans
+from nlu.types import Entity
+
+__all__ = ["PLACES_FILE", "PlaceMatcher", "load_place_entries"]
+
+PLACES_FILE = Path(__file__).parent / "data" / "places.yml"
+# Names of the two lookup tables in places.yml (scripts/export_place_synonyms.py writes them).
+LOOKUP_PLACE = "place"
+LOOKUP_CONTEXT_ONLY = "place_common_word"
+
+FUZZY_MIN_LENGTH = 6
+_MAX_WINDOW = 3  # how many words before a context-only name may hold its cue
+
+# Words that may surround a place in a message that is only the place ("στην Καρδιά", "apo Kardia").
+_FILLER = (
+    "από", "απ", "στο", "στη", "στην", "στον", "στα", "στις", "στους", "σε", "σο", "το", "τη", "την",
+    "τον", "η", "ο", "οι", "τα", "του", "της", "των", "δήμος", "δήμου", "δήμο", "χωριό", "κοινότητα",
+    "πόλη", "εδώ", "κοντά", "εγώ", "είμαι", "μένω",
+)
+# Words that say "this is where I live / come from" when they come just before a name.
+_CUES = (
+    "μένω", "μένουμε", "μένει", "μένουν", "κατοικώ", "κατοικούμε", "κατοικία", "ζω", "ζούμε",
+    "χωριό", "χωριού", "χωριά", "κοινότητα", "κοινότητας", "οικισμό", "οικισμός", "οικισμού",
+    "δήμο", "δήμος", "δήμου", "περιοχή", "περιοχής", "κοντά", "κάτοικος", "πόλη", "διεύθυνση",
+)
+# "είμαι από X", "είμαστε από X", "ερχόμαστε από X": from is a cue only after these.
+_FROM_VERBS = ("είμαι", "είμαστε", "είναι", "έρχομαι", "ερχόμαστε", "κατάγομαι")
+_FROM = ("από", "απ")
+
+
+def _inflect_word(word: str) -> set[str]:
+    """Case forms of one folded word: genitive and accusative endings of Greek place names.
+
+    Works on folded text, where η/ι/υ/οι/ει are all "ι", ω is "ο", ου is "u" and ς is "σ".
+    Over-generation is harmless: the forms only ever match this one place.
+    """
+    forms = {word}
+    if len(word) < 3:
+        return forms
+    if word.endswith("οσ"):  # Βελβεντός -> Βελβεντού, Βελβεντό; Άργος -> Άργους
+        stem = word[:-2]
+        forms |= {stem + "u", stem + "ο", stem + "uσ"}
+    elif word.endswith(("ασ", "ισ")):  # Φιλώτας -> Φιλώτα; Ροδίτης -> Ροδίτη
+        forms.add(word[:-1])
+    elif word.endswith("εσ"):  # Πρέσπες -> Πρεσπών
+        forms.add(word[:-2] + "ον")
+    elif word.endswith("α"):  # Φλώρινα -> Φλώρινας; Γρεβενά -> Γρεβενών
+        forms |= {word + "σ", word[:-1] + "ον"}
+    elif word.endswith("ι"):  # Κοζάνη -> Κοζάνης; Τσοτύλι -> Τσοτυλίου; Πύργοι -> Πύργων
+        forms |= {word + "σ", word + "u", word[:-1] + "ον"}
+    elif word.endswith("ο"):  # Αμύνταιο -> Αμυνταίου
+        forms.add(word[:-1] + "u")
+    elif word.endswith("ον"):  # Αλιάκμων -> Αλιάκμονα
+        forms |= {word + "α", word + "οσ"}
+    return forms
+
+
+def _forms(name: str) -> set[tuple[str, ...]]:
+    words = fold(name).split()
+    if not words:
+        return set()
+    return {tuple(combo) for combo in product(*(sorted(_inflect_word(w)) for w in words))}
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int  # index into the original text
+    end: int
+
+
+class PlaceMatcher:
+    """Finds place names in messages. `entries` pairs a key (the entity value) with all its names."""
+
+    def __init__(
+        self, entries: Iterable[tuple[str, Sequence[str]]], *, context_only: Iterable[str] = ()
+    ) -> None:
+        self._context_only = frozenset(context_only)
+        self._index: dict[tuple[str, ...], set[str]] = {}
+        fuzzy: dict[str, set[str]] = {}
+        for key, names in entries:
+            for name in names:
+                for form in _forms(name):
+                    self._index.setdefault(form, set()).add(key)
+                # Fuzzy matching only against names as written, not their generated case forms:
+                # those multiply the near misses with ordinary words.
+                plain = fold(name)
+                if key not in self._context_only and " " not in plain and len(plain) >= FUZZY_MIN_LENGTH:
+                    fuzzy.setdefault(plain, set()).add(key)
+        self._fuzzy = fuzzy
+        self._fuzzy_choices = list(fuzzy)
+        self._longest = max((len(f) for f in self._index), default=1)
+        self._filler = frozenset(fold(w) for w in _FILLER)
+        self._cues = frozenset(fold(w) for w in _CUES)
+        self._from_verbs = frozenset(fold(w) for w in _FROM_VERBS)
+        self._from = frozenset(fold(w) for w in _FROM)
+
+    @classmethod
+    def from_nlu_data(cls, path: Path = PLACES_FILE) -> PlaceMatcher:
+        """A matcher over `nlu/data/places.yml` (the keys are canonical Greek names)."""
+        entries, context_only = load_place_entries(path)
+        return cls(entries, context_only=context_only)
+
+    def find(self, text: str) -> list[Entity]:
+        """Every place named in `text`, in order; start/end index the original text."""
+        tokens = self._tokens(text)
+        found: list[Entity] = []
+        i = 0
+        while i < len(tokens):
+            hit = self._exact_at(tokens, i)
+            if hit is not None:
+                length, keys = hit
+                span = tokens[i : i + length]
+                accepted = [k for k in sorted(keys) if k not in self._context_only or self._has_context(tokens, i, length)]
+                for key in accepted:
+                    found.append(Entity("place", key, span[0].start, span[-1].end))
+                if accepted:
+                    i += length
+                    continue
+            else:
+                key = self._fuzzy_key(tokens[i].text)
+                if key is not None:
+                    found.append(Entity("place", key, tokens[i].start, tokens[i].end))
+            i += 1
+        return found
+
+    # ------------------------------------------------------------------------------------ internals
+
+    @staticmethod
+    def _tokens(text: str) -> list[_Token]:
+        folded, starts, ends = fold_spans(text)
+        out: list[_Token] = []
+        pos = 0
+        for word in folded.split(" "):
+            if word:
+                out.append(_Token(word, starts[pos], ends[pos + len(word) - 1]))
+            pos += len(word) + 1
+        return out
+
+    def _exact_at(self, tokens: Sequence[_Token], i: int) -> tuple[int, set[str]] | None:
+        for length in range(min(self._longest, len(tokens) - i), 0, -1):
+            keys = self._index.get(tuple(t.text for t in tokens[i : i + length]))
+            if keys:
+                return length, keys
+        return None
+
+    def _has_context(self, tokens: Sequence[_Token], i: int, length: int) -> bool:
+        others = [t.text for j, t in enumerate(tokens) if not i <= j < i + length]
+        if all(w in self._filler for w in others):
+            return True  # the message is the name alone ("Καρδιά", "στην Καρδιά", "apo Kardia")
+        before = [t.text for t in tokens[max(0, i - _MAX_WINDOW) : i]]
+        if any(w in self._cues for w in before):
+            return True
+        # "είμαι από Κλειδί", "είμαι από το Κλειδί"
+        for j in range(len(before) - 1):
+            if before[j] in self._from_verbs and before[j + 1] in self._from:
+                return True
+        return False
+
+    def _fuzzy_key(self, word: str) -> str | None:
+        # Phonetic folding already absorbs the usual misspellings (ο/ω, ι/η/υ/ει/οι, ε/αι, ντ/δ);
+        # what is left are typos, so: 6+ letters, one edit (two from 10 letters, a swap counts as
+        # one), the same first two letters and the same last letter as the place's form.
+        if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or not self._fuzzy_choices:
+            return None
+        max_edits = 1 if len(word) < 10 else 2
+        hits = process.extract(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+        hits = [
+            (choice, dist) for choice, dist, _ in hits
+            if choice[:2] == word[:2] and choice[-1] == word[-1] and abs(len(choice) - len(word)) <= 1
+        ]
+        if not hits:
+            return None
+        best = min(dist for _, dist in hits)
+        keys = {k for choice, dist in hits if dist == best for k in self._fuzzy[choice]}
+        # A tie between two places is no answer.
+        return next(iter(keys)) if len(keys) == 1 else None
+
+
+def load_place_entries(path: Path = PLACES_FILE) -> tuple[list[tuple[str, list[str]]], set[str]]:
+    """(key, names) pairs and the context-only keys from a places.yml written by the export script.
+
+    Read with the shared Rasa reader so that the built-in engine and Rasa see the same file.
+    """
+    from nlu.datafile import read_nlu_file  # local: keeps `nlu.places` importable on its own
+
+    data = read_nlu_file(path)
+    groups: dict[str, list[str]] = {}
+    for surface, canonical in data.synonyms.items():
+        groups.setdefault(canonical, [canonical]).append(surface)
+    for name in data.lookups.get(LOOKUP_PLACE, []):
+        if name not in data.synonyms and name not in groups:
+            groups[name] = [name]  # a place listed only in the lookup table
+    context_only = {name for name in data.lookups.get(LOOKUP_CONTEXT_ONLY, []) if name in groups}
+    return [(key, names) for key, names in groups.items()], context_only
