@@ -1,30 +1,55 @@
-"""One NLU parse per message, shared by the emergency check (which runs first) and the handler that answers."""
+"""One NLU parse per message, shared by everything that needs it.
+
+The emergency check in the earliest handler group parses every text message and keeps the result here, keyed by
+chat and message id; later groups read it back: `understand()` in callbacks, and `IntentFilter` in handler
+filters, so a flow's ConversationHandler can be entered from free text ("θέλω ραντεβού") like from a button.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
-from telegram import Update
-from telegram.ext import ContextTypes
+from telegram import Message, Update
+from telegram.ext import ContextTypes, filters
 
 from bot.services import services_of
 from nlu.types import Parse
 
-_CACHE_SIZE = 256
-_parses: OrderedDict[int, Parse] = OrderedDict()
+_CACHE_SIZE = 512
+_parses: OrderedDict[tuple[int, int], Parse] = OrderedDict()
+
+
+def _key(message: Message) -> tuple[int, int]:
+    return message.chat_id, message.message_id
+
+
+def cached_parse(message: Message) -> Parse | None:
+    parse = _parses.get(_key(message))
+    return parse if parse is not None and parse.text == (message.text or "") else None
 
 
 async def understand(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Parse | None:
     message = update.effective_message
-    text = message.text if message else None
     engine = services_of(context).nlu
-    if text is None or engine is None:
+    if message is None or message.text is None or engine is None:
         return None
-    cached = _parses.get(update.update_id)
-    if cached is not None and cached.text == text:
+    cached = cached_parse(message)
+    if cached is not None:
         return cached
-    parse = await engine.parse(text)
-    _parses[update.update_id] = parse
+    parse = await engine.parse(message.text)
+    _parses[_key(message)] = parse
     while len(_parses) > _CACHE_SIZE:
         _parses.popitem(last=False)
     return parse
+
+
+class IntentFilter(filters.MessageFilter):
+    """True for a text message that NLU understood as one of `intents` (parsed earlier in the update)."""
+
+    def __init__(self, *intents: str) -> None:
+        super().__init__(name=f"IntentFilter({', '.join(intents)})")
+        self.intents = frozenset(intents)
+
+    def filter(self, message: Message) -> bool:
+        parse = cached_parse(message)
+        return parse is not None and parse.intent in self.intents

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlparse
 
 import yaml
@@ -96,13 +96,26 @@ def _amount_view(a: Amount, register: str) -> dict[str, Any]:
     }
 
 
+def _group_by_date(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive amounts that share a date, so el-simple can state the date once."""
+    groups: list[dict[str, Any]] = []
+    for a in amounts:
+        if groups and groups[-1]["when"] == a["when"]:
+            groups[-1]["amounts"].append(a)
+        else:
+            groups.append({"when": a["when"], "amounts": [a]})
+    return groups
+
+
 def _programme_view(p: Programme, register: str) -> dict[str, Any]:
+    amounts = [_amount_view(a, register) for a in p.amounts]
     return {
         "id": p.id,
         "name": p.name[register],
         "what": p.what[register],
         "who": p.who[register],
-        "amounts": [_amount_view(a, register) for a in p.amounts],
+        "amounts": amounts,
+        "amount_groups": _group_by_date(amounts),
         "apply": p.apply[register],
         "centre_role": p.centre_role[register],
         "notes": p.notes[register],
@@ -263,9 +276,10 @@ def render_emergency(register: str, *, knowledge: Knowledge | None = None) -> An
     view = [
         {"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines
     ]
-    sources = {"links": [{"href": h.source.url, "text": h.number} for h in lines if h.source.url]}
+    links = [{"href": h.source.url, "text": h.number} for h in lines if h.source.url]
     checks = [h.source.checked for h in lines if h.source.checked]
-    sources["checked"] = min(checks, key=lambda c: c.day).display() if checks else None
+    oldest = min(checks, key=lambda c: c.day).display() if checks else None
+    sources = {"links": links, "checked": oldest}
     buttons = [_button(register, "urgent"), _button(register, "handoff")]
     return _render("answers/emergency.j2", register, buttons, lines=view, src=sources)
 
@@ -295,33 +309,33 @@ def render_centre(centre: Mapping[str, Any], register: str) -> Answer:
     if isinstance(checked, date):
         checked = format_date(checked, register)
     source = centre.get("source")
-    related = [
-        {
+    related = []
+    for item in centre.get("related") or []:
+        if not item.get("value"):
+            continue
+        item_source = item.get("source")
+        related.append({
             "label": item.get("label"),
-            "value": item.get("value"),
-            "source": item.get("source"),
-            "source_text": _domain(item["source"]) if _is_url(item.get("source")) else item.get("source"),
-            "source_is_url": _is_url(item.get("source")),
-        }
-        for item in centre.get("related") or []
-        if item.get("value")
-    ]
+            "value": item["value"],
+            "source": item_source,
+            "source_text": _domain(item_source) if _is_url(item_source) else item_source,
+            "source_is_url": _is_url(item_source),
+        })
+    fields = [(key, centre.get(key)) for key in ("address", "phone", "email", "hours")]
     view = {
         "name": centre.get("name"),
         "town": centre.get("town"),
-        "fields": [
-            (key, centre.get(key)) for key in ("address", "phone", "email", "hours")
-        ],
+        "fields": fields,
         "related": related,
         "source": source,
         "source_text": _domain(source) if _is_url(source) else source,
         "source_is_url": _is_url(source),
         "checked": checked,
     }
-    any_known = any(value for _, value in view["fields"])
+    any_known = any(value for _, value in fields)
     buttons = [_button(register, "book"), _button(register, "handoff")]
     return _render("answers/centre.j2", register, buttons, c=view, any_known=any_known)
 
 
-def _is_url(value: object) -> bool:
+def _is_url(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(("http://", "https://"))

@@ -1,4 +1,4 @@
-"""The message catalogue of the bot's own screens (`knowledge/data/messages.yaml`)."""
+"""The message catalogue of the bot's own screens: every `knowledge/data/messages/*.yaml`, one file per flow."""
 
 from __future__ import annotations
 
@@ -12,14 +12,20 @@ from markupsafe import Markup
 from knowledge.answer import REGISTERS
 from knowledge.templating import environment
 
-MESSAGES_FILE = Path(__file__).parent / "data" / "messages.yaml"
+MESSAGES_DIR = Path(__file__).parent / "data" / "messages"
 DEFAULT_REGISTER = "el"
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    with MESSAGES_FILE.open(encoding="utf-8") as fh:
-        data: dict[str, dict[str, str]] = yaml.safe_load(fh)
+    data: dict[str, dict[str, str]] = {}
+    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            part: dict[str, dict[str, str]] = yaml.safe_load(fh) or {}
+        clash = set(part) & set(data)
+        if clash:
+            raise ValueError(f"{path.name}: message keys defined twice: {sorted(clash)}")
+        data.update(part)
     for key, variants in data.items():
         if "all" not in variants and set(variants) != set(REGISTERS):
             raise ValueError(f"message {key!r} must have 'all' or every register {REGISTERS}")

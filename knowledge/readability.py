@@ -18,16 +18,18 @@ MAX_SENTENCE_WORDS = 12  # words in one sentence
 LONG_WORD_LETTERS = 14  # a word this long is hard for a weak reader...
 MAX_LONG_WORDS_PER_SENTENCE = 1  # ...so at most one of them in a sentence
 MEDIUM_WORD_LETTERS = 10
-MAX_MEDIUM_WORD_SHARE = 0.20  # at most a fifth of a text's words with 10+ letters
+MAX_MEDIUM_WORD_SHARE = 0.20  # at most a fifth of a text's words with 10+ letters...
+MIN_WORDS_FOR_SHARE = 40  # ...measured only on texts long enough for a share to mean something
 MAX_LINE_CHARS = 120  # one line on a phone screen is ~35 characters: at most ~3-4 screen lines
 MAX_SENTENCES_PER_LINE = 2
 
 _TAG = re.compile(r"<[^>]+>")
-_LINK_LIKE = re.compile(r"https?://\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gr|eu|com|net|org|gov)\S*", re.I)
+_LINK_LIKE = re.compile(r"https?://\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gr|eu|com|net|org|gov)[^\s)]*", re.I)
 # A sentence ends at . ! ? ; (the Greek question mark) followed by a space or the end of the line;
 # "2.400" or "1/12/2023" therefore never split a sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")
-_WORD = re.compile(r"[^\W_]+(?:[-'’‑][^\W_]+)*", re.UNICODE)
+# A number with its separators ("1.296", "1/12/2023", "3ο") is one word, as it is read.
+_WORD = re.compile(r"\d+(?:[.,/:–-]\d+)*[^\W\d_]*|[^\W\d_]+(?:[-'’‑][^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class Issue:
 def plain_text(text: str) -> str:
     """What a citizen reads: no tags, entities decoded, links left out."""
     text = html.unescape(_TAG.sub("", text))
-    return _LINK_LIKE.sub("", text)
+    # A link in brackets, "(opeka.gr)", leaves empty brackets behind: drop them too.
+    return re.sub(r"\(\s*\)", "", _LINK_LIKE.sub("", text))
 
 
 def sentences(line: str) -> list[str]:
@@ -80,7 +83,7 @@ def check_text(text: str) -> list[Issue]:
             long_words = [w for w in found if _letters(w) >= LONG_WORD_LETTERS]
             if len(long_words) > MAX_LONG_WORDS_PER_SENTENCE:
                 issues.append(Issue("long_words", sentence, ", ".join(long_words)))
-    if all_words:
+    if len(all_words) >= MIN_WORDS_FOR_SHARE:
         share = sum(_letters(w) >= MEDIUM_WORD_LETTERS for w in all_words) / len(all_words)
         if share > MAX_MEDIUM_WORD_SHARE:
             issues.append(

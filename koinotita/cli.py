@@ -24,6 +24,7 @@ def _configure_logging(verbose: bool) -> None:
     )
     # httpx logs every request URL, which contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,8 +94,11 @@ def cmd_knowledge_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
-    print("koinotita users add: not available yet (staff accounts come with the staff console)", file=sys.stderr)
-    return NOT_AVAILABLE_EXIT
+    from koinotita.runner import add_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    return asyncio.run(add_user(settings, username=args.username, role=args.role, centre_id=args.centre,
+                                password=password))
 
 
 def build_parser() -> argparse.ArgumentParser:

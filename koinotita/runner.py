@@ -107,6 +107,31 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
     return 0
 
 
+async def add_user(settings: Settings, *, username: str, role: str, centre_id: str | None, password: str) -> int:
+    """`koinotita users add`: prints the new account's id; a refused account says why and changes nothing."""
+    from core.users import AccountError, create_user
+
+    await prepare(settings)
+    db = Database(settings.effective_database_url)
+    try:
+        async with db.session() as session:
+            try:
+                user = await create_user(session, username=username, role=role, password=password,
+                                         centre_id=centre_id)
+            except AccountError as exc:
+                print(f"koinotita users add: {exc}", file=sys.stderr)
+                return 2
+            from core.audit import record
+
+            record(session, actor_kind="system", actor_id="cli", action="create", record_kind="staff_user",
+                   record_id=str(user.id), details={"role": role, "centre_id": centre_id})
+            await session.commit()
+            print(f"created {role} account {username!r} (id {user.id})", file=sys.stderr)
+            return 0
+    finally:
+        await db.dispose()
+
+
 async def run_console(settings: Settings) -> int:
     print("koinotita console: not available yet (the staff console is a later issue)", file=sys.stderr)
     return 3

@@ -9,15 +9,16 @@ words, same first letter) catches misspellings such as "πτολεμαϊδα" or
 
 Many villages are named after ordinary words (Καρδιά, Πρώτη, Κλειδί, Λαιμός) or first names
 (Δήμητρα, Χλόη). Their keys are "context only": matched only when the message is the name alone
-(with an article or preposition) or a residence cue comes just before it ("μένω στην Καρδιά",
-"χωριό Πρώτη", "είμαι από Κλειδί"), and never fuzzily. So "πονάει ο λαιμός μου" is not a place.
+(with an article or preposition), a residence cue comes just before it ("μένω στην Καρδιά",
+"χωριό Πρώτη", "είμαι από Κλειδί") or another place is named too ("Ψαράδες Πρεσπών"); never
+fuzzily. So "πονάει ο λαιμός μου" is not a place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import product
+from itertools import pairwise, product
 from pathlib import Path
 
 from rapidfuzz import process
@@ -34,7 +35,7 @@ LOOKUP_PLACE = "place"
 LOOKUP_CONTEXT_ONLY = "place_common_word"
 
 FUZZY_MIN_LENGTH = 6
-_MAX_WINDOW = 3  # how many words before a context-only name may hold its cue
+_MAX_WINDOW = 4  # how many words before a context-only name may hold its cue
 
 # Words that may surround a place in a message that is only the place ("στην Καρδιά", "apo Kardia").
 _FILLER = (
@@ -130,23 +131,30 @@ class PlaceMatcher:
         """Every place named in `text`, in order; start/end index the original text."""
         tokens = self._tokens(text)
         found: list[Entity] = []
+        pending: list[Entity] = []  # context-only names without a cue of their own
         i = 0
         while i < len(tokens):
             hit = self._exact_at(tokens, i)
             if hit is not None:
                 length, keys = hit
-                span = tokens[i : i + length]
-                accepted = [k for k in sorted(keys) if k not in self._context_only or self._has_context(tokens, i, length)]
-                for key in accepted:
-                    found.append(Entity("place", key, span[0].start, span[-1].end))
-                if accepted:
+                start, end = tokens[i].start, tokens[i + length - 1].end
+                context = self._has_context(tokens, i, length)
+                for key in sorted(keys):
+                    entity = Entity("place", key, start, end)
+                    (found if context or key not in self._context_only else pending).append(entity)
+                if found and found[-1].end == end:
                     i += length
                     continue
             else:
-                key = self._fuzzy_key(tokens[i].text)
-                if key is not None:
-                    found.append(Entity("place", key, tokens[i].start, tokens[i].end))
+                fuzzy = self._fuzzy_key(tokens[i].text)
+                if fuzzy is not None:
+                    found.append(Entity("place", fuzzy, tokens[i].start, tokens[i].end))
             i += 1
+        if found and pending:
+            # Another place in the same message is context enough: "Ψαράδες Πρεσπών".
+            taken = {(e.start, e.end) for e in found}
+            found.extend(e for e in pending if (e.start, e.end) not in taken)
+            found.sort(key=lambda e: (e.start, e.value))
         return found
 
     # ------------------------------------------------------------------------------------ internals
@@ -177,10 +185,7 @@ class PlaceMatcher:
         if any(w in self._cues for w in before):
             return True
         # "είμαι από Κλειδί", "είμαι από το Κλειδί"
-        for j in range(len(before) - 1):
-            if before[j] in self._from_verbs and before[j + 1] in self._from:
-                return True
-        return False
+        return any(a in self._from_verbs and b in self._from for a, b in pairwise(before))
 
     def _fuzzy_key(self, word: str) -> str | None:
         # Phonetic folding already absorbs the usual misspellings (ο/ω, ι/η/υ/ει/οι, ε/αι, ντ/δ);
@@ -189,9 +194,9 @@ class PlaceMatcher:
         if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or not self._fuzzy_choices:
             return None
         max_edits = 1 if len(word) < 10 else 2
-        hits = process.extract(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+        results = process.extract(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
         hits = [
-            (choice, dist) for choice, dist, _ in hits
+            (choice, int(dist)) for choice, dist, _ in results
             if choice[:2] == word[:2] and choice[-1] == word[-1] and abs(len(choice) - len(word)) <= 1
         ]
         if not hits:

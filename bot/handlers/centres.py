@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.routing import RouteResult
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import (
     BaseHandler,
@@ -21,6 +20,7 @@ from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
 from core.centres import centre_view, get_centre, list_centres
+from core.routing import RouteResult
 from knowledge.answers import render_centre
 from knowledge.messages import plain, t
 
@@ -99,7 +99,7 @@ async def _answer_route(update: Update, context: ContextTypes.DEFAULT_TYPE, resu
                         keyboard(rows))
         return ConversationHandler.END
     if result.centre_id is None and result.municipality_id is not None:
-        municipality = services_of(context).router.gazetteer.municipality(result.municipality_id).short_name
+        municipality = services_of(context).router.gazetteer.municipality(result.municipality_id).name
         await send_text(update, t("centre_not_served", register, municipality=municipality),
                         keyboard([[(plain("btn_centre_list", register), "m:centres")]]))
         return ConversationHandler.END

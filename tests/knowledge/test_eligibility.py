@@ -13,6 +13,7 @@ from knowledge.eligibility import (
     SCHEMES,
     EligibilityError,
     Household,
+    catalogue,
     check,
     check_housing,
     check_kot,
@@ -25,6 +26,7 @@ from knowledge.eligibility import (
     render_result,
     rules,
 )
+from knowledge.readability import check_text
 
 D = Decimal
 STAFF_CONFIRM = {
@@ -417,6 +419,14 @@ def test_every_reason_renders_in_every_register(register: str) -> None:
         "kot_b_maximum", "limit_extrapolated", "disability_supplement", "life_support_supplement",
         "yearly_application", "housing_tier", "housing_status_unknown", "not_renting", "student_note",
     }
+
+
+def test_easy_to_read_texts_pass_the_plain_language_check() -> None:
+    texts = [question(key, "el-simple") for key in QUESTIONS]
+    texts += [error_message(code, "el-simple") for code in catalogue()["errors"]]
+    texts += [render_result(check(scheme, h), "el-simple").parts[0] for h in HOUSEHOLDS for scheme in SCHEMES]
+    for text in texts:
+        assert check_text(text) == [], text
 
 
 def test_unknown_register_is_refused() -> None:

@@ -9,6 +9,7 @@ import pytest
 from knowledge.answer import REGISTERS
 from knowledge.eligibility import EligibilityError, Household, parse_answer, question
 from knowledge.entitlements import ENTITLEMENT_QUESTIONS, Situation, render_suggestions, suggest
+from knowledge.readability import check_text
 
 D = Decimal
 
@@ -104,6 +105,17 @@ def test_every_reason_code_has_text(register: str) -> None:
     lower = suggest(Situation(low_income=True))
     for suggestions in (every, lower):
         render_suggestions(suggestions, register)  # an unknown reason code raises
+
+
+def test_easy_to_read_suggestions_pass_the_plain_language_check() -> None:
+    everything = Situation(low_income=True, has_children_under_18=True, over_67_without_pension=True,
+                           has_disability=True, unemployed=True, renting=True, needs_food=True,
+                           bills_unpaid=True)
+    texts = [question(key, "el-simple") for key in ENTITLEMENT_QUESTIONS]
+    texts += [render_suggestions(suggest(everything), "el-simple").parts[0],
+              render_suggestions([], "el-simple").parts[0]]
+    for text in texts:
+        assert check_text(text) == [], text
 
 
 @pytest.mark.parametrize("register", REGISTERS)

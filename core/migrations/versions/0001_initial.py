@@ -60,9 +60,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=200), nullable=True),
         sa.Column("hours", sa.Text(), nullable=True),
         sa.Column("municipalities", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
-        sa.Column(
-            "related_contacts", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("related_contacts", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("sources", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("checked", sa.Date(), nullable=True),
         sa.Column("updated_at", core.models.base.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,159 @@
+"""Routing a citizen to a centre from a typed place or a shared location."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.routing import Router, RouteResult
+from knowledge.places import Settlement, load_gazetteer
+
+GAZ = load_gazetteer()
+# Every settlement the facts name for the 12 served municipalities (the ambiguous Πεντάβρυσος is tested apart).
+ROUTABLE: list[Settlement] = [
+    s for m in GAZ.municipalities if m.centre_id is not None for s in m.settlements if not s.ambiguous
+]
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router.default()
+
+
+def _centre(s: Settlement) -> str:
+    centre = GAZ.municipality(s.municipality_id).centre_id
+    assert centre is not None
+    return centre
+
+
+def _without_accents(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _variants(s: Settlement) -> list[str]:
+    latin = s.latin[0]
+    return [
+        s.name, _without_accents(s.name), s.name.upper(), latin, latin.lower(),
+        f"μένω στη {s.name}", f"μένω στο {_without_accents(s.name).lower()}", f"apo {latin}",
+        f"eimai apo {latin.lower()}", f"Καλημέρα, είμαι από {s.name} και θέλω ραντεβού",
+    ]
+
+
+@pytest.mark.parametrize("settlement", ROUTABLE, ids=[s.id for s in ROUTABLE])
+def test_every_settlement_routes_to_its_centre(router: Router, settlement: Settlement) -> None:
+    for text in _variants(settlement):
+        result = router.route_text(text)
+        assert (result.centre_id, result.municipality_id) == (_centre(settlement), settlement.municipality_id), text
+        assert result.place is not None
+
+
+def test_every_latin_spelling_routes(router: Router) -> None:
+    for s in ROUTABLE:
+        for latin in s.latin:
+            assert router.route_text(latin).centre_id == _centre(s), latin
+
+
+def test_every_settlement_and_centre_is_covered() -> None:
+    assert len(ROUTABLE) > 150
+    assert {_centre(s) for s in ROUTABLE} == {
+        "kk-kozani", "kk-eordaia", "kk-voio", "kk-servia", "kk-grevena", "kk-deskati", "kk-kastoria",
+        "kk-argos-orestiko", "kk-florina", "kk-amyntaio", "unit-nestorio", "unit-prespes",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "centre", "place"),
+    [
+        ("μένω στη Σιατιστα", "kk-voio", "Σιάτιστα"),
+        ("apo ptolemaida", "kk-eordaia", "Πτολεμαΐδα"),
+        ("Δήμος Εορδαίας", "kk-eordaia", "Εορδαία"),
+        ("Εορδαία", "kk-eordaia", "Εορδαία"),
+        ("μένω στον δήμο Βοΐου", "kk-voio", "Βόιο"),
+        ("Πρέσπες", "unit-prespes", "Πρέσπες"),
+        ("Ψαράδες Πρεσπών", "unit-prespes", "Ψαράδες"),
+        ("Νεστόριο", "unit-nestorio", "Νεστόριο"),
+        ("Δήμος Ορεστίδος", "kk-argos-orestiko", "Άργος Ορεστικό"),
+        ("Ελλήσποντος", "kk-kozani", "Ελλήσποντος"),
+        ("Κοζάνης", "kk-kozani", "Κοζάνη"),
+        ("Πεντάβρυσος Καστοριάς", "kk-kastoria", "Πεντάβρυσος"),
+        ("Πεντάβρυσος Πτολεμαΐδας", "kk-eordaia", "Πεντάβρυσος"),
+        ("Σαμαρίνα", "kk-grevena", "Σαμαρίνα"),
+        ("μένω στον Λαιμό", "unit-prespes", "Λαιμός"),
+    ],
+)
+def test_places_and_municipalities(router: Router, text: str, centre: str, place: str) -> None:
+    result = router.route_text(text)
+    assert (result.centre_id, result.place) == (centre, place)
+
+
+def test_ambiguous_name_gives_no_centre_but_the_candidates(router: Router) -> None:
+    result = router.route_text("μένω στην Πεντάβρυσο")
+    assert result.centre_id is None and result.ambiguous
+    assert result.candidates == ["kk-eordaia", "kk-kastoria"]
+    assert result.candidate_municipalities == ["eordaia", "kastoria"]
+    assert result.place == "Πεντάβρυσος"
+
+
+def test_two_places_in_different_municipalities_are_ambiguous(router: Router) -> None:
+    result = router.route_text("μένω στην Κοζάνη αλλά δουλεύω στη Φλώρινα")
+    assert result.centre_id is None and result.candidates == ["kk-florina", "kk-kozani"]
+
+
+@pytest.mark.parametrize("text", ["Βελβεντός", "μένω στο Βελβεντό", "Δήμος Βελβεντού", "Velvento"])
+def test_velventos_has_no_known_centre_but_a_municipality(router: Router, text: str) -> None:
+    result = router.route_text(text)
+    assert (result.centre_id, result.municipality_id, result.place) == (None, "velventos", "Βελβεντός")
+    assert result.candidates == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["μένω στην Αθήνα", "Θεσσαλονίκη", "apo Larisa", "θέλω ραντεβού", "καλημέρα", "επίδομα παιδιών",
+     "πονάει ο λαιμός μου", "είναι η πρώτη φορά", "", "   ", "12345", "Ζωγράφου", "Παλλήνη"],
+)
+def test_unknown_places_and_plain_sentences_give_no_centre(router: Router, text: str) -> None:
+    result = router.route_text(text)
+    assert result == RouteResult(text=text, centre_id=None, place=None, municipality_id=None)
+
+
+def test_as_json_is_what_the_route_command_prints(router: Router) -> None:
+    assert router.route_text("Siatista").as_json() == {"text": "Siatista", "centre_id": "kk-voio", "place": "Σιάτιστα"}
+    assert router.route_text("Atlantis").as_json() == {"text": "Atlantis", "centre_id": None, "place": None}
+
+
+def test_locations_near_each_town_route_to_its_centre(router: Router) -> None:
+    for m in GAZ.municipalities:
+        seat = next(s for s in m.settlements if s.name == m.seat)
+        if seat.lat is None or seat.lon is None:
+            continue
+        result = router.route_location(seat.lat + 0.01, seat.lon - 0.01)  # ~1.4 km away
+        assert result is not None, m.id
+        assert (result.centre_id, result.municipality_id) == (m.centre_id, m.id)
+        assert result.place in {s.name for s in m.settlements}
+        assert result.distance_km is not None and result.distance_km < 2
+
+
+def test_every_centre_town_routes_back_to_a_centre_of_that_municipality(router: Router) -> None:
+    for centre in router.centres.values():
+        result = router.route_location(centre.town.lat, centre.town.lon)
+        assert result is not None and result.municipality_id in centre.municipalities
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(37.9838, 23.7275), (39.2, 24.5), (40.6401, 22.9444)],
+                         ids=["athens", "aegean-sea", "thessaloniki"])
+def test_locations_outside_the_region_are_none(router: Router, lat: float, lon: float) -> None:
+    assert router.route_location(lat, lon) is None
+
+
+def test_roma_annexes_are_offered_not_routed(router: Router) -> None:
+    assert router.annexes_for("eordaia") == ["annex-roma-eordaia"]
+    assert router.annexes_for("kastoria") == ["annex-roma-kastoria"]
+    assert router.annexes_for("florina") == ["annex-roma-florina"]
+    assert router.annexes_for("kozani") == []
+    assert router.annexes_for("nestorio") == []
+    assert router.route_text("Πτολεμαΐδα").centre_id == "kk-eordaia"
+
+
+def test_default_router_is_cached() -> None:
+    assert Router.default() is Router.default()
