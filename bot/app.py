@@ -54,7 +54,7 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if local or request is not None:
+    if local:  # no Telegram to poll or to call us: updates come from the local chat or the tests
         builder = builder.updater(None)
     app = builder.build()
     assert isinstance(app, KoinotitaApplication)

@@ -11,12 +11,14 @@ from contextlib import suppress
 from bot.app import build_application, publish_commands, start_services, stop_services
 from bot.local_api import RecordingBotApi
 from bot.local_chat import LocalChat, format_message
+from bot.services import KoinotitaApplication
 from core.db import Database
 from core.migrate import upgrade
 from core.seed import seed_reference_data
 from core.settings import RunMode, Settings
 
 log = logging.getLogger(__name__)
+WEBHOOK_PATH = "telegram"
 
 
 async def prepare(settings: Settings) -> None:
@@ -68,6 +70,25 @@ async def run_local_chat(settings: Settings, *, user_id: int = 424242, interacti
     return await chat_loop(settings, user_id=user_id, interactive=interactive)
 
 
+async def start_updates(app: KoinotitaApplication, settings: Settings, mode: RunMode) -> None:
+    """Start receiving updates from Telegram: a webhook server checking Telegram's secret token on every
+    call, or long polling."""
+    assert app.updater is not None
+    if mode is RunMode.WEBHOOK:
+        if not settings.webhook_url or not settings.webhook_secret:
+            raise SystemExit("webhook mode needs KOINOTITA_WEBHOOK_URL and KOINOTITA_WEBHOOK_SECRET")
+        await app.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=WEBHOOK_PATH,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            drop_pending_updates=False,
+        )
+    else:
+        await app.updater.start_polling(drop_pending_updates=False)
+
+
 async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
     await prepare(settings)
     if settings.run_mode is RunMode.LOCAL:
@@ -84,20 +105,7 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
     async with app:
         await start_services(app)
         await publish_commands(app)
-        assert app.updater is not None
-        if wanted is RunMode.WEBHOOK:
-            if not settings.webhook_url or not settings.webhook_secret:
-                raise SystemExit("webhook mode needs KOINOTITA_WEBHOOK_URL and KOINOTITA_WEBHOOK_SECRET")
-            await app.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                drop_pending_updates=False,
-            )
-        else:
-            await app.updater.start_polling(drop_pending_updates=False)
+        await start_updates(app, settings, wanted)
         await app.start()
         log.info("bot running in %s mode", wanted.value)
         await stop.wait()
