@@ -10,6 +10,8 @@ words between them; a word matches any folded word that begins with it (so "χτ
 χτυπάει/χτύπησε/xtypaei), unless it ends in "=" (whole word only, for short words such as "kill=",
 which would otherwise also match "κιλά"), or in "!" (prefix, but not followed by "να": "κινδυνεύω"
 is danger, "κινδυνεύω να χάσω το σπίτι" is a housing question). "/" separates alternatives.
+A word written "-λέξη" is an exclusion: the pattern does not count if that word is inside the match
+("χτυπάει τα άλλα παιδιά" is a child's behaviour, "χτυπάει το παιδί" is a child at risk).
 What is deliberately not here: unpaid bills, power cuts, a wish to move house, general stress or
 being homeless without "tonight" – those are ordinary intents with their own answers.
 """
@@ -27,71 +29,113 @@ _GAP = 3
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "violence": (
-        "με/μας/τη/την/τον/τα χτυπ", "χτυπ με/μας=", "χτυπησε με/μας=", "με/μας/τη/την/τα δερν",
-        "δερνει/δερνι=", "με/μας βαρα/βαρεσ/βαρησ", "με/μας πλακωσ", "θα με/μας σκοτωσ", "σκοτωσει με/μας=",
-        "να με/μας σκοτωσ", "με/μας απειλ", "με κλειδωσ", "μας κλειδωσ",
-        "κακοποι", "ενδοοικογενειακη βια=", "βια= σπιτ", "βιασμ", "βιασαν=", "βιαστηκα= απο",
-        "με βιασε=", "φοβαμαι ζωη", "μαχαιρ", "οπλο=",
+        "με/μας/τη/την/τον/τα χτυπ/χτουπ", "χτυπ/χτουπ με/μας=", "χτυπησε με/μας=", "marel=",
+        "με/μας/τη/την/τα δερν", "δερνει/δερνι=", "με/μας βαρα/βαρεσ/βαρησ", "με/μας πλακωσ",
+        "θα με/μας σκοτωσ", "σκοτωσει με/μας=", "να με/μας σκοτωσ", "με/μας απειλ",
+        "απειλει/απειλουν εμενα/μας/παιδ", "με κλειδωσ", "σπαει/σπανε την πορτα", "κρυφτηκα",
+        "κρυβομαι απο", "μας κλειδωσ", "κακοποι", "ενδοοικογενειακη βια=", "βια= σπιτ", "βιασμ", "βιασαν=",
+        "βιαστηκα= απο", "με βιασε=", "φοβαμαι ζωη", "μαχαιρ", "οπλο=",
         "hits/hitting/hit/beats/beating/beat= me/us/my=", "he/she hits/beats", "kill= me/us/my=",
         "going to kill", "abuse", "abusive", "raped", "rape=", "violence=", "threatens/threatening",
-        "knife", "marel man=",
+        "knife", "beaten", "δεν ειμαι/νιωθω ασφαλ", "μελανιες=",
     ),
     "suicide": (
-        "αυτοκτον", "θελ να πεθαν", "να πεθανω=", "δεν θελω/θελ να ζω/ζησω=",
-        "δε θελω να ζω/ζησω=", "τελειωσ ζωη", "να τα τελειωσω ολα=", "να σκοτωθω",
-        "σκοτωσω τον εαυτο", "κακο στον εαυτο", "κοψω φλεβ", "να κρεμαστ", "κρεμαστω",
-        "πηδηξω απο", "ηπια/πηρα/πηρε/καταπια ολα/πολλα/κουτι χαπια", "suicid", "want to die",
-        "wanna die", "kill= myself", "end my life", "end it all", "hurt myself", "dont= want to live",
+        "αυτοκτον", "θελ να πεθαν", "να πεθανω=", "δεν θελω/θελ να ζω/ζησω=", "δε θελω να ζω/ζησω=",
+        "τελειωσ ζωη", "να τα τελειωσω ολα=", "να σκοτωθω", "σκοτωσω τον εαυτο", "κακο στον εαυτο",
+        "κοψω φλεβ", "να κρεμαστ", "κρεμαστω", "πηδηξω απο",
+        "ηπια/πηρα/πηρε/καταπια/παρω/πιω/καταπιω ολα/πολλα/κουτι χαπια", "μαζεψ χαπια", "τελος ζωη",
+        "νοημα να ζω", "μην υπηρχα", "γραμμα αποχαιρετισμ", "κοβω τα χερια", "κοβω τον εαυτο",
+        "πεσω/πεταχτω/πηδηξω απο μπαλκον/ταρατσα/γεφυρ", "merav=", "suicid", "want to die", "wanna die",
+        "kill= myself", "end my life", "end it all", "hurt myself", "dont= want to live",
         "don= t= want to live", "not want to live",
     ),
     "child": (
-        "παιδι κινδυν", "παιδια κινδυν", "κινδυν παιδι", "κινδυν παιδια", "χτυπ παιδ",
-        "παιδ χτυπ", "δερν παιδ", "παιδ δερν", "εξαφαν παιδ", "παιδ εξαφαν", "χαθηκε παιδ",
-        "παιδ χαθηκε", "παρενοχλ", "child/kid/baby danger", "child/kid/baby missing",
-        "hurting child/kid/baby/my=", "chave marel",
+        "παιδι κινδυν", "παιδια κινδυν", "κινδυν παιδι", "κινδυν παιδια", "χτυπ/χτουπ παιδ -αλλα",
+        "παιδ χτυπ/χτουπ", "δερν παιδ -αλλα", "παιδ δερν", "αγγιξ παιδ", "κλειστο αυτοκινητο",
+        "εξαφαν παιδ", "παιδ εξαφαν", "χαθηκε παιδ", "παιδ χαθηκε", "παρενοχλ",
+        "κλειδωσ/κλειδωμεν παιδ/μωρ", "παιδ/μωρ κλειδωμεν", "μωρο/μωρακι μονο/μονος/μονη=",
+        "child/kid/baby danger", "child/kid/baby missing", "baby alone", "child/kid/baby locked",
+        "hurting child/kid/baby/my=", "chave marel", "κλειδωμενο/κλειδωμενη=", "χτυπ/χτουπ μελανι",
     ),
     "danger": (
-        "κινδυνευ!", "σωστε με", "σωσε με", "βοηθεια γρηγορα", "sos=", "112=",
-        "in danger", "help me now", "save me", "emergency=",
+        "κινδυνευ!", "σε κινδυνο=", "σωστε με", "σωσε με", "βοηθεια γρηγορα", "sos=", "112=", "in danger",
+        "help me now", "save me", "emergency=",
     ),
     "no_shelter": (
-        "που να κοιμηθ", "πουθενα να κοιμηθ", "που θα κοιμηθ", "που να μεινω αποψε",
-        "που θα μεινω αποψε", "κοιμαμαι/κοιμομαστε/κοιμηθω/κοιμηθουμε δρομο",
-        "κοιμαμαι/κοιμομαστε/κοιμηθω/κοιμηθουμε εξω", "στο δρομο αποψε", "αποψε στο δρομο",
-        "αποψε στον δρομο", "μας πεταξ εξω", "με πεταξ εξω", "με διωξ σπιτι αποψε",
-        "δεν εχω σπιτι αποψε", "χωρις σπιτι αποψε", "nowhere to sleep", "nowhere to stay",
+        "που να κοιμηθ", "πουθενα να κοιμηθ", "που θα κοιμηθ", "που να μειν αποψε", "που θα μειν αποψε",
+        "κοιμαμαι/κοιμομαστε/κοιμηθω/κοιμηθουμε δρομο", "κοιμαμαι/κοιμομαστε/κοιμηθω/κοιμηθουμε εξω",
+        "στο δρομο αποψε", "αποψε στο δρομο", "δρομο με τα παιδια", "κοιμ αυτοκινητ", "παγκακι",
+        "δεν εχουμε/εχω που να παμε/παω", "nane kher", "καηκε σπιτι", "αποψε στον δρομο", "μας πεταξ εξω",
+        "με πεταξ εξω", "με διωξ σπιτι αποψε", "δεν εχω σπιτι αποψε", "χωρις σπιτι αποψε",
+        "nowhere to sleep", "nowhere to stay", "no place to sleep/stay", "in/on street with",
         "sleep/sleeping on street", "sleep/sleeping outside", "sleeping rough", "on the street tonight",
         "kicked out",
     ),
     "medical": (
-        "ασθενοφορ", "εκαβ=", "166=", "δεν αναπν", "δυσκολ αναπν", "λιποθυμ", "εμφραγμ", "εγκεφαλικ",
-        "πονο στηθ", "πονος στηθ", "αιμορραγ", "χανει αιμα", "πολυ αιμα", "τρεχει αιμα", "δεν ξυπνα",
-        "σπασμους/σπασμοι=", "υπερβολικη δοση", "δηλητηριασ", "καιγεται", "πηρε φωτια", "φωτια σπιτ",
-        "ambulance", "heart attack", "stroke", "chest pain", "cant= breathe", "can= t= breathe",
-        "not breathing", "bleeding", "overdose", "unconscious", "poison", "fire=",
+        "ασθενοφορ", "εκαβ=", "166=", "δεν αναπν", "δυσκολ αναπν", "λιποθυμ", "εμφραγμ",
+        "παθαινει/εχει/κανει εγκεφαλικο=", "πονο στηθ", "δεν ανασαιν", "επεσε σηκωθ", "σομπα καπνο",
+        "μονοξειδ", "καηκε το παιδι/μωρο", "πονος στηθ", "αιμορραγ", "χανει αιμα", "πολυ αιμα",
+        "τρεχει αιμα", "δεν ξυπνα", "σπασμους/σπασμοι=", "στομα στραβωσ", "επεσε δεν μιλα", "μελανιασ",
+        "πυρετο/πυρετος 40/41/42=", "ηπιε/καταπιε/εφαγε χλωριν/φαρμακ/απορρυπαντ/οινοπνευμα",
+        "υπερβολικη δοση", "δηλητηριασ", "καιγεται", "πηρε φωτια", "φωτια σπιτ", "ambulance",
+        "heart attack", "having a stroke", "chest pain", "cant= breathe", "can= t= breathe",
+        "not breathing", "bleeding", "overdose", "unconscious", "poison", "fire=", "στραβωσ στομα",
+        "επαθε εγκεφαλικο=", "αναθυμιασ",
     ),
 }
 
 
+def _forms(word: str) -> list[str]:
+    return sorted({fold(w) for w in word.rstrip("=!").split("/") if fold(w)}, key=len, reverse=True)
+
+
 def _word_regex(word: str) -> str:
     suffix = {"=": r"(?!\S)", "!": r"\S*+(?! να(?!\S))"}.get(word[-1], r"\S*")
-    word = word.rstrip("=!")
-    forms = sorted({fold(w) for w in word.split("/") if fold(w)}, key=len, reverse=True)
-    body = "|".join(re.escape(f) for f in forms)
-    return f"(?:{body}){suffix}"
+    return "(?:" + "|".join(re.escape(f) for f in _forms(word)) + f"){suffix}"
 
 
 def _pattern_regex(pattern: str) -> str:
     gap = rf"(?: \S+){{0,{_GAP}}} "
-    return r"(?<!\S)" + gap.join(_word_regex(w) for w in pattern.split())
+    words = [w for w in pattern.split() if not w.startswith("-")]
+    return r"(?<!\S)" + gap.join(_word_regex(w) for w in words)
+
+
+_Entry = tuple[str, "re.Pattern[str]", tuple[str, ...]]  # category, regex, excluded folded words
+
+
+class _Lexicon:
+    """The compiled patterns, indexed by their first word.
+
+    Searching ~150 patterns in every message costs too much, so a message's words are looked up
+    in an index of first words first, and only the few patterns that can start there are run.
+    """
+
+    def __init__(self) -> None:
+        self.whole: dict[str, list[_Entry]] = {}
+        self.prefix: dict[str, list[_Entry]] = {}
+        self.longest = 1
+        for category, patterns in CATEGORIES.items():
+            for pattern in patterns:
+                first = pattern.split()[0]
+                excluded = tuple(f for w in pattern.split() if w.startswith("-") for f in _forms(w[1:]))
+                entry: _Entry = (category, re.compile(_pattern_regex(pattern)), excluded)
+                index = self.whole if first.endswith("=") else self.prefix
+                for form in _forms(first):
+                    index.setdefault(form, []).append(entry)
+                    self.longest = max(self.longest, len(form))
+
+    def candidates(self, folded: str) -> list[_Entry]:
+        found: list[_Entry] = []
+        for word in set(folded.split()):
+            found.extend(self.whole.get(word, ()))
+            for k in range(1, min(len(word), self.longest) + 1):
+                found.extend(self.prefix.get(word[:k], ()))
+        return found
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> dict[str, re.Pattern[str]]:
-    return {
-        category: re.compile("|".join(f"(?:{_pattern_regex(p)})" for p in patterns))
-        for category, patterns in CATEGORIES.items()
-    }
+def _lexicon() -> _Lexicon:
+    return _Lexicon()
 
 
 def detect(text: str, folded: str | None = None) -> str | None:
@@ -102,10 +146,14 @@ def detect(text: str, folded: str | None = None) -> str | None:
     key = fold(text) if folded is None else folded
     if not key:
         return None
-    for category, regex in _compiled().items():
-        if regex.search(key):
-            return category
-    return None
+    hits = [
+        category
+        for category, regex, excluded in _lexicon().candidates(key)
+        if any(not excluded or not set(excluded) & set(m.group(0).split()) for m in regex.finditer(key))
+    ]
+    # Report the first category in CATEGORIES order, so the answer does not depend on word order.
+    order = list(CATEGORIES)
+    return min(hits, key=order.index) if hits else None
 
 
 def is_emergency(text: str) -> bool:

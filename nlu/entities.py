@@ -12,6 +12,7 @@ Values: `date` is an ISO date relative to `today` (default: today in Europe/Athe
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -193,11 +194,23 @@ def find_dates(
         if m.group("rel"):
             value: date | None = today + timedelta(days=_REL_OF[m.group("rel")])
         elif m.group("wd"):
+            if _is_verb_pefti(text[start:end]):
+                continue
             value = _next_weekday(today, _WEEKDAY_OF[m.group("wd")])
         else:
             value = _future_date(today, int(m.group("day")), _MONTH_OF[m.group("month")], None)
         found.add("date", value.isoformat() if value else None, start, end)
     return found.items
+
+
+_VERB_PEFTI = re.compile(r"^(?:πεφτει|peftei|peftoun|πεφτουν)$")
+
+
+def _is_verb_pefti(word: str) -> bool:
+    """"Πέμπτη" (Thursday) and "πέφτει" (it falls — "πότε πέφτει το επίδομα") fold alike; the verb's
+    written ending tells them apart."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+    return bool(_VERB_PEFTI.match(bare))
 
 
 def find_times(text: str, found: _Found | None = None, spans: _Spans | None = None) -> list[Entity]:
@@ -229,11 +242,14 @@ def find_times(text: str, found: _Found | None = None, spans: _Spans | None = No
     return found.items
 
 
-def extract_entities(text: str, today: date | None = None) -> list[Entity]:
-    """Phones, dates and times in `text`, in order of position; spans never overlap."""
+def extract_entities(text: str, today: date | None = None, spans: _Spans | None = None) -> list[Entity]:
+    """Phones, dates and times in `text`, in order of position; spans never overlap.
+
+    `spans` is `fold_spans(text)` when the caller already has it.
+    """
     found = _Found()
     find_phones(text, found)
-    spans = fold_spans(text)
+    spans = spans or fold_spans(text)
     find_dates(text, today, found, spans)
     find_times(text, found, spans)
     return sorted(found.items, key=lambda e: (e.start, e.end))

@@ -140,7 +140,7 @@ def test_huge_text_is_truncated_for_classification_but_entities_keep_offsets(eng
     assert MAX_CLASSIFY_CHARS == 1_000
 
 
-def test_cache_hit_by_hash(tmp_path: Path) -> None:
+def test_cache_hit_by_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "a.yml").write_text((DATA / "small.yml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -148,16 +148,13 @@ def test_cache_hit_by_hash(tmp_path: Path) -> None:
     first = load_builtin(data, cache)
     files = list(cache.glob("builtin-*.pickle"))
     assert len(files) == 1
-    # A second load reads the file instead of training: poison train() to prove it.
     stamp = files[0].stat().st_mtime_ns
+    # A second load reads the file instead of training: make training fail to prove it.
     import nlu.builtin as builtin
 
-    original = builtin.train
-    builtin.train = lambda *a, **k: (_ for _ in ()).throw(AssertionError("retrained"))  # type: ignore[assignment]
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(builtin, "train", lambda *a, **k: pytest.fail("retrained despite a cached model"))
         second = load_builtin(data, cache)
-    finally:
-        builtin.train = original
     assert files[0].stat().st_mtime_ns == stamp
     assert second.parse_sync("θέλω ραντεβού") == first.parse_sync("θέλω ραντεβού")
 
@@ -194,12 +191,15 @@ EMERGENCIES = [
     "λιποθύμησε η μητέρα μου", "my husband hits me", "I want to kill myself", "I want to die",
     "nowhere to sleep tonight", "my child is in danger", "heart attack", "σώστε με",
     "Ο πατέρας χτυπάει το παιδί", "Φοβάμαι για τη ζωή μου", "ενδοοικογενειακή βία",
+    "to paidi tou geitona to xtupane", "kamav te merav", "Είμαι σε κίνδυνο", "Θα πάρω όλα τα χάπια",
 ]
 NOT_EMERGENCIES = [
     "Έχω απλήρωτο λογαριασμό ρεύματος", "θέλω να μετακομίσω", "I want to move house", "unpaid bill",
     "κόπηκε το ρεύμα", "βιάζομαι", "χτυπάει το τηλέφωνο", "κινδυνεύω να χάσω το σπίτι",
     "kindyneuw na xasw to spiti", "θέλω ραντεβού τον Φλεβάρη", "είμαι άστεγος, ψάχνω ξενώνα",
     "παίρνω πολλά χάπια για την πίεση", "έχω σπασμένο πόδι", "θέλω να μιλήσω με ψυχολόγο, έχω άγχος",
+    "ο μικρός χτυπάει τα άλλα παιδιά στο σχολείο", "η κόρη μου έχει εγκεφαλική παράλυση",
+    "είμαι στον δρόμο, έρχομαι", "μελάνι για τον εκτυπωτή",
 ]
 
 

@@ -41,7 +41,8 @@ def test_dates(text: str, value: str) -> None:
         ("στις 3", "15:00", "3"), ("5 το απόγευμα", "17:00", "5 το απόγευμα"),
         ("στις 9 π.μ.", "09:00", "9 π.μ."), ("at 3pm", "15:00", "3pm"), ("10am", "10:00", "10am"),
         ("το πρωί", "morning", "πρωί"), ("to prwi", "morning", "prwi"), ("το απόγευμα", "afternoon", "απόγευμα"),
-        ("to apogeuma", "afternoon", "apogeuma"), ("βράδυ", "evening", "βράδυ"), ("in the morning", "morning", "morning"),
+        ("to apogeuma", "afternoon", "apogeuma"), ("βράδυ", "evening", "βράδυ"),
+        ("in the morning", "morning", "morning"),
     ],
 )
 def test_times(text: str, value: str, surface: str) -> None:
@@ -83,3 +84,10 @@ def test_default_today_is_athens() -> None:
     # Without `today`, "σήμερα" resolves to a real date.
     (entity,) = extract_entities("σήμερα")
     assert date.fromisoformat(entity.value)
+
+
+def test_the_verb_pefti_is_not_thursday() -> None:
+    """"Πότε πέφτει το ΚΕΑ" asks when a benefit is paid; it names no day."""
+    assert [e for e in extract_entities("ΠΟΤΕ ΠΕΦΤΕΙ ΤΟ ΚΕΑ", today=date(2026, 11, 25)) if e.entity == "date"] == []
+    thursday = [e for e in extract_entities("ραντεβού την Πέμπτη", today=date(2026, 11, 25)) if e.entity == "date"]
+    assert [e.value for e in thursday] == ["2026-11-26"]
