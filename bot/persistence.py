@@ -49,15 +49,15 @@ class SQLAlchemyPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict
         return {cast(ConversationKey, tuple(json.loads(r.key))): r.data for r in rows}
 
     # -- writing ---------------------------------------------------------------------------------
+    # Writes take the write lock up front (`Database.write()`): a read-then-write transaction on SQLite that
+    # meets another writer fails at once with "database is locked" instead of waiting its turn.
     async def _put(self, kind: str, key: str, data: Any) -> None:
-        async with self.database.session() as session:
+        async with self.database.write() as session:
             await session.merge(BotState(kind=kind, key=key, data=data))
-            await session.commit()
 
     async def _drop(self, kind: str, key: str) -> None:
-        async with self.database.session() as session:
+        async with self.database.write() as session:
             await session.execute(delete(BotState).where(BotState.kind == kind, BotState.key == key))
-            await session.commit()
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         encoded = json.dumps(list(key))

@@ -1,9 +1,12 @@
 """Database engines and sessions: SQLite by default (WAL, foreign keys, busy timeout), PostgreSQL in production.
 
-Writes that must not race (a seat booked twice, an outbox row sent twice) go through `Database.write()`:
-on SQLite it opens the transaction with `BEGIN IMMEDIATE`, which takes the write lock up front
-(`SELECT ... FOR UPDATE` does nothing there); on PostgreSQL it is a normal transaction and the caller uses
-row locks (`with_for_update()`).
+On SQLite every transaction opens with `BEGIN IMMEDIATE`, which takes the write lock up front: a deferred
+transaction that reads and then writes fails at once ("database is locked", SQLITE_BUSY_SNAPSHOT in WAL mode)
+when another connection wrote in between, and no busy timeout can save it. Serialising transactions is the
+right trade for the embedded default (one small site); readers outside a transaction are unaffected.
+Writes that must not race (a seat booked twice, an outbox row sent twice) go through `Database.write()`,
+which commits for the caller; on PostgreSQL the caller also locks the rows it reads (`with_for_update()`),
+since `SELECT ... FOR UPDATE` does nothing on SQLite.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-_IMMEDIATE = "koinotita_begin_immediate"
 
 
 def is_sqlite(url: str) -> bool:
@@ -59,8 +61,7 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -80,11 +81,9 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that holds the database's write lock from its first statement (SQLite) and commits
-        on success; on PostgreSQL callers lock the rows they read with `with_for_update()`."""
+        """A transaction that commits on success and rolls back on error; on SQLite it holds the write lock
+        from its first statement, on PostgreSQL callers lock the rows they read with `with_for_update()`."""
         async with self.sessions() as session:
-            if self.is_sqlite:
-                await session.connection(execution_options={_IMMEDIATE: True})
             try:
                 yield session
                 await session.commit()

@@ -197,6 +197,20 @@ def _fit(texts: list[str], intents: list[str], settings: EngineSettings) -> _Mod
     return model
 
 
+_NUMBER_WORDS = frozenset(fold(w) for w in (
+    "ένα", "ένας", "μία", "μια", "δύο", "τρία", "τρεις", "τέσσερα", "τέσσερις", "πέντε", "έξι", "επτά", "εφτά",
+    "οκτώ", "οχτώ", "εννιά", "δέκα", "κανένα", "κανένας", "καμία", "μηδέν", "ena", "enas", "mia", "dyo", "dio",
+    "tria", "treis", "tris", "tessera", "pente", "exi", "kanena", "kanenas", "miden", "one", "two", "three",
+    "four", "five", "none", "zero",
+))
+
+
+def _looks_like_an_answer(folded: str) -> bool:
+    """A short reply made of a number and a word or two."""
+    words = folded.split()
+    return len(words) <= 3 and any(w.isdigit() or w in _NUMBER_WORDS for w in words)
+
+
 class BuiltinEngine:
     """The embedded NLU engine (implements `nlu.types.NluEngine`)."""
 
@@ -243,6 +257,10 @@ class BuiltinEngine:
             ranking = [("emergency", 1.0)] + [r for r in ranking if r[0] != "emergency"]
             ranking = ranking[: self.settings.ranking_size]
             return Parse(text, "emergency", 1.0, entities, tuple(ranking))
+        if ranking[0][0] == "emergency" and _looks_like_an_answer(folded):
+            # "ένα παιδί", "15": a reply to a question (how many children?), not a cry for help. Real danger
+            # in so few words is caught by the lexicon above.
+            ranking = [r for r in ranking if r[0] != "emergency"]
         top_intent, top = ranking[0]
         second = ranking[1][1] if len(ranking) > 1 else 0.0
         if top < self.settings.threshold or top - second < self.settings.margin:

@@ -41,9 +41,8 @@ async def on_language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await acknowledge(update)
     language = query.data.split(":", 1)[1]
     services = services_of(context)
-    async with services.db.session() as session:
+    async with services.db.write() as session:
         await set_language(session, telegram_id=user.id, language=language)
-        await session.commit()
     if context.user_data is not None:
         context.user_data[LANG_KEY] = language
     await send_text(update, t("language_set", language))
