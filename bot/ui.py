@@ -29,7 +29,8 @@ LANG_KEY = "lang"
 CALLBACK_LIMIT = 64
 # Knowledge button actions the bot can act on today; buttons for anything else are not shown (the menu shows
 # only what works). Extended as flows land.
-AVAILABLE_ACTIONS: tuple[str, ...] = ("topic:", "prog:", "docs:", "centre", "menu")
+AVAILABLE_ACTIONS: tuple[str, ...] = ("topic:", "prog:", "docs:", "centre", "menu", "check:", "handoff", "urgent",
+                                      "book")
 
 
 def action_available(action: str) -> bool:

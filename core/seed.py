@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.booking.policy import seed_availability
 from core.db import Database
 from core.models import Centre
 from knowledge.places import CentreInfo, Fact, load_centres
@@ -74,4 +75,5 @@ async def seed_reference_data(db: Database) -> int:
         await session.commit()
     if missing:
         log.info("seeded %d centres", len(missing))
+    await seed_availability(db)
     return len(missing)

@@ -22,6 +22,10 @@ def _configure_logging(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from core.pii import PiiLogFilter
+
+    for handler in logging.getLogger().handlers:  # a library that logs a payload must not leak ΑΜΚΑ or IBAN
+        handler.addFilter(PiiLogFilter())
     # httpx logs every request URL, which contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -50,7 +54,8 @@ def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from koinotita.runner import run_local_chat
 
-    return asyncio.run(run_local_chat(settings, user_id=args.user_id, interactive=sys.stdin.isatty()))
+    return asyncio.run(run_local_chat(settings, user_id=args.user_id, interactive=sys.stdin.isatty(),
+                                      linger=args.linger))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -101,6 +106,18 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
                                 password=password))
 
 
+def cmd_users_link(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita.runner import link_mediator
+
+    return asyncio.run(link_mediator(settings, username=args.username))
+
+
+def cmd_privacy_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from koinotita.runner import purge
+
+    return asyncio.run(purge(settings))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="koinotita", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -116,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="the staff console only").set_defaults(func=cmd_console)
     chat = sub.add_parser("chat", help="talk to the real bot in the terminal (protocol in DESIGN.md)")
     chat.add_argument("--user-id", type=int, default=424242, help="the Telegram user id to play")
+    chat.add_argument("--linger", type=float, default=0.0,
+                      help="after the input ends, keep running this many seconds (staff replies, reminders)")
     chat.set_defaults(func=cmd_chat)
 
     nlu = sub.add_parser("nlu", help="understanding messages")
@@ -137,12 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=["admin", "coordinator", "staff", "mediator"])
     add.add_argument("--centre")
     add.add_argument("--password-stdin", action="store_true", required=True)
-    users.set_defaults(func=cmd_users_add)
+    add.set_defaults(func=cmd_users_add)
+    link = users_sub.add_parser("link", help="a one-time Telegram deep link for a mediator's account")
+    link.add_argument("--username", required=True)
+    link.set_defaults(func=cmd_users_link)
 
     db = sub.add_parser("db", help="database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
     db.set_defaults(func=cmd_db_upgrade)
+
+    privacy = sub.add_parser("privacy", help="data protection")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    privacy_sub.add_parser("purge", help="delete records past their retention period (run daily)")
+    privacy.set_defaults(func=cmd_privacy_purge)
 
     knowledge = sub.add_parser("knowledge", help="programme content")
     knowledge_sub = knowledge.add_subparsers(dest="knowledge_command", required=True)

@@ -8,7 +8,10 @@ import signal
 import sys
 from contextlib import suppress
 
+import uvicorn
+
 from bot.app import build_application, publish_commands, start_services, stop_services
+from bot.background import start_background, stop_background
 from bot.local_api import RecordingBotApi
 from bot.local_chat import LocalChat, format_message
 from bot.services import KoinotitaApplication
@@ -35,12 +38,37 @@ async def _read_line() -> str:
     return await asyncio.to_thread(sys.stdin.readline)
 
 
-async def chat_loop(settings: Settings, *, user_id: int, interactive: bool) -> int:
+class _Printer:
+    """Prints every message the user would see, in order, exactly once: answers to the user's actions and
+    messages the bot sends on its own (staff replies, reminders) between them."""
+
+    def __init__(self, api: RecordingBotApi) -> None:
+        self.api = api
+        self.printed = 0
+        self.lock = asyncio.Lock()
+
+    async def flush(self) -> None:
+        async with self.lock:
+            order = self.api.outbox_order
+            while self.printed < len(order):
+                print(format_message(self.api.messages[order[self.printed]]), flush=True)
+                self.printed += 1
+
+    async def keep_flushing(self, every: float = 0.2) -> None:
+        while True:
+            await asyncio.sleep(every)
+            await self.flush()
+
+
+async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, linger: float = 0.0) -> int:
     api = RecordingBotApi()
     app = build_application(settings.model_copy(update={"telegram_bot_token": None}), request=api)
     failures = 0
+    printer = _Printer(api)
     async with app:
         await start_services(app)
+        background = start_background(app)
+        flusher = asyncio.create_task(printer.keep_flushing())
         try:
             chat = LocalChat(app, api, user_id=user_id)
             if interactive:
@@ -53,21 +81,27 @@ async def chat_loop(settings: Settings, *, user_id: int, interactive: bool) -> i
                 if not line.strip() and not interactive:
                     continue
                 try:
-                    replies = await chat.act(line)
+                    await chat.act(line)
                 except LookupError as exc:
                     failures += 1
+                    await printer.flush()
                     print(f"! {exc}", file=sys.stderr, flush=True)
                     continue
-                for message in replies:
-                    print(format_message(message), flush=True)
+                await printer.flush()
+            if linger > 0:  # let messages the bot sends on its own arrive before ending
+                await asyncio.sleep(linger)
+            await printer.flush()
         finally:
+            flusher.cancel()
+            await stop_background([flusher, *background])
             await stop_services(app)
     return 1 if failures else 0
 
 
-async def run_local_chat(settings: Settings, *, user_id: int = 424242, interactive: bool = False) -> int:
+async def run_local_chat(settings: Settings, *, user_id: int = 424242, interactive: bool = False,
+                         linger: float = 0.0) -> int:
     await prepare(settings)
-    return await chat_loop(settings, user_id=user_id, interactive=interactive)
+    return await chat_loop(settings, user_id=user_id, interactive=interactive, linger=linger)
 
 
 async def start_updates(app: KoinotitaApplication, settings: Settings, mode: RunMode) -> None:
@@ -107,8 +141,11 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
         await publish_commands(app)
         await start_updates(app, settings, wanted)
         await app.start()
+        background = start_background(app)
         log.info("bot running in %s mode", wanted.value)
         await stop.wait()
+        await stop_background(background)
+        assert app.updater is not None
         await app.updater.stop()
         await app.stop()
         await stop_services(app)
@@ -140,14 +177,88 @@ async def add_user(settings: Settings, *, username: str, role: str, centre_id: s
         await db.dispose()
 
 
+async def purge(settings: Settings) -> int:
+    """`koinotita privacy purge`: deletes what is past its retention period; prints the counts as JSON."""
+    import json
+    from datetime import UTC, datetime
+
+    from core.privacy import purge_expired
+
+    await prepare(settings)
+    db = Database(settings.effective_database_url)
+    try:
+        async with db.write() as session:
+            counts = await purge_expired(session, datetime.now(UTC))
+        print(json.dumps(counts, ensure_ascii=False))
+        return 0
+    finally:
+        await db.dispose()
+
+
+async def link_mediator(settings: Settings, *, username: str) -> int:
+    """`koinotita users link`: prints a one-time deep link that ties a mediator's Telegram to the account."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bot.local_api import BOT_USER
+    from core.booking.mediators import create_link_token, deep_link
+    from core.models import StaffUser
+
+    await prepare(settings)
+    bot_username = str(BOT_USER["username"])
+    if settings.token:
+        from telegram import Bot
+
+        async with Bot(settings.token) as bot:
+            bot_username = bot.username
+    db = Database(settings.effective_database_url)
+    try:
+        async with db.write() as session:
+            user = await session.scalar(select(StaffUser).where(StaffUser.username == username))
+            if user is None:
+                print(f"koinotita users link: no account {username!r}", file=sys.stderr)
+                return 2
+            try:
+                token = await create_link_token(session, user.id, datetime.now(UTC))
+            except ValueError as exc:
+                print(f"koinotita users link: {exc}", file=sys.stderr)
+                return 2
+        print(deep_link(bot_username, token))
+        return 0
+    finally:
+        await db.dispose()
+
+
+def _console_server(settings: Settings) -> uvicorn.Server:
+    from staff_console.app import create_app
+
+    config = uvicorn.Config(create_app(settings), host=settings.console_host, port=settings.console_port,
+                            proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="warning")
+    return uvicorn.Server(config)
+
+
 async def run_console(settings: Settings) -> int:
-    print("koinotita console: not available yet (the staff console is a later issue)", file=sys.stderr)
-    return 3
+    await prepare(settings)
+    settings.require_production_secrets()
+    log.info("staff console on http://%s:%s", settings.console_host, settings.console_port)
+    await _console_server(settings).serve()
+    return 0
 
 
 async def run_everything(settings: Settings) -> int:
-    """Every front end that exists, on one machine: today the bot (local chat without a token)."""
-    return await run_bot(settings)
+    """Every front end on one machine: the staff console in the background, the bot in the foreground (the
+    local chat in this terminal when there is no Telegram token). When the bot ends, the console ends too."""
+    await prepare(settings)
+    settings.require_production_secrets()
+    server = _console_server(settings)
+    console = asyncio.create_task(server.serve(), name="console")
+    print(f"Staff console: http://{settings.console_host}:{settings.console_port}/", file=sys.stderr)
+    try:
+        return await run_bot(settings)
+    finally:
+        server.should_exit = True
+        await console
 
 
 __all__ = ["chat_loop", "format_message", "prepare", "run_bot", "run_console", "run_everything", "run_local_chat"]

@@ -96,7 +96,9 @@ class RasaEngine:
     def __init__(self, url: str, timeout: float = 2.0, fallback: NluEngine | None = None) -> None:
         self.url = url.rstrip("/")
         self.fallback = fallback
-        self._client = httpx.AsyncClient(timeout=timeout)
+        # trust_env=False: the sidecar is a neighbour, never to be reached through an HTTP(S)_PROXY
+        # that the environment may set for the Telegram traffic.
+        self._client = httpx.AsyncClient(timeout=timeout, trust_env=False)
         # Log the sidecar going down once (and coming back once), not once per message.
         self._healthy = True
 

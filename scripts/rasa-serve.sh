@@ -17,7 +17,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --model) MODEL="${2:?--model needs a path}"; shift 2 ;;
     --port) PORT="${2:?--port needs a number}"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "rasa-serve: unknown argument: $1" >&2; exit 2 ;;
   esac
 done

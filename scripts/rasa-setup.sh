@@ -16,15 +16,15 @@ RASA_PIN="rasa==3.6.21"
 # Every transitive package frozen from an install that trained and served on CPU: unpinned, pip
 # picks newer releases (jax, ml-dtypes, ...) that rasa 3.6 and tensorflow 2.12 never saw.
 CONSTRAINTS="$ROOT/nlu/rasa/constraints.txt"
-# rasa 3.6.21 itself pins setuptools 70.3 (it still imports pkg_resources); pip<25 still reads
-# the legacy metadata of a few of its old sdists.
+# The pip and setuptools the constraints were verified with; rasa 3.6.21 itself pins
+# setuptools 70.3 because it still imports pkg_resources.
 BOOTSTRAP_PINS=("pip>=23,<25" "setuptools==70.3.0" "wheel")
 
 FORCE=0
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "rasa-setup: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done

@@ -20,7 +20,7 @@ while [[ $# -gt 0 ]]; do
     --epochs) EPOCHS="${2:?--epochs needs a number}"; shift 2 ;;
     --out) OUT="${2:?--out needs a directory}"; shift 2 ;;
     --data) DATA="${2:?--data needs a directory}"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "rasa-train: unknown argument: $1" >&2; exit 2 ;;
   esac
 done

@@ -22,7 +22,8 @@ from core.migrate import upgrade
 from core.seed import seed_reference_data
 
 BACKENDS = ("sqlite", "postgresql")
-PG_TEMPLATE = "koinotita_template"
+# One template per test run, so that runs sharing a cluster (developers in parallel) never collide.
+PG_TEMPLATE = f"koinotita_template_{os.getpid()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -63,7 +64,7 @@ def _psycopg_dsn(url: str, database: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> str:
+def pg_template() -> Iterator[str]:
     admin = _pg_admin_url()
     with psycopg.connect(_psycopg_dsn(admin, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)')
@@ -71,7 +72,9 @@ def pg_template() -> str:
     url = make_url(admin).set(database=PG_TEMPLATE).render_as_string(hide_password=False)
     upgrade(url)
     _seed(url)
-    return admin
+    yield admin
+    with psycopg.connect(_psycopg_dsn(admin, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)')
 
 
 def fresh_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:

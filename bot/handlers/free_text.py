@@ -26,14 +26,8 @@ _SIMPLE_REPLIES = {
     "deny": "ok_reply",
     "out_of_scope": "out_of_scope_reply",
 }
-# Until booking and handoff flows exist, these point to the centre, which is what works today.
-_VIA_CENTRE = {
-    "human_handoff": "person_via_centre",
-    "book_appointment": "appointments_via_centre",
-    "cancel_appointment": "appointments_via_centre",
-    "reschedule_appointment": "appointments_via_centre",
-    "my_appointments": "appointments_via_centre",
-}
+# Appointments, handoff, "what can I get?" and events are entered by their own flows (IntentFilter entry
+# points), which are registered before this handler; the rest is answered here.
 
 
 def _guess_button(intent: str, register: str) -> tuple[str, str] | None:
@@ -54,7 +48,7 @@ async def _offer_guesses(update: Update, parse: Parse, register: str) -> None:
         button = _guess_button(intent, register)
         if button is not None and [button] not in rows and len(rows) < 3:
             rows.append([button])
-    rows.append([(plain("btn_person", register), "m:centre")])
+    rows.append([(plain("btn_person", register), "m:handoff")])
     rows.append([(plain("btn_menu", register), "m:menu")])
     await send_text(update, t("fallback_guesses", register), keyboard(rows))
 
@@ -75,10 +69,6 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if intent in _SIMPLE_REPLIES:
         await send_text(update, t(_SIMPLE_REPLIES[intent], register), main_menu_markup(register))
-    elif intent in _VIA_CENTRE:
-        await send_text(update, t(_VIA_CENTRE[intent], register),
-                        keyboard([[(plain("btn_centre", register), "m:centre")],
-                                  [(plain("btn_menu", register), "m:menu")]]))
     elif intent == "help":
         await send_text(update, t("help", register), main_menu_markup(register))
     elif intent == "change_language":

@@ -1,4 +1,9 @@
-"""Programme answers: the topics list, a topic, a programme, its documents checklist."""
+"""Programme answers: the topics list, a topic, a programme, its documents checklist.
+
+A topic is reached by free text (free_text.py, through NLU) or by a `a:topic:<intent>` button. Two topics are
+more than a text: ask_events lists events from the database (events.py) and ask_entitlements asks a few
+questions first (entitlements.py, whose conversation takes its button and intent before this module sees them).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from bot.handlers import events
 from bot.handlers.menu import main_menu_markup
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
 from knowledge import answers
@@ -22,6 +28,9 @@ async def show_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def show_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str) -> None:
+    if intent == "ask_events":
+        await events.show_events(update, context)
+        return
     await send_answer(update, context, answers.render_topic(intent, register_of(context)))
 
 
@@ -48,5 +57,7 @@ async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     CallbackQueryHandler(show_topics, pattern=r"^m:topics$"),
-    CallbackQueryHandler(on_action, pattern=r"^a:(topic|prog|docs):[a-z0-9_-]{1,40}$"),
+    # ask_entitlements' button belongs to the "what can I get?" conversation (entitlements.py), wherever it is
+    # registered.
+    CallbackQueryHandler(on_action, pattern=r"^a:(?!topic:ask_entitlements$)(topic|prog|docs):[a-z0-9_-]{1,40}$"),
 ]

@@ -11,7 +11,7 @@ from bot.local_chat import LocalChat, html_to_text
 from bot.persistence import SQLAlchemyPersistence
 from core.db import Database
 
-from .conftest import make_settings  # type: ignore[import-not-found]
+from .conftest import make_settings
 
 
 async def test_persistence_round_trip(database: Database) -> None:

@@ -32,10 +32,11 @@ def start_update(update_id: int) -> dict[str, object]:
 
 async def test_webhook_accepts_only_calls_with_the_secret_token(sqlite_url: str, tmp_path: Path) -> None:
     port = free_port()
-    settings = Settings(KOINOTITA_DATABASE_URL=sqlite_url, KOINOTITA_DATA_DIR=tmp_path,  # type: ignore[call-arg]
-                        TELEGRAM_BOT_TOKEN="123456:TEST", KOINOTITA_SECRET_KEY="k" * 40,
-                        KOINOTITA_WEBHOOK_URL="https://bot.example.org/telegram",
-                        KOINOTITA_WEBHOOK_SECRET=SECRET, KOINOTITA_WEBHOOK_PORT=port)
+    settings = Settings.model_validate({
+        "KOINOTITA_DATABASE_URL": sqlite_url, "KOINOTITA_DATA_DIR": tmp_path, "TELEGRAM_BOT_TOKEN": "123456:TEST",
+        "KOINOTITA_SECRET_KEY": "k" * 40, "KOINOTITA_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "KOINOTITA_WEBHOOK_SECRET": SECRET, "KOINOTITA_WEBHOOK_PORT": port,
+    })
     assert settings.run_mode is RunMode.WEBHOOK
     api = RecordingBotApi()
     app = build_application(settings, request=api)

@@ -113,5 +113,5 @@ async def test_foreign_keys_are_enforced(database: Database) -> None:
     async with database.session() as session:
         session.add(Centre(id="kk-test", kind="roma_annex", parent_id="kk-does-not-exist", name_el="x",
                            name_en="x", municipalities=[], related_contacts=[], sources={}))
-        with pytest.raises(Exception, match="(?i)foreign key"):
+        with pytest.raises(Exception, match=r"(?i)foreign key"):
             await session.commit()

@@ -10,7 +10,7 @@ from core.settings import PlaceholderSecretError, RunMode, Settings
 
 
 def settings(**values: object) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
 def test_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

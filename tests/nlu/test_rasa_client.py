@@ -85,7 +85,7 @@ def sidecar() -> Iterator[tuple[str, Canned]]:
     handler = type("Handler", (_Handler,), {"canned": canned})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", canned

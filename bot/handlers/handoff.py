@@ -1,0 +1,202 @@
+""""Talk to a person": the chat is handed to the staff of the citizen's centre and back.
+
+- Entry: the `a:handoff` button under answers, the menu's `m:handoff`, or free text understood as `human_handoff`.
+  Consent first (messages are stored for the centre), then the centre: the citizen's own, or asked for.
+- While a conversation is open, `EARLY_HANDLERS` (group -11, before the emergency check) store every text and
+  voice message for the staff inbox and stop the update, so the bot does not answer on its own — except when the
+  message is an emergency: it is stored *and* the emergency group still answers with the helplines at once.
+- Staff replies arrive through the outbox (bot/outbox_delivery.py). `h:end` lets the citizen end it; when staff
+  close it the outbox tells the citizen that the bot has taken over again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers.menu import main_menu_markup
+from bot.nlu_access import IntentFilter, understand
+from bot.services import services_of
+from bot.ui import acknowledge, keyboard, register_of, send_text, text_of
+from core.centres import get_centre
+from core.citizens import get_or_create_citizen
+from core.handoff import close_conversation, open_conversation, open_conversation_for_chat, record_citizen_message
+from core.intake import CONSENT_VERSION, intakes_of_citizen
+from core.models import utcnow
+from core.pii import contains_pii
+from knowledge.messages import plain, t
+
+log = logging.getLogger(__name__)
+
+EARLY_GROUP = -11
+CONSENT = "handoff_consent"
+PLACE = "handoff_place"
+
+
+def _end_markup(register: str) -> Any:
+    return keyboard([[(plain("btn_handoff_end", register), "h:end")]])
+
+
+async def capture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group -11: a citizen with an open handoff — keep the message for staff and keep the bot quiet."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    async with services_of(context).db.session() as session:
+        conversation = await open_conversation_for_chat(session, chat.id)
+        if conversation is None:
+            return
+        voice = message.voice.file_id if message.voice else None
+        await record_citizen_message(session, conversation, text=message.text, voice_file_id=voice, now=utcnow())
+        await session.commit()
+    if message.text and contains_pii(message.text):
+        await send_text(update, t("pii_warning", register_of(context)))
+    parse = await understand(update, context) if message.text else None
+    if parse is not None and parse.intent == "emergency":
+        return  # stored; the emergency group answers with the helplines next
+    raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    await acknowledge(update)
+    register = register_of(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return ConversationHandler.END
+    async with services_of(context).db.session() as session:
+        if await open_conversation_for_chat(session, chat.id) is not None:
+            await send_text(update, t("handoff_already_open", register), _end_markup(register))
+            return ConversationHandler.END
+    await send_text(update, t("handoff_consent", register), keyboard([
+        [(plain("btn_consent_yes", register), "h:consent:yes")],
+        [(plain("btn_consent_no", register), "h:consent:no")],
+    ]))
+    return CONSENT
+
+
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    query = update.callback_query
+    await acknowledge(update)
+    register = register_of(context)
+    if query is None or query.data != "h:consent:yes":
+        await send_text(update, t("handoff_consent_refused", register), main_menu_markup(register))
+        return ConversationHandler.END
+    user = update.effective_user
+    if user is None:
+        return ConversationHandler.END
+    async with services_of(context).db.session() as session:
+        citizen = await get_or_create_citizen(session, telegram_id=user.id)
+        centre_id = citizen.home_centre_id
+        if centre_id is None:
+            intakes = await intakes_of_citizen(session, citizen.id)
+            centre_id = next((i.centre_id for i in reversed(intakes) if i.centre_id), None)
+        await session.commit()
+    if centre_id is not None:
+        return await _open(update, context, centre_id)
+    await send_text(update, t("handoff_ask_place", register),
+                    keyboard([[(plain("btn_dont_know", register), "h:skip")]]))
+    return PLACE
+
+
+async def on_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    message = update.effective_message
+    router = services_of(context).router
+    if message is not None and message.location is not None:
+        routed = router.route_location(message.location.latitude, message.location.longitude)
+        centre_id = routed.centre_id if routed else None
+    else:
+        centre_id = router.route_text(text_of(update)).centre_id
+    return await _open(update, context, centre_id)
+
+
+async def on_skip_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await acknowledge(update)
+    return await _open(update, context, None)
+
+
+async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, centre_id: str | None) -> int:
+    """Consent was given: record it, open the conversation for `centre_id` (None: the coordinator's inbox)."""
+    register = register_of(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return ConversationHandler.END
+    now = utcnow()
+    async with services_of(context).db.session() as session:
+        citizen = await get_or_create_citizen(session, telegram_id=user.id)
+        citizen.consent_at, citizen.consent_version = now, CONSENT_VERSION
+        if centre_id is not None and citizen.home_centre_id is None:
+            citizen.home_centre_id = centre_id
+        await open_conversation(session, telegram_chat_id=chat.id, citizen_id=citizen.id, centre_id=centre_id,
+                                language=register, now=now)
+        centre = await get_centre(session, centre_id) if centre_id else None
+        await session.commit()
+    name = (centre.name_en if register == "en" else centre.name_el) if centre else plain("handoff_coordinator",
+                                                                                         register)
+    log.info("conversation handed over to staff")
+    await send_text(update, t("handoff_opened", register, centre=name), _end_markup(register))
+    return ConversationHandler.END
+
+
+async def on_end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The citizen ends the handoff (`h:end`); a stale button when nothing is open."""
+    await acknowledge(update)
+    register = register_of(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    async with services_of(context).db.session() as session:
+        conversation = await open_conversation_for_chat(session, chat.id)
+        if conversation is not None:
+            await close_conversation(session, conversation.id, closed_by="citizen", now=utcnow())
+            await session.commit()
+    if conversation is None:
+        await send_text(update, t("handoff_not_open", register), main_menu_markup(register))
+        return
+    await send_text(update, t("handoff_ended_by_citizen", register), main_menu_markup(register))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await acknowledge(update)
+    register = register_of(context)
+    await send_text(update, t("handoff_consent_refused", register), main_menu_markup(register))
+    return ConversationHandler.END
+
+
+CONVERSATION = ConversationHandler(
+    entry_points=[
+        CallbackQueryHandler(start, pattern=r"^(a:handoff|m:handoff)$"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & IntentFilter("human_handoff"), start),
+    ],
+    states={
+        CONSENT: [CallbackQueryHandler(on_consent, pattern=r"^h:consent:(yes|no)$")],
+        PLACE: [
+            MessageHandler(filters.LOCATION, on_place),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_place),
+            CallbackQueryHandler(on_skip_place, pattern=r"^h:skip$"),
+        ],
+    },
+    fallbacks=[CommandHandler("cancel", cancel)],
+    name="handoff",
+    persistent=True,
+    allow_reentry=True,
+)
+
+EARLY_HANDLERS: list[BaseHandler[Update, Any, Any]] = [
+    MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.VOICE, capture),
+]
+HANDLERS: list[BaseHandler[Update, Any, Any]] = [
+    CONVERSATION,
+    CallbackQueryHandler(on_end, pattern=r"^h:end$"),
+]

@@ -1,0 +1,108 @@
+"""Data rights in the chat: /privacy (the notice), /mydata (what is stored, as a message and a JSON file) and
+/forget (erase it, after a confirmation). The work is done by core.privacy; here only Telegram's side: the bot's
+own in-memory state for the person (user and chat data, conversation states) is dropped too, so nothing is
+written back after the erasure."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.handlers.menu import main_menu_markup
+from bot.services import services_of
+from bot.ui import acknowledge, keyboard, register_of, send_text
+from core.models import utcnow
+from core.privacy import RETENTION, export_citizen, export_json, forget_citizen
+from knowledge.messages import plain, t
+from knowledge.templating import environment
+
+log = logging.getLogger(__name__)
+_KNOWN_KINDS = ("citizen", "intake", "handoff_conversation", "handoff_message")
+
+
+def privacy_notice(register: str) -> str:
+    months = {kind: round(period.days / 30.4) for kind, period in RETENTION.items()}
+    return environment().get_template(f"privacy/notice.{register}.j2").render(m=months).strip()
+
+
+async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await acknowledge(update)
+    register = register_of(context)
+    await send_text(update, privacy_notice(register), main_menu_markup(register))
+
+
+async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await acknowledge(update)
+    register = register_of(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    async with services_of(context).db.session() as session:
+        data = await export_citizen(session, telegram_id=user.id)
+        await session.commit()  # the export is audited
+    if data is None:
+        await send_text(update, t("mydata_nothing", register), main_menu_markup(register))
+        return
+    lines = []
+    for kind, rows in data.items():
+        if kind == "bot_state":
+            continue
+        what = plain(f"mydata_kind_{kind}", register) if kind in _KNOWN_KINDS else plain(
+            "mydata_kind_other", register, name=kind)
+        lines.append(plain("mydata_line", register, what=what, count=len(rows)))
+    await send_text(update, t("mydata_summary", register, lines=lines))
+    await chat.send_document(InputFile(export_json(data), filename="koinotita-mydata.json"),
+                             caption=plain("mydata_file_caption", register))
+
+
+async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await acknowledge(update)
+    register = register_of(context)
+    await send_text(update, t("forget_confirm", register), keyboard([
+        [(plain("btn_forget_yes", register), "p:forget:yes")],
+        [(plain("btn_forget_no", register), "p:forget:no")],
+    ]))
+
+
+def _drop_in_memory(application: Application[Any, Any, Any, Any, Any, Any], user_id: int, chat_id: int) -> None:
+    """Forget the person in the running bot too; otherwise the next persistence write would bring it back.
+    PTB has public calls for user and chat data; conversation states have none, so the tracking dicts the
+    Application keeps per ConversationHandler are used (popping marks the key deleted for persistence)."""
+    application.drop_user_data(user_id)
+    application.drop_chat_data(chat_id)
+    conversations = getattr(application, "_conversation_handler_conversations", {})
+    for states in conversations.values():
+        for key in [k for k in list(states.keys()) if user_id in k or chat_id in k]:
+            states.pop(key, None)
+
+
+async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await acknowledge(update)
+    register = register_of(context)
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    if query.data != "p:forget:yes":
+        await send_text(update, t("forget_kept", register), main_menu_markup(register))
+        return
+    async with services_of(context).db.write() as session:
+        report = await forget_citizen(session, telegram_id=user.id, now=utcnow())
+    _drop_in_memory(context.application, user.id, chat.id)
+    log.info("personal data erased on request (%d tables touched)", len(report.deleted))
+    await send_text(update, t("forget_done" if report.found else "forget_nothing", register))
+    if report.restricted_intakes:
+        await send_text(update, t("forget_restricted", register, count=len(report.restricted_intakes)))
+    await send_text(update, t("menu", register), main_menu_markup(register))
+
+
+HANDLERS: list[BaseHandler[Update, Any, Any]] = [
+    CommandHandler("privacy", on_privacy),
+    CommandHandler("mydata", on_mydata),
+    CommandHandler("forget", on_forget),
+    CallbackQueryHandler(on_privacy, pattern=r"^m:privacy$"),
+    CallbackQueryHandler(on_forget_answer, pattern=r"^p:forget:(yes|no)$"),
+]

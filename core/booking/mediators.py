@@ -1,0 +1,76 @@
+"""Mediator accounts on Telegram: a one-time deep link (`/start link-<token>`) ties an account made with
+`koinotita users add --role mediator` to the mediator's Telegram id. Only a hash of the token is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit
+from core.models import Citizen, StaffUser
+
+LINK_TTL = timedelta(hours=24)
+LINK_PREFIX = "link-"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_link_token(session: AsyncSession, user_id: int, now: datetime) -> str:
+    """A fresh one-time token for a mediator (any earlier one stops working). Telegram deep-link payloads
+    allow 64 characters of [A-Za-z0-9_-]; `link-` + 43 url-safe characters fits."""
+    user = await session.get(StaffUser, user_id)
+    if user is None or user.role != "mediator" or not user.active:
+        raise ValueError("only an active mediator account can be linked to Telegram")
+    token = secrets.token_urlsafe(32)
+    user.link_token_hash = _hash(token)
+    user.link_token_expires_at = now + LINK_TTL
+    audit.record(session, actor_kind="system", actor_id=None, action="create_link", record_kind="staff_user",
+                 record_id=str(user.id))
+    return token
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={LINK_PREFIX}{token}"
+
+
+async def redeem_link_token(session: AsyncSession, *, token: str, telegram_id: int, now: datetime
+                            ) -> StaffUser | None:
+    """Link the account whose token this is to `telegram_id`; None for an unknown, used or expired token."""
+    if not token or len(token) > 64:
+        return None
+    user = await session.scalar(select(StaffUser).where(StaffUser.link_token_hash == _hash(token))
+                                .with_for_update())
+    if user is None or not user.active or user.role != "mediator" or user.link_token_expires_at is None \
+            or user.link_token_expires_at <= now:
+        return None
+    other = await session.scalar(select(StaffUser).where(StaffUser.telegram_id == telegram_id,
+                                                        StaffUser.id != user.id))
+    if other is not None:  # one Telegram account, one staff account
+        other.telegram_id = None
+    user.telegram_id = telegram_id
+    user.link_token_hash = None
+    user.link_token_expires_at = None
+    audit.record(session, actor_kind="mediator", actor_id=str(user.id), action="link_telegram",
+                 record_kind="staff_user", record_id=str(user.id))
+    return user
+
+
+async def mediator_by_telegram(session: AsyncSession, telegram_id: int) -> StaffUser | None:
+    user: StaffUser | None = await session.scalar(select(StaffUser).where(
+        StaffUser.telegram_id == telegram_id, StaffUser.role == "mediator", StaffUser.active.is_(True)))
+    return user if user is not None and user.centre_id else None
+
+
+async def citizen_for_mediator(session: AsyncSession, *, name: str, phone: str | None, now: datetime) -> Citizen:
+    """A record for a citizen without Telegram, made by a mediator: name and optional phone, nothing more."""
+    citizen = Citizen(telegram_id=None, name=name, phone=phone, consent_at=now, consent_version="oral-1",
+                      created_at=now, last_seen_at=now)
+    session.add(citizen)
+    await session.flush()
+    return citizen

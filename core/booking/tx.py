@@ -1,0 +1,34 @@
+"""The transaction every booking write runs in: `Database.write()`, queued fairly in-process on SQLite.
+
+SQLite has one writer at a time; a connection that finds the lock taken polls with growing sleeps until its
+busy timeout, which is unfair: under a burst (50 clients) some writers starve for seconds and can time out. An
+asyncio.Lock per database (FIFO) queues this process's booking writes before they ask SQLite for the lock, so
+they never poll against each other. Other processes and other writers are still covered by BEGIN IMMEDIATE and
+the busy timeout. PostgreSQL needs no queue: row locks wait in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import Database
+
+_queues: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def booking_write(db: Database) -> AsyncIterator[AsyncSession]:
+    if not db.is_sqlite:
+        async with db.write() as session:
+            yield session
+        return
+    lock = _queues.get(db)
+    if lock is None:
+        lock = _queues[db] = asyncio.Lock()
+    async with lock, db.write() as session:
+        yield session

@@ -1,0 +1,69 @@
+"""Human handoff: a conversation handed from the bot to the centre's staff, its messages, and the outbox of
+staff replies the bot delivers (each exactly once, see core/outbox.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models.base import Base, UTCDateTime, utcnow
+
+CONVERSATION_STATUSES = ("open", "closed")
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+
+
+class HandoffConversation(Base):
+    __tablename__ = "handoff_conversation"
+    __table_args__ = (Index("ix_handoff_conversation_chat_status", "telegram_chat_id", "status"),
+                      Index("ix_handoff_conversation_centre_status", "centre_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"))
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    centre_id: Mapped[str | None] = mapped_column(ForeignKey("centre.id"))  # null: the coordinator assigns it
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id", ondelete="SET NULL"))
+    language: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(20))  # staff | citizen | system
+    closed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+class HandoffMessage(Base):
+    __tablename__ = "handoff_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(10))  # citizen | staff
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    text: Mapped[str | None] = mapped_column(Text)  # personal numbers masked
+    voice_file_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A message the bot must deliver to a chat: a staff reply or the notice that staff closed the chat."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # staff_reply | handoff_closed
+    text: Mapped[str | None] = mapped_column(Text)  # the staff reply (masked); None for fixed notices
+    language: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(80))  # the error class only, never a payload
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,128 @@
+"""Who may open which page, and which records they see. Deny by default.
+
+Every route of the console has a name, and every name has a rule here: the roles that may use it. A route whose
+name is missing is refused to everybody (and the access test, built from the route table, fails). Within an
+allowed page the viewer's *scope* limits every query: admins and coordinators see all centres; staff their own
+centre; mediators their annex's appointments and the intakes they created.
+A record outside the scope answers 404, exactly like a record that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+
+from staff_console import cookies
+from staff_console.deps import DbSession, Now
+from staff_console.errors import Forbidden, NotLoggedIn
+from staff_console.sessions import load_session
+
+ADMIN, COORDINATOR, STAFF, MEDIATOR = "admin", "coordinator", "staff", "mediator"
+EVERYONE = frozenset({ADMIN, COORDINATOR, STAFF, MEDIATOR})
+ADMIN_ONLY = frozenset({ADMIN})
+OVERSIGHT = frozenset({ADMIN, COORDINATOR})  # all centres, read; reports
+CASEWORK_READ = EVERYONE
+CASEWORK_WRITE = frozenset({ADMIN, STAFF})  # coordinators only read
+FIELDWORK_WRITE = frozenset({ADMIN, STAFF, MEDIATOR})  # appointments: mediators mark their annex's visits
+
+PUBLIC = frozenset({"login.form", "login.submit", "static"})
+
+RULES: dict[str, frozenset[str]] = {
+    "dashboard": EVERYONE,
+    "logout": EVERYONE,
+    "password.form": EVERYONE,
+    "password.submit": EVERYONE,
+    "centres.list": OVERSIGHT,
+    "centres.edit_form": ADMIN_ONLY,
+    "centres.save": ADMIN_ONLY,
+    "users.list": ADMIN_ONLY,
+    "users.create": ADMIN_ONLY,
+    "users.toggle_active": ADMIN_ONLY,
+    "users.unlock": ADMIN_ONLY,
+    "users.reset_password": ADMIN_ONLY,
+    "audit.list": ADMIN_ONLY,
+    "intakes.list": CASEWORK_READ,
+    "intakes.detail": CASEWORK_READ,
+    "intakes.status": CASEWORK_WRITE,
+    "intakes.assign": CASEWORK_WRITE,
+    "intakes.note": CASEWORK_WRITE,
+    "intakes.refer": CASEWORK_WRITE,
+    "conversations.list": frozenset({ADMIN, COORDINATOR, STAFF}),
+    "conversations.detail": frozenset({ADMIN, COORDINATOR, STAFF}),
+    "conversations.reply": CASEWORK_WRITE,
+    "conversations.close": CASEWORK_WRITE,
+    "appointments.list": EVERYONE,
+    "appointments.attendance": FIELDWORK_WRITE,
+    "appointments.cancel": FIELDWORK_WRITE,
+    "reports.view": OVERSIGHT,
+    "reports.csv": OVERSIGHT,
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    username: str
+    role: str
+    centre_id: str | None
+    session_token_id: str
+    csrf_token: str
+    centre_ids: frozenset[str] | None  # None: every centre
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def is_mediator(self) -> bool:
+        return self.role == MEDIATOR
+
+    def may(self, route_name: str) -> bool:
+        return self.role in RULES.get(route_name, frozenset())
+
+    def sees_centre(self, centre_id: str | None) -> bool:
+        return self.centre_ids is None or (centre_id is not None and centre_id in self.centre_ids)
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this person: the account id, never a name."""
+        return str(self.user_id)
+
+
+def route_name(request: Request) -> str | None:
+    route = request.scope.get("route")
+    return route.name if isinstance(route, APIRoute) else None
+
+
+def centre_scope(role: str, centre_id: str | None) -> frozenset[str] | None:
+    if role in (ADMIN, COORDINATOR):
+        return None
+    if not centre_id:
+        return frozenset()
+    # Staff see exactly their centre, as core.intake and core.handoff decide too (an annex or a regional unit has
+    # its own accounts); a mediator's annex is their centre.
+    return frozenset({centre_id})
+
+
+async def authorize(request: Request, session: DbSession, now: Now) -> Viewer:
+    """The logged-in viewer, if the route's rule admits their role; attached to every non-public router."""
+    token = cookies.read_cookie(request, cookies.SESSION)
+    live = await load_session(session, token=token, now=now) if token else None
+    if live is None:
+        raise NotLoggedIn()
+    allowed = RULES.get(route_name(request) or "", frozenset())
+    if live.user.role not in allowed:
+        raise Forbidden()
+    viewer = Viewer(
+        user_id=live.user.id, username=live.user.username, role=live.user.role, centre_id=live.user.centre_id,
+        session_token_id=live.token_id, csrf_token=live.csrf_token,
+        centre_ids=centre_scope(live.user.role, live.user.centre_id),
+    )
+    request.state.viewer = viewer
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(authorize)]

@@ -1,0 +1,125 @@
+"""Logging in and changing passwords: argon2id (core.users), per-account lock-out and per-client throttling.
+
+An unknown username costs the same argon2 work as a known one and gets the same answer, so the login form does
+not tell which accounts exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import StaffUser
+from core.models.console import LoginAttempt
+from core.users import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+
+MAX_FAILED_LOGINS = 5  # consecutive failures before the account locks
+LOCK_DURATION = timedelta(minutes=15)
+CLIENT_WINDOW = timedelta(minutes=15)
+MAX_CLIENT_FAILURES = 20  # failures from one client within CLIENT_WINDOW before it must wait
+ATTEMPT_RETENTION = timedelta(days=1)
+_DUMMY_HASH = hash_password("koinotita-timing-equaliser")
+
+
+class LoginOutcome(StrEnum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"  # also a disabled or locked account: the answer does not say which
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: StaffUser | None = None
+    locked_now: bool = False
+
+
+def client_hash(secret: str, address: str) -> str:
+    """A keyed hash of the client's address: enough to throttle, not a stored IP address."""
+    return hmac.new(secret.encode("utf-8"), address.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+async def client_throttled(session: AsyncSession, *, client: str, now: datetime) -> bool:
+    failures = await session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.client_hash == client, LoginAttempt.success.is_(False),
+            LoginAttempt.at > now - CLIENT_WINDOW,
+        )
+    )
+    return (failures or 0) >= MAX_CLIENT_FAILURES
+
+
+async def authenticate(
+    session: AsyncSession, *, username: str, password: str, client: str, now: datetime
+) -> LoginResult:
+    """Checks a login and records the attempt; the caller commits."""
+    await session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPT_RETENTION))
+    if await client_throttled(session, client=client, now=now):
+        return LoginResult(LoginOutcome.THROTTLED)
+    user = await session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    password_ok = verify_password(user.password_hash if user else _DUMMY_HASH, password[:1024])
+    if user is None:
+        session.add(LoginAttempt(client_hash=client, at=now, success=False))
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    locked = user.locked_until is not None and user.locked_until > now
+    if password_ok and user.active and not locked:
+        user.failed_logins = 0
+        user.locked_until = None
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        session.add(LoginAttempt(client_hash=client, at=now, success=True))
+        return LoginResult(LoginOutcome.OK, user)
+    session.add(LoginAttempt(client_hash=client, at=now, success=False))
+    locked_now = False
+    if not locked:
+        # Failures while locked do not extend the lock: an attacker cannot keep a colleague out indefinitely.
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCK_DURATION
+            user.failed_logins = 0
+            locked_now = True
+    return LoginResult(LoginOutcome.BAD_CREDENTIALS, user, locked_now=locked_now)
+
+
+class PasswordProblem(StrEnum):
+    WRONG_CURRENT = "wrong_current"
+    TOO_SHORT = "too_short"
+    MISMATCH = "mismatch"
+    SAME_AS_OLD = "same_as_old"
+
+
+def check_new_password(new: str, confirm: str, *, current: str | None = None) -> PasswordProblem | None:
+    if len(new) < MIN_PASSWORD_LENGTH:
+        return PasswordProblem.TOO_SHORT
+    if new != confirm:
+        return PasswordProblem.MISMATCH
+    if current is not None and new == current:
+        return PasswordProblem.SAME_AS_OLD
+    return None
+
+
+def change_password(
+    user: StaffUser, *, current: str, new: str, confirm: str, now: datetime
+) -> PasswordProblem | None:
+    """Sets a new password if the current one is right and the new one acceptable; the caller ends the other
+    sessions and commits."""
+    if not verify_password(user.password_hash, current[:1024]):
+        return PasswordProblem.WRONG_CURRENT
+    problem = check_new_password(new, confirm, current=current)
+    if problem is not None:
+        return problem
+    set_password(user, new, now=now)
+    return None
+
+
+def set_password(user: StaffUser, new: str, *, now: datetime) -> None:
+    user.password_hash = hash_password(new)
+    user.password_changed_at = now
+    user.failed_logins = 0
+    user.locked_until = None

@@ -1,0 +1,38 @@
+"""The console's routers, one module per page (or pair of pages). Every route has a `name=` with a rule in
+staff_console/access.py RULES; non-public routers carry the `authorize` dependency."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
+from staff_console.routes import (
+    appointments,
+    audit_log,
+    auth_pages,
+    centres,
+    conversations,
+    dashboard,
+    intakes,
+    reports,
+    users,
+)
+
+ROUTERS: list[APIRouter] = [
+    auth_pages.public,
+    auth_pages.router,
+    dashboard.router,
+    centres.router,
+    users.router,
+    audit_log.router,
+    intakes.router,
+    conversations.router,
+    appointments.router,
+    reports.router,
+]
+
+
+def route_table() -> list[APIRoute]:
+    """Every page and form of the console (the routers are included without prefix, so paths are as declared).
+    The access test walks this table; routes are only ever added through these routers."""
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]

@@ -1,0 +1,136 @@
+"""The staff console in a real browser (Debian's Chromium through Playwright; scripts/browser-setup.sh installs it).
+
+A citizen files an intake and asks for a person through the real `koinotita chat` process; a staff member of the
+serving centre logs in, finds the intake in the queue, assigns it to themself, answers in the live conversation;
+the bot's outbox delivery then brings the reply to the citizen's (local) chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import async_playwright
+
+from bot.app import build_application, start_services, stop_services
+from bot.local_api import RecordingBotApi
+from bot.outbox_delivery import deliver_outbox
+from core.db import Database
+from core.models import utcnow
+from core.settings import Settings
+from core.users import create_user
+from staff_console.app import create_app
+from tests.e2e.test_chat_scripts import run_chat
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CITIZEN = 424242
+PASSWORD = "voio staff password"
+REPLY = "Καλημέρα, είμαι η κοινωνική λειτουργός. Θα σας καλέσω αύριο το πρωί."
+
+CITIZEN_ACTIONS = [
+    "/start", "[🇬🇷 Ελληνικά]", "/request", "[✅ Συμφωνώ]", "[🍞 Τρόφιμα και βασικά αγαθά]", "[➡️ Συνέχεια]",
+    "Χάσαμε τη δουλειά μας και δεν έχουμε φαγητό.", "[2]", "[3]", "μενω στη σιατιστα", "[📞 Με τηλέφωνο]",
+    "691 234 5678", "[🌅 Πρωί]", "[✅ Αποστολή]",
+    "θέλω να μιλήσω με έναν άνθρωπο", "[✅ Συμφωνώ]", "Μπορεί κάποιος να με πάρει τηλέφωνο;",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served_console(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's Chromium is missing: run scripts/browser-setup.sh (scripts/test.sh does)")
+    database = tmp_path / "console.sqlite3"
+    shutil.copyfile(sqlite_template, database)
+    url = f"sqlite+aiosqlite:///{database}"
+    settings = Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=tmp_path, TELEGRAM_BOT_TOKEN=None)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the console did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", url, tmp_path
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+async def _add_staff(url: str) -> None:
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            await create_user(session, username="voio", role="staff", centre_id="kk-voio", password=PASSWORD)
+            await session.commit()
+    finally:
+        await db.dispose()
+
+
+async def _deliver(url: str, data_dir: Path) -> list[str]:
+    """What the citizen's chat receives when the bot runs one outbox round."""
+    api = RecordingBotApi()
+    app = build_application(Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=data_dir,
+                                     TELEGRAM_BOT_TOKEN=None), request=api)
+    async with app:
+        await start_services(app)
+        try:
+            await deliver_outbox(app, utcnow())
+        finally:
+            await stop_services(app)
+    return [m.text for m in api.sent() if m.chat_id == CITIZEN]
+
+
+async def test_staff_member_triages_and_answers_in_chromium(served_console: tuple[str, str, Path]) -> None:
+    base, url, data_dir = served_console
+    transcript = await asyncio.to_thread(run_chat, CITIZEN_ACTIONS, url, data_dir, CITIZEN)
+    assert "αριθμός αιτήματος 1" in transcript, transcript
+    await _add_staff(url)
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page()
+        await page.goto(f"{base}/login")
+        await page.get_by_label("Όνομα χρήστη").fill("voio")
+        await page.get_by_label("Κωδικός").fill(PASSWORD)
+        await page.get_by_role("button", name="Σύνδεση").click()
+        await page.wait_for_url(f"{base}/")
+        assert "Κέντρο Κοινότητας Δήμου Βοΐου" in await page.content()
+
+        await page.get_by_role("link", name="Αιτήματα", exact=True).click()
+        await page.get_by_role("link", name="#1", exact=True).click()
+        body = await page.content()
+        assert "Χάσαμε τη δουλειά μας" in body and "6912345678" in body
+        await page.get_by_label("Ανάθεση σε").select_option(label="voio (εγώ)")
+        await page.get_by_role("button", name="Ανάθεση", exact=True).click()
+        await page.wait_for_url("**/intakes/1?notice=saved")
+        assert "Ανάθεση: <strong>voio</strong>" in await page.content()
+
+        await page.get_by_role("link", name="Συνομιλίες", exact=True).click()
+        await page.get_by_role("link", name="Συνομιλία #1").click()
+        assert "Μπορεί κάποιος να με πάρει τηλέφωνο;" in await page.content()
+        await page.get_by_label("Απάντηση στον πολίτη").fill(REPLY)
+        await page.get_by_role("button", name="Αποστολή", exact=True).click()
+        await page.wait_for_url("**/conversations/1?notice=sent")
+        assert REPLY in await page.content()
+        await browser.close()
+
+    received = await _deliver(url, data_dir)
+    assert any(REPLY in text for text in received), received
