@@ -27,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.drafts import draft_in, drop_draft, now_utc
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter
 from bot.reminders import deliver_offers
@@ -76,22 +77,13 @@ NEAREST_SHOWN = 4
 _NAME_OK = re.compile(r"^[^\d@#/<>{}\[\]=+*_|\\]{2,100}$")
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
 
 def draft_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    data = context.user_data if context.user_data is not None else {}
-    draft = data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = {}
-        data[DRAFT] = draft
-    return draft
+    return draft_in(context, DRAFT)
 
 
 def clear_draft(context: ContextTypes.DEFAULT_TYPE) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    drop_draft(context, DRAFT)
 
 
 # ------------------------------------------------------------------------------ parsing callback data

@@ -14,7 +14,7 @@ the visit belongs to the mediator's annex. Callback data: `md:m` menu, `md:b` bo
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -28,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.drafts import draft_in, drop_draft, now_utc
 from bot.handlers.booking import (
     callback_arg,
     days_markup,
@@ -65,22 +66,13 @@ CONSENT = "md_consent"
 DRAFT = "mediator_booking"  # user_data, JSON values only, cleared when the booking ends
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
 
 def draft_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    data = context.user_data if context.user_data is not None else {}
-    draft = data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = {}
-        data[DRAFT] = draft
-    return draft
+    return draft_in(context, DRAFT)
 
 
 def clear_draft(context: ContextTypes.DEFAULT_TYPE) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    drop_draft(context, DRAFT)
 
 
 async def current_mediator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> StaffUser | None:

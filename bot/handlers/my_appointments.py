@@ -8,12 +8,12 @@ come, `wl:y:<id>` / `wl:n:<id>` take or decline an offer. The id is checked agai
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.drafts import now_utc
 from bot.handlers.booking import callback_arg, send_confirmation, stale, stale_markup
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter
@@ -30,10 +30,6 @@ from core.citizens import citizen_by_telegram_id
 from core.models import Centre
 from core.models.booking import Appointment
 from knowledge.messages import plain, t
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _citizen_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:

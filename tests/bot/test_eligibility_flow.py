@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import build_application, start_services, stop_services
-from bot.handlers import eligibility
 from bot.handlers.eligibility import ANSWERS_KEY
 from bot.local_api import RecordingBotApi
 from bot.local_chat import LocalChat, buttons_of, html_to_text
@@ -24,15 +22,6 @@ REGISTERS = {"el": "🇬🇷 Ελληνικά", "el-simple": "🙂 Απλά ελ
 CHECK_LABEL = {"el": "Δικαιούμαι;", "el-simple": "✅ Το δικαιούμαι;", "en": "Do I qualify?"}
 MIN_INCOME_TEXT = {"el": "elaxisto eggyimeno eisodima", "el-simple": "thelo to kea", "en": "minimum income"}
 MONTHLY = {"el": "{} € τον μήνα", "el-simple": "{} € τον μήνα", "en": "€{} a month"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_conversation() -> Iterator[None]:
-    """The ConversationHandler is built once per process and PTB carries its states into every Application
-    it is added to: start and end each test with no pre-check in progress."""
-    eligibility.CONVERSATION._conversations.clear()
-    yield
-    eligibility.CONVERSATION._conversations.clear()
 
 
 def user_data(chat: LocalChat) -> dict[str, Any]:

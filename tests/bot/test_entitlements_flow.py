@@ -3,12 +3,10 @@ worth a look, each one tap away."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from bot.handlers import entitlements
 from bot.handlers.entitlements import ANSWERS_KEY
 from bot.local_chat import LocalChat, buttons_of, html_to_text
 from knowledge.eligibility import catalogue_text, question
@@ -16,14 +14,6 @@ from knowledge.entitlements import ENTITLEMENT_QUESTIONS
 from knowledge.messages import plain
 
 REGISTERS = {"el": "🇬🇷 Ελληνικά", "el-simple": "🙂 Απλά ελληνικά", "en": "🇬🇧 English"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_conversation() -> Iterator[None]:
-    """PTB carries a module-level ConversationHandler's states into every Application: none in progress."""
-    entitlements.CONVERSATION._conversations.clear()
-    yield
-    entitlements.CONVERSATION._conversations.clear()
 
 
 def user_data(chat: LocalChat) -> dict[str, Any]:

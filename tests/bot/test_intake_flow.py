@@ -3,16 +3,12 @@ voice notes and forged buttons."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from telegram.ext import ConversationHandler
 
-import bot.handlers
 from bot.app import build_application, start_services, stop_services
 from bot.local_api import RecordingBotApi, SentMessage
 from bot.local_chat import LocalChat, html_to_text
@@ -22,23 +18,6 @@ from tests.bot.conftest import make_settings
 from tests.conftest import fresh_database_url
 
 USER = 424242
-
-
-def _clear_conversations() -> None:
-    for info in pkgutil.iter_modules(bot.handlers.__path__):
-        module = importlib.import_module(f"bot.handlers.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, ConversationHandler):
-                value._conversations.clear()
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_conversations() -> Iterator[None]:
-    """The flows' ConversationHandlers are module-level objects, so their states outlive an Application within
-    one test process: start and end each test with none, so that tests do not see each other's conversations."""
-    _clear_conversations()
-    yield
-    _clear_conversations()
 
 
 def text_of(messages: list[SentMessage]) -> str:

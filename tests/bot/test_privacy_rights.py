@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select, text
-from telegram.ext import ConversationHandler
 
-import bot.handlers
 from bot.local_api import SentMessage
 from bot.local_chat import LocalChat, html_to_text
 from bot.outbox_delivery import deliver_outbox
@@ -26,23 +20,6 @@ from core.users import create_user
 USER = 424242
 PHONE = "6987654321"
 SECRETS = (str(USER), PHONE, "ξυλοδαρμός", "ζεσταθούμε", "Σιάτιστα", "VOICE-XYZ", "κρύο στο σπίτι")
-
-
-def _clear_conversations() -> None:
-    for info in pkgutil.iter_modules(bot.handlers.__path__):
-        module = importlib.import_module(f"bot.handlers.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, ConversationHandler):
-                value._conversations.clear()
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_conversations() -> Iterator[None]:
-    """The flows' ConversationHandlers are module-level objects, so their states outlive an Application within
-    one test process: start and end each test with none, so that tests do not see each other's conversations."""
-    _clear_conversations()
-    yield
-    _clear_conversations()
 
 
 def text_of(messages: list[SentMessage]) -> str:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from bot.handlers import entitlements
 from bot.local_chat import LocalChat, buttons_of
 from knowledge import answers
 from knowledge.eligibility import question
@@ -48,13 +45,6 @@ ENGLISH = {
     "volunteer": "I want to volunteer",
 }
 CHECKS = {"ask_min_income": "a:check:min_income", "ask_energy_bills": "a:check:kot_a", "ask_housing": "a:check:housing"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_conversation() -> Iterator[None]:
-    entitlements.CONVERSATION._conversations.clear()
-    yield
-    entitlements.CONVERSATION._conversations.clear()
 
 
 def test_every_topic_has_a_phrase() -> None:
