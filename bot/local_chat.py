@@ -63,6 +63,7 @@ class LocalChat:
                  first_name: str = "Πολίτης") -> None:
         self.app = app
         self.api = api
+        self.user_id = user_id
         self.user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "el"}
         self.chat = {"id": user_id, "type": "private"}
         self._update_ids = itertools.count(int(time.time() * 1000) % 1_000_000_000)

@@ -9,14 +9,14 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from telegram.ext import Application, ContextTypes
+from telegram import Update
+from telegram.ext import Application, ContextTypes, ConversationHandler
 
 from core.db import Database
 from core.settings import Settings
 
 if TYPE_CHECKING:
     from core.routing import Router
-
     from nlu.types import NluEngine
 
 log = logging.getLogger(__name__)
@@ -39,15 +39,49 @@ class Services:
 
 
 class KoinotitaApplication(Application):
-    """The PTB Application plus our services; persistence is written after every update so that a crash
-    (even `kill -9`) never loses a conversation step the user has already seen answered."""
+    """The PTB Application plus our services.
+
+    - One flow at a time: when an update starts a flow (booking, an intake, a pre-check...) while another is
+      waiting for an answer, the older one ends, so the next thing the citizen types goes to the flow they
+      see, not to a question asked earlier.
+    - Persistence is written after every update, so that a crash (even `kill -9`) never loses a step the
+      user has already seen answered.
+    """
 
     services: Services
 
     async def process_update(self, update: object) -> None:
+        key = _conversation_key(update)
+        before = self._active_flows(key)
         await super().process_update(update)
+        if key is not None and before:
+            started = self._active_flows(key) - before
+            if started:
+                self._end_flows(key, before)
         if self.persistence is not None:
             await self.update_persistence()
+
+    def _conversations(self) -> list[ConversationHandler]:
+        return [h for h in self.handlers.get(0, []) if isinstance(h, ConversationHandler)]
+
+    def _active_flows(self, key: tuple[int, int] | None) -> set[str]:
+        if key is None:
+            return set()
+        # PTB has no public "is this conversation active" call; its state dict is the source of truth.
+        return {str(h.name) for h in self._conversations() if key in h._conversations}
+
+    def _end_flows(self, key: tuple[int, int], names: set[str]) -> None:
+        for handler in self._conversations():
+            if handler.name in names and key in handler._conversations:
+                # The same deletion PTB performs when a callback returns END (tracked for persistence).
+                del handler._conversations[key]
+
+
+def _conversation_key(update: object) -> tuple[int, int] | None:
+    """The (chat, user) key our conversations use (per_chat and per_user, not per_message)."""
+    if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
+        return None
+    return update.effective_chat.id, update.effective_user.id
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE | Any) -> Services:

@@ -1,0 +1,28 @@
+"""Starting a flow ends the one that was waiting for an answer: what the citizen types next goes to the
+questions on their screen, never to a question asked earlier."""
+
+from __future__ import annotations
+
+from bot.local_chat import LocalChat, html_to_text
+
+
+async def test_a_new_flow_ends_the_waiting_one(chat: LocalChat) -> None:
+    await chat.say("/start")
+    await chat.press("🇬🇷 Ελληνικά")
+    key = (chat.user_id, chat.user_id)  # a private chat: the chat id is the user id
+    await chat.press_data("a:check:min_income")
+    assert chat.app._active_flows(key) == {"eligibility"}
+    await chat.press_data("m:centre")
+    assert chat.app._active_flows(key) == {"find_centre"}
+    replies = await chat.say("Σιάτιστα")  # a place for the centre question, not an answer to the pre-check
+    assert "Κέντρο Κοινότητας Δήμου Βοΐου" in "\n".join(html_to_text(m.text) for m in replies)
+    assert chat.app._active_flows(key) == set()
+
+
+async def test_an_answer_inside_a_flow_keeps_it(chat: LocalChat) -> None:
+    await chat.say("/start")
+    await chat.press("🇬🇷 Ελληνικά")
+    key = (chat.user_id, chat.user_id)  # a private chat: the chat id is the user id
+    await chat.press_data("a:check:min_income")
+    await chat.say("2")
+    assert chat.app._active_flows(key) == {"eligibility"}
