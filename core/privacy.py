@@ -37,7 +37,7 @@ RETENTION: dict[str, timedelta] = {
     "audit": timedelta(days=1825),  # the audit log (no personal data in it) — five years
 }
 # Intake statuses that mean the centre has acted on it: kept (restricted) instead of erased on /forget.
-KEPT_STATUSES = frozenset({"in_progress", "waiting_citizen", "closed"})
+KEPT_STATUSES = frozenset({"in_progress", "waiting_citizen", "referred", "closed"})
 # Columns that hold a person's Telegram chat or user id; staff accounts are a different person's record.
 _CHAT_COLUMNS = ("telegram_chat_id", "chat_id", "telegram_id")
 _NOT_CITIZEN_TABLES = frozenset({"staff_user", "audit_event", "bot_state", "citizen"})

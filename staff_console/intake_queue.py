@@ -24,6 +24,8 @@ SORTS = {
     "newest": "Νεότερα πρώτα",
 }
 ASSIGNED = {"": "Όλα", "me": "Σε μένα", "none": "Χωρίς ανάθεση"}
+# Counting every intake in scope costs a full scan; past this many the page says "more than" instead.
+COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def category_clause(dialect: str, category: str) -> TextClause:
 
 async def queue_page(session: AsyncSession, viewer: Viewer, qf: QueueFilter, *, page: int,
                      page_size: int) -> tuple[list[Intake], int]:
-    """One page of the queue and the total, paged in the database."""
+    """One page of the queue and the total (at most COUNT_CAP + 1: "more than COUNT_CAP"), paged in the database."""
     query = filtered(viewer, qf)
     if qf.category:
         query = query.where(category_clause(session.get_bind().dialect.name, qf.category))
@@ -93,7 +95,8 @@ async def queue_page(session: AsyncSession, viewer: Viewer, qf: QueueFilter, *, 
     else:
         # urgent DESC (true first on both databases) rather than a CASE: an index on the columns can serve it.
         order = [Intake.urgent.desc(), Intake.created_at, Intake.id]
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    capped = query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = await session.scalar(select(func.count()).select_from(capped)) or 0
     rows = list((await session.scalars(query.order_by(*order).limit(page_size).offset((page - 1) * page_size))).all())
     return rows, int(total)
 

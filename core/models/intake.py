@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, JSONType, UTCDateTime, utcnow
 
-INTAKE_STATUSES = ("new", "in_progress", "waiting_citizen", "closed")
+# new → in progress (→ waiting for the citizen) → referred to another service → closed.
+INTAKE_STATUSES = ("new", "in_progress", "waiting_citizen", "referred", "closed")
 CHANNELS = ("telegram", "mediator", "staff")
 
 
@@ -62,3 +63,9 @@ class Intake(Base):
         """The record without free text, for lists and logs-free views."""
         return {"id": self.id, "centre_id": self.centre_id, "status": self.status, "urgent": self.urgent,
                 "categories": list(self.categories), "created_at": self.created_at.isoformat()}
+
+
+# The queue's default order, urgent first and then the oldest, served straight from an index: for one centre
+# (staff) and across all centres (coordinators, admins). Measured in bench/console.
+Index("ix_intake_centre_urgent_first", Intake.centre_id, Intake.urgent.desc(), Intake.created_at, Intake.id)
+Index("ix_intake_urgent_first", Intake.urgent.desc(), Intake.created_at, Intake.id)

@@ -17,7 +17,7 @@ from staff_console.access import CurrentViewer, Viewer
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound, NotLoggedIn
-from staff_console.intake_queue import ASSIGNED, SORTS, QueueFilter, assignees, queue_page, scoped
+from staff_console.intake_queue import ASSIGNED, COUNT_CAP, SORTS, QueueFilter, assignees, queue_page, scoped
 from staff_console.routes.common import PAGE_SIZE, notice_of, page_number, protected_router, text_field
 from staff_console.web import render
 
@@ -56,7 +56,8 @@ async def intakes_list(request: Request, viewer: CurrentViewer, session: DbSessi
     query = {"status": qf.status, "category": qf.category, "urgent": "1" if qf.urgent_only else "",
              "assigned": qf.assigned, "centre": qf.centre_id, "sort": qf.sort}
     return render(request, "intakes.html", viewer=viewer, intakes=intakes, total=total, page=number,
-                  pages=max(1, -(-total // PAGE_SIZE)), qf=qf, statuses=INTAKE_STATUSES, categories=CATEGORIES,
+                  pages=max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE)), count_cap=COUNT_CAP,
+                  qf=qf, statuses=INTAKE_STATUSES, categories=CATEGORIES,
                   sorts=SORTS, assigned_options=ASSIGNED, centres=centres, assignee=who, names=names,
                   query=[(k, v) for k, v in query.items() if v])
 
@@ -172,7 +173,7 @@ async def intake_refer(viewer: CurrentViewer, form: CheckedForm, session: DbSess
                                created_by=viewer.user_id, created_at=now))
     audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="refer", record_kind="intake",
                  record_id=str(intake.id))
-    if "referred" in INTAKE_STATUSES and intake.status != "closed":
+    if intake.status != "closed":
         await change_status(session, intake.id, status="referred", actor=await _actor(session, viewer), now=now)
     await session.commit()
     return _back(intake.id)

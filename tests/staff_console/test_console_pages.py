@@ -43,7 +43,7 @@ async def test_intake_casework_is_scoped_saved_and_audited(console: Console) -> 
         assert f'href="/intakes/{intake_id}"' in mine.text
     async with console.db.session() as session:
         intake = await session.get(Intake, intake_id)
-        assert intake is not None and intake.status == "in_progress"
+        assert intake is not None and intake.status == "referred"  # recording a referral moves it on
         assignment = await session.get(IntakeAssignment, intake_id)
         assert assignment is not None and assignment.staff_user_id == me
         note = await session.scalar(select(IntakeNote).where(IntakeNote.intake_id == intake_id))

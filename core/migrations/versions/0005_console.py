@@ -1,7 +1,7 @@
 """console: login sessions and attempts; intake assignment, notes and referrals
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004 (the casework tables point at intake)
 Create Date: 2026-11-25 17:44:53.047999
 """
 
@@ -13,10 +13,10 @@ from alembic import op
 import core.models.base
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 # The casework tables refer to intake (0004, another branch from 0002).
-depends_on: str | Sequence[str] | None = ("0004",)
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
