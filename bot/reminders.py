@@ -132,6 +132,6 @@ async def reminder_loop(app: Application[Any, Any, Any, Any, Any, Any],
             await deliver_due_reminders(app, datetime.now(UTC))
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("reminder round failed")
+        except Exception as exc:  # a database hiccup must not end reminders for good
+            log.error("reminder round failed: %s", type(exc).__name__)
         await asyncio.sleep(interval_s)

@@ -35,13 +35,15 @@ def sync_url(url: str) -> str:
 
 
 def create_engine_for(url: str, *, echo: bool = False) -> AsyncEngine:
+    # hide_parameters: a database error's message never carries the values of a statement (names, phones) into
+    # a log line.
     if not is_sqlite(url):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
-        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        url, echo=echo, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     )
     _install_sqlite_hooks(engine)
     return engine

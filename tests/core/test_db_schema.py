@@ -115,3 +115,16 @@ async def test_foreign_keys_are_enforced(database: Database) -> None:
                            name_en="x", municipalities=[], related_contacts=[], sources={}))
         with pytest.raises(Exception, match=r"(?i)foreign key"):
             await session.commit()
+
+
+async def test_database_errors_never_quote_the_values(database: Database) -> None:
+    """An error's message goes to logs: it must not carry what a citizen typed (hide_parameters)."""
+    async with database.session() as session:
+        session.add(Citizen(telegram_id=77, name="Μαρία Παπαδοπούλου"))
+        await session.commit()
+    async with database.session() as session:
+        session.add(Citizen(telegram_id=77, name="Μαρία Παπαδοπούλου", phone="6912345678"))
+        with pytest.raises(Exception) as caught:
+            await session.commit()
+    assert "Παπαδοπούλου" not in str(caught.value)
+    assert "6912345678" not in str(caught.value)
