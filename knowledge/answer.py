@@ -2,6 +2,7 @@
 
 A button's `action` is a short opaque string the bot understands (never shown to users):
   topic:<intent>     show the answer for another intent (e.g. topic:ask_min_income)
+  prog:<programme>   one programme of a topic that has several (e.g. prog:birth_allowance)
   docs:<programme>   the documents checklist of a programme
   check:<scheme>     start the eligibility pre-check (min_income | kot_a | housing)
   book               start booking an appointment
