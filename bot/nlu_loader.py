@@ -26,7 +26,8 @@ async def load_nlu(settings: Settings) -> NluEngine:
     builtin = await asyncio.to_thread(load_builtin_engine, settings)
     if settings.nlu_backend == "rasa":
         from nlu.rasa_client import RasaEngine
+        from nlu.safety_net import WithEmergencyNet
 
         log.info("NLU: Rasa sidecar at %s (built-in engine as fallback)", settings.rasa_url)
-        return RasaEngine(settings.rasa_url, fallback=builtin)
+        return WithEmergencyNet(RasaEngine(settings.rasa_url, fallback=builtin))
     return builtin
