@@ -61,6 +61,13 @@ class KoinotitaApplication(Application):
         if self.persistence is not None:
             await self.update_persistence()
 
+    def end_flows(self, update: object) -> None:
+        """The citizen went back to the start or the menu: no flow is waiting for an answer any more. (Drafts in
+        user data stay, so a flow entered again resumes with what was typed.)"""
+        key = _conversation_key(update)
+        if key is not None:
+            self._end_flows(key, self._active_flows(key))
+
     def _conversations(self) -> list[ConversationHandler]:
         return [h for h in self.handlers.get(0, []) if isinstance(h, ConversationHandler)]
 

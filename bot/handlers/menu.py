@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.services import KoinotitaApplication
 from bot.ui import acknowledge, keyboard, register_of, send_text
 from knowledge.messages import plain, t
 
@@ -29,7 +30,9 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, text_key
 
 
 async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Back to the menu: whatever flow was waiting for an answer is left (its draft is kept)."""
     await acknowledge(update)
+    cast(KoinotitaApplication, context.application).end_flows(update)
     await show_menu(update, context)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.handlers.menu import show_menu
-from bot.services import services_of
+from bot.services import KoinotitaApplication, services_of
 from bot.ui import LANG_KEY, acknowledge, keyboard, send_text
 from core.citizens import set_language
 from knowledge.messages import plain, t
@@ -25,6 +25,8 @@ def language_markup() -> InlineKeyboardMarkup:
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start is "from the beginning": a question some flow asked earlier no longer waits for an answer."""
+    cast(KoinotitaApplication, context.application).end_flows(update)
     await send_text(update, t("welcome"), language_markup())
 
 

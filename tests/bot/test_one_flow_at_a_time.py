@@ -26,3 +26,20 @@ async def test_an_answer_inside_a_flow_keeps_it(chat: LocalChat) -> None:
     await chat.press_data("a:check:min_income")
     await chat.say("2")
     assert chat.app._active_flows(key) == {"eligibility"}
+
+
+async def test_start_and_menu_leave_the_waiting_flow(chat: LocalChat) -> None:
+    await chat.say("/start")
+    await chat.press("🇬🇷 Ελληνικά")
+    key = (chat.user_id, chat.user_id)
+    await chat.press_data("m:centre")
+    assert chat.app._active_flows(key) == {"find_centre"}
+    await chat.say("/start")
+    assert chat.app._active_flows(key) == set()
+    await chat.press("🇬🇷 Ελληνικά")
+    await chat.press_data("m:centre")
+    await chat.press_data("m:menu")
+    assert chat.app._active_flows(key) == set()
+    # A question typed now is answered as a question, not read as the place the centre flow had asked for.
+    replies = await chat.say("πόσα λεφτά είναι το επίδομα παιδιών")
+    assert any("Α21" in html_to_text(m.text) for m in replies)
