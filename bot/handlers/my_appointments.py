@@ -14,7 +14,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.drafts import now_utc
-from bot.handlers.booking import callback_arg, send_confirmation, stale, stale_markup
+from bot.handlers.booking_finish import send_confirmation
+from bot.handlers.booking_steps import callback_arg, stale, stale_markup
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter
 from bot.reminders import deliver_offers

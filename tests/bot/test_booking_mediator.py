@@ -96,3 +96,33 @@ async def test_a_link_token_expires(chat: LocalChat) -> None:
                                        now=datetime.now(UTC) + timedelta(days=2)) is None
         user = await session.get(StaffUser, user_id)
         assert user is not None and user.telegram_id is None and user.link_token_hash is not None
+
+
+async def test_on_behalf_booking_stays_at_the_annex_and_rechecks_the_mediator(chat: LocalChat) -> None:
+    """The mediator's booking is the booking flow with an "on behalf of" draft: another centre's button is stale
+    there, and an account deactivated mid-flow books nothing at the last step."""
+    mediator_id, token = await make_mediator(chat)
+    mediator = LocalChat(chat.app, chat.api, user_id=MEDIATOR_TELEGRAM)
+    await mediator.say(f"/start link-{token}")
+    await mediator.say("/mediator")
+    await mediator.press("📅 Ραντεβού για πολίτη")
+    replies = await mediator.press_data("bk:c:kk-kozani")  # a forged centre: the annex stays the annex
+    assert "δεν ισχύει πια" in text(replies)
+    await mediator.press("📅 Ραντεβού για πολίτη")
+    await mediator.press("🤝 Διαμεσολαβητής")
+    await mediator.press("⏩ Η πρώτη ελεύθερη ώρα")
+    await mediator.press("✅ Κλείστε αυτή την ώρα")
+    replies = await mediator.say("Μαρία Νικολάου")
+    assert "τηλέφωνο" in text(replies)
+    replies = await mediator.say("691 234 5678")
+    assert "οικισμός" in text(replies)
+    await mediator.say("Κάτω Κλεινές")
+    async with chat.app.services.db.session() as session:
+        user = await session.get(StaffUser, mediator_id)
+        assert user is not None
+        user.active = False
+        await session.commit()
+    await mediator.press("✅ Ο πολίτης συμφώνησε προφορικά")
+    async with chat.app.services.db.session() as session:
+        assert await session.scalar(select(Appointment)) is None
+        assert await session.scalar(select(Citizen).where(Citizen.name == "Μαρία Νικολάου")) is None
