@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import Centre, StaffUser
 from core.models.staff import ROLES
+from core.passwords import MIN_LENGTH, check_password
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = MIN_LENGTH  # NIST SP 800-63B rev. 4, single-factor (core/passwords.py)
 
 
 class AccountError(ValueError):
@@ -49,8 +50,10 @@ async def create_user(
         raise AccountError("a mediator belongs to a Roma annex (annex-roma-...)")
     if centre_id and await session.get(Centre, centre_id) is None:
         raise AccountError(f"no centre with id {centre_id!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    rule = check_password(password, username=username)
+    if rule is not None:
+        raise AccountError(f"the password is not accepted ({rule.value}): use at least {MIN_PASSWORD_LENGTH} "
+                           "characters, not a common password, not the username or the service's name")
     if await session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
         raise AccountError(f"the username {username!r} is taken")
     user = StaffUser(username=username, role=role, centre_id=centre_id, password_hash=hash_password(password))

@@ -17,6 +17,7 @@ from core.db import Database
 from core.models import utcnow
 from core.settings import RunMode, Settings
 from staff_console import cookies
+from staff_console.catalogue import t
 from staff_console.errors import CsrfFailed, Forbidden, NotFound, NotLoggedIn
 from staff_console.routes import ROUTERS, route_table
 from staff_console.web import build_environment, render
@@ -65,7 +66,7 @@ def create_app(
         if owns_database:
             await db.dispose()
 
-    app = FastAPI(title="Koinotita — κονσόλα προσωπικού", docs_url=None, redoc_url=None, openapi_url=None,
+    app = FastAPI(title=t("app.title"), docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.db = db
     app.state.clock = clock or utcnow
@@ -91,15 +92,12 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, _exc: Forbidden) -> Response:
         return render(request, "error.html", viewer=getattr(request.state, "viewer", None), status_code=403,
-                      title="Δεν έχετε πρόσβαση",
-                      message="Ο ρόλος σας δεν επιτρέπει αυτή τη σελίδα ή ενέργεια.")
+                      title=t("error.forbidden_title"), message=t("error.forbidden"))
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, _exc: CsrfFailed) -> Response:
         return render(request, "error.html", viewer=getattr(request.state, "viewer", None), status_code=403,
-                      title="Η φόρμα δεν έγινε δεκτή",
-                      message="Η φόρμα έληξε ή δεν προήλθε από την κονσόλα. Ανοίξτε ξανά τη σελίδα και "
-                              "δοκιμάστε πάλι. Δεν άλλαξε τίποτα.")
+                      title=t("error.csrf_title"), message=t("error.csrf"))
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, _exc: NotFound) -> Response:
@@ -110,9 +108,10 @@ def _install_error_pages(app: FastAPI) -> None:
         if exc.status_code == 404:
             return _not_found_page(request)
         return render(request, "error.html", viewer=getattr(request.state, "viewer", None),
-                      status_code=exc.status_code, title="Σφάλμα", message="Το αίτημα δεν μπόρεσε να εκτελεστεί.")
+                      status_code=exc.status_code, title=t("error.generic_title"),
+                      message=t("error.generic"))
 
 
 def _not_found_page(request: Request) -> Response:
     return render(request, "error.html", viewer=getattr(request.state, "viewer", None), status_code=404,
-                  title="Δεν βρέθηκε", message="Η εγγραφή δεν υπάρχει ή δεν ανήκει στα Κέντρα που βλέπετε.")
+                  title=t("error.not_found_title"), message=t("error.not_found"))

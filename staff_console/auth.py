@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import StaffUser
 from core.models.console import LoginAttempt
-from core.users import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from core.passwords import MAX_LENGTH, MIN_LENGTH, PasswordRule, check_password
+from core.users import hash_password, needs_rehash, verify_password
+from staff_console.catalogue import t
 
 MAX_FAILED_LOGINS = 5  # consecutive failures before the account locks
 LOCK_DURATION = timedelta(minutes=15)
@@ -89,14 +91,16 @@ async def authenticate(
 
 class PasswordProblem(StrEnum):
     WRONG_CURRENT = "wrong_current"
-    TOO_SHORT = "too_short"
     MISMATCH = "mismatch"
     SAME_AS_OLD = "same_as_old"
 
 
-def check_new_password(new: str, confirm: str, *, current: str | None = None) -> PasswordProblem | None:
-    if len(new) < MIN_PASSWORD_LENGTH:
-        return PasswordProblem.TOO_SHORT
+def check_new_password(new: str, confirm: str, *, username: str, current: str | None = None
+                       ) -> PasswordProblem | PasswordRule | None:
+    """The rules of core.passwords (NIST SP 800-63B), then the form's own: both copies the same, not the old one."""
+    rule = check_password(new, username=username)
+    if rule is not None:
+        return rule
     if new != confirm:
         return PasswordProblem.MISMATCH
     if current is not None and new == current:
@@ -104,14 +108,18 @@ def check_new_password(new: str, confirm: str, *, current: str | None = None) ->
     return None
 
 
+def password_problem_text(problem: PasswordProblem | PasswordRule) -> str:
+    return t(f"password.{problem.value}", minimum=MIN_LENGTH, maximum=MAX_LENGTH)
+
+
 def change_password(
     user: StaffUser, *, current: str, new: str, confirm: str, now: datetime
-) -> PasswordProblem | None:
+) -> PasswordProblem | PasswordRule | None:
     """Sets a new password if the current one is right and the new one acceptable; the caller ends the other
     sessions and commits."""
     if not verify_password(user.password_hash, current[:1024]):
         return PasswordProblem.WRONG_CURRENT
-    problem = check_new_password(new, confirm, current=current)
+    problem = check_new_password(new, confirm, username=user.username, current=current)
     if problem is not None:
         return problem
     set_password(user, new, now=now)

@@ -18,12 +18,8 @@ from core.models.console import IntakeAssignment
 from core.models.intake import INTAKE_STATUSES, Intake
 from staff_console.access import Viewer
 
-SORTS = {
-    "urgent": "Επείγοντα πρώτα, μετά τα παλαιότερα",
-    "oldest": "Παλαιότερα πρώτα",
-    "newest": "Νεότερα πρώτα",
-}
-ASSIGNED = {"": "Όλα", "me": "Σε μένα", "none": "Χωρίς ανάθεση"}
+SORTS = ("urgent", "oldest", "newest")  # labels: catalogue "sort"
+ASSIGNED = ("", "me", "none")  # labels: catalogue "assigned"
 # Counting every intake in scope costs a full scan; past this many the page says "more than" instead.
 COUNT_CAP = 10_000
 

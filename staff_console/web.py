@@ -13,43 +13,38 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core.passwords import MAX_LENGTH, MIN_LENGTH
 from staff_console.access import Viewer
-from staff_console.labels import label
+from staff_console.catalogue import label, labels_of, t, urgency_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 ATHENS = ZoneInfo("Europe/Athens")
 
-ROLE_LABELS = {"admin": "Διαχειριστής", "coordinator": "Συντονιστής", "staff": "Προσωπικό Κέντρου",
-               "mediator": "Διαμεσολαβητής"}
-
-# (route name, path, label): shown to those whose role the route's rule admits.
-NAVIGATION: list[tuple[str, str, str]] = [
-    ("dashboard", "/", "Αρχική"),
-    ("intakes.list", "/intakes", "Αιτήματα"),
-    ("appointments.list", "/appointments", "Ραντεβού"),
-    ("conversations.list", "/conversations", "Συνομιλίες"),
-    ("reports.view", "/reports", "Αναφορές"),
-    ("centres.list", "/centres", "Κέντρα"),
-    ("users.list", "/users", "Χρήστες"),
-    ("audit.list", "/audit", "Αρχείο ελέγχου"),
+# (route name, path): shown to those whose role the route's rule admits; the label is the catalogue's "nav".
+NAVIGATION: list[tuple[str, str]] = [
+    ("dashboard", "/"),
+    ("intakes.list", "/intakes"),
+    ("appointments.list", "/appointments"),
+    ("conversations.list", "/conversations"),
+    ("reports.view", "/reports"),
+    ("centres.list", "/centres"),
+    ("users.list", "/users"),
+    ("audit.list", "/audit"),
 ]
 
 
 def athens(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     if value is None:
-        return "—"
+        return t("app.unknown")
     return value.astimezone(ATHENS).strftime(fmt)
 
 
-WEEKDAYS = ("Δευ", "Τρί", "Τετ", "Πέμ", "Παρ", "Σάβ", "Κυρ")
-
-
 def weekday(value: datetime) -> str:
-    return WEEKDAYS[value.astimezone(ATHENS).weekday()]
+    return label("weekday", value.astimezone(ATHENS).weekday())
 
 
 def greek_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
+    return value.strftime("%d/%m/%Y") if value else t("app.unknown")
 
 
 def build_environment() -> Environment:
@@ -64,15 +59,20 @@ def build_environment() -> Environment:
     env.filters["greek_date"] = greek_date
     env.filters["weekday"] = weekday
     env.filters["as_json"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
-    env.globals["role_labels"] = ROLE_LABELS
+    env.globals["role_labels"] = labels_of("role")
     env.globals["label"] = label
+    env.globals["labels_of"] = labels_of
+    env.globals["t"] = t
+    env.globals["min_password"] = MIN_LENGTH
+    env.globals["max_password"] = MAX_LENGTH
+    env.globals["urgency_reason"] = urgency_reason
     return env
 
 
 def render(request: Request, template: str, *, viewer: Viewer | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     env: Environment = request.app.state.templates
-    navigation = [(path, label, route) for route, path, label in NAVIGATION
+    navigation = [(path, label("nav", route), route) for route, path in NAVIGATION
                   if viewer is not None and viewer.may(route) and route in request.app.state.route_names]
     html = env.get_template(template).render(
         viewer=viewer, csrf_token=viewer.csrf_token if viewer else "", navigation=navigation,

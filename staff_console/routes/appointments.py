@@ -19,6 +19,7 @@ from core.models.booking import ACTIVE_STATUSES, Appointment
 from core.models.handoff import OutboxMessage
 from core.pii import mask_pii
 from staff_console.access import CurrentViewer, Viewer
+from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound
@@ -26,9 +27,7 @@ from staff_console.routes.common import notice_of, protected_router, text_field
 from staff_console.web import ATHENS, render
 
 router = protected_router()
-ERRORS = {"not_yet": "Η παρουσία σημειώνεται μόνο αφού αρχίσει το ραντεβού.",
-          "past": "Το ραντεβού έχει ήδη αρχίσει ή περάσει: δεν ακυρώνεται.",
-          "already": "Το ραντεβού είχε ήδη ακυρωθεί.", "message": "Γράψτε ένα μήνυμα προς τον πολίτη."}
+ERRORS = ("not_yet", "past", "already", "message")  # texts: catalogue "appointments.<code>"
 
 
 def scoped_appointments(viewer: Viewer) -> Select[Appointment]:
@@ -81,7 +80,8 @@ async def appointments_list(request: Request, viewer: CurrentViewer, session: Db
     return render(request, "appointments.html", viewer=viewer, rows=rows, centres=centres, centre=centre,
                   first=first, last=last - timedelta(days=1), week=week, prev_day=(first - step).isoformat(),
                   next_day=(first + step).isoformat(), now=now, notice=notice_of(notice),
-                  error=ERRORS.get(error or ""), active=ACTIVE_STATUSES, max_text=MAX_TEXT,
+                  error=t(f"appointments.{error}") if error in ERRORS else None, active=ACTIVE_STATUSES,
+                  max_text=MAX_TEXT,
                   can_write=viewer.may("appointments.cancel"))
 
 

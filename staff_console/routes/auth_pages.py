@@ -9,7 +9,8 @@ from core import audit
 from core.models import StaffUser
 from staff_console import cookies
 from staff_console.access import CurrentViewer
-from staff_console.auth import LoginOutcome, PasswordProblem, authenticate, change_password, client_hash
+from staff_console.auth import LoginOutcome, authenticate, change_password, client_hash, password_problem_text
+from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm, CheckedLoginForm, login_token, new_login_nonce
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotLoggedIn
@@ -20,16 +21,6 @@ from staff_console.web import render
 public = APIRouter()
 router = protected_router()
 
-LOGIN_ERRORS = {
-    "bad": "Λάθος όνομα χρήστη ή κωδικός, ή ο λογαριασμός είναι προσωρινά κλειδωμένος ή ανενεργός.",
-    "throttled": "Πολλές αποτυχημένες προσπάθειες από αυτή τη συσκευή. Δοκιμάστε ξανά σε 15 λεπτά.",
-}
-PASSWORD_ERRORS = {
-    PasswordProblem.WRONG_CURRENT: "Ο τρέχων κωδικός δεν είναι σωστός.",
-    PasswordProblem.TOO_SHORT: "Ο νέος κωδικός χρειάζεται τουλάχιστον 12 χαρακτήρες.",
-    PasswordProblem.MISMATCH: "Οι δύο νέοι κωδικοί δεν είναι ίδιοι.",
-    PasswordProblem.SAME_AS_OLD: "Ο νέος κωδικός πρέπει να διαφέρει από τον τρέχοντα.",
-}
 
 
 def _login_page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
@@ -54,14 +45,14 @@ async def login_submit(request: Request, form: CheckedLoginForm, session: DbSess
     )
     if result.outcome is LoginOutcome.THROTTLED:
         await session.commit()
-        return _login_page(request, error=LOGIN_ERRORS["throttled"], status_code=429)
+        return _login_page(request, error=t("login.throttled"), status_code=429)
     if result.outcome is not LoginOutcome.OK or result.user is None:
         if result.user is not None:
             audit.record(session, actor_kind="system", actor_id=None,
                          action="login_locked" if result.locked_now else "login_failed",
                          record_kind="staff_user", record_id=str(result.user.id))
         await session.commit()
-        return _login_page(request, error=LOGIN_ERRORS["bad"], status_code=401)
+        return _login_page(request, error=t("login.bad"), status_code=401)
     # A fresh session id at every login: whatever session cookie the browser brought is ended, never reused.
     old = cookies.read_cookie(request, cookies.SESSION)
     if old:
@@ -103,7 +94,7 @@ async def password_submit(request: Request, viewer: CurrentViewer, form: Checked
     problem = change_password(user, current=str(form.get("current") or ""), new=str(form.get("new") or ""),
                               confirm=str(form.get("confirm") or ""), now=now)
     if problem is not None:
-        return render(request, "password.html", viewer=viewer, error=PASSWORD_ERRORS[problem], status_code=400)
+        return render(request, "password.html", viewer=viewer, error=password_problem_text(problem), status_code=400)
     # Every session of this account ends (a thief's too); this browser gets a new one.
     await end_user_sessions(session, user_id=user.id)
     token, _row = await start_session(session, user_id=user.id, now=now)

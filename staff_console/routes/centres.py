@@ -13,6 +13,7 @@ from core import audit
 from core.centres import get_centre, list_centres
 from core.models import Centre
 from staff_console.access import CurrentViewer
+from staff_console.catalogue import label, t
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound
@@ -22,7 +23,6 @@ from staff_console.web import ATHENS, render
 router = protected_router()
 
 EDITABLE = ("address", "phone", "email", "hours")
-FIELD_LABELS = {"address": "Διεύθυνση", "phone": "Τηλέφωνο", "email": "Email", "hours": "Ωράριο"}
 LIMITS = {"address": 500, "phone": 64, "email": 200, "hours": 1000}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -32,7 +32,7 @@ def validate(values: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for field, limit in LIMITS.items():
         if len(values[field]) > limit:
-            errors[field] = f"Έως {limit} χαρακτήρες."
+            errors[field] = t("centres.too_long", limit=limit)
     phone = values["phone"]
     if phone and "phone" not in errors:
         try:
@@ -40,9 +40,9 @@ def validate(values: dict[str, str]) -> dict[str, str]:
         except phonenumbers.NumberParseException:
             ok = False
         if not ok:
-            errors["phone"] = "Δεν μοιάζει με αριθμό τηλεφώνου (π.χ. 24610 12345)."
+            errors["phone"] = t("centres.phone")
     if values["email"] and not _EMAIL.match(values["email"]):
-        errors["email"] = "Δεν μοιάζει με διεύθυνση email (π.χ. kk@example.gr)."
+        errors["email"] = t("centres.email")
     return errors
 
 
@@ -50,7 +50,7 @@ def validate(values: dict[str, str]) -> dict[str, str]:
 async def centres_list(request: Request, viewer: CurrentViewer, session: DbSession,
                        notice: str | None = None) -> Response:
     return render(request, "centres.html", viewer=viewer, centres=await list_centres(session),
-                  notice=notice_of(notice), labels=FIELD_LABELS)
+                  notice=notice_of(notice), labels={f: label("centre_field", f) for f in EDITABLE})
 
 
 async def _centre(session: DbSession, centre_id: str) -> Centre:
@@ -65,7 +65,7 @@ async def centre_edit_form(request: Request, viewer: CurrentViewer, session: DbS
     centre = await _centre(session, centre_id)
     values = {f: getattr(centre, f) or "" for f in EDITABLE}
     return render(request, "centre_edit.html", viewer=viewer, centre=centre, values=values, errors={},
-                  labels=FIELD_LABELS)
+                  labels={f: label("centre_field", f) for f in EDITABLE})
 
 
 @router.post("/centres/{centre_id}/edit", name="centres.save")
@@ -76,7 +76,7 @@ async def centre_save(request: Request, viewer: CurrentViewer, form: CheckedForm
     errors = validate(values)
     if errors:
         return render(request, "centre_edit.html", viewer=viewer, centre=centre, values=values, errors=errors,
-                      labels=FIELD_LABELS, status_code=400)
+                      labels={f: label("centre_field", f) for f in EDITABLE}, status_code=400)
     changed = [f for f in EDITABLE if (values[f] or None) != getattr(centre, f)]
     if changed:
         today = now.astimezone(ATHENS).date()

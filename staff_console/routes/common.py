@@ -6,17 +6,10 @@ from fastapi import APIRouter, Depends
 from starlette.datastructures import FormData
 
 from staff_console.access import authorize
+from staff_console.catalogue import t, text_keys
 
 # Notices a redirect may ask a page to show (`?notice=...`): a fixed list, so nothing user-supplied is echoed.
-NOTICES = {
-    "password_changed": "Ο κωδικός άλλαξε. Οι άλλες συνδέσεις σας τερματίστηκαν.",
-    "saved": "Οι αλλαγές αποθηκεύτηκαν.",
-    "sent": "Το μήνυμα μπήκε στην ουρά αποστολής: το bot θα το παραδώσει στον πολίτη.",
-    "closed": "Η συνομιλία έκλεισε· ο πολίτης θα ενημερωθεί ότι συνεχίζει με το bot.",
-    "cancelled": "Το ραντεβού ακυρώθηκε.",
-    "user_created": "Ο λογαριασμός δημιουργήθηκε.",
-    "user_updated": "Ο λογαριασμός ενημερώθηκε.",
-}
+# The texts are the catalogue's "notice.<key>".
 
 PAGE_SIZE = 50
 
@@ -27,7 +20,8 @@ def protected_router() -> APIRouter:
 
 
 def notice_of(key: str | None) -> str | None:
-    return NOTICES.get(key or "")
+    name = f"notice.{key}"
+    return t(name) if key and name in text_keys() else None
 
 
 def text_field(form: FormData, name: str, *, limit: int = 2000) -> str:

@@ -12,6 +12,7 @@ from core.handoff import MAX_TEXT, HandoffError, close_conversation, enqueue_sta
 from core.models import StaffUser
 from core.models.handoff import HandoffConversation
 from staff_console.access import CurrentViewer, Viewer
+from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound
@@ -19,7 +20,7 @@ from staff_console.routes.common import notice_of, protected_router, text_field
 from staff_console.web import render
 
 router = protected_router()
-ERRORS = {"empty": "Το μήνυμα είναι κενό.", "closed": "Η συνομιλία έχει κλείσει: το μήνυμα δεν στάλθηκε."}
+ERRORS = ("empty", "closed")  # texts: catalogue "conversations.<code>"
 
 
 def scoped_conversations(viewer: Viewer) -> Select[HandoffConversation]:
@@ -62,7 +63,8 @@ async def conversation_detail(request: Request, viewer: CurrentViewer, session: 
     names = dict((await session.execute(select(StaffUser.id, StaffUser.username)
                                         .where(StaffUser.id.in_(staff_ids)))).all()) if staff_ids else {}
     return render(request, "conversation.html", viewer=viewer, conversation=conversation, messages=messages,
-                  names=names, notice=notice_of(notice), error=ERRORS.get(error or ""), max_text=MAX_TEXT,
+                  names=names, notice=notice_of(notice), error=t(f"conversations.{error}") if error in ERRORS else None,
+                  max_text=MAX_TEXT,
                   can_write=viewer.may("conversations.reply") and conversation.status == "open")
 
 

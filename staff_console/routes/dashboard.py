@@ -15,6 +15,7 @@ from core.models.booking import ACTIVE_STATUSES, Appointment
 from core.models.handoff import HandoffConversation
 from core.models.intake import Intake
 from staff_console.access import CurrentViewer, Viewer
+from staff_console.catalogue import t
 from staff_console.deps import DbSession, Now
 from staff_console.intake_queue import scoped
 from staff_console.routes.common import notice_of, protected_router
@@ -32,8 +33,9 @@ async def cards(session: DbSession, viewer: Viewer, now: datetime) -> list[dict[
     if viewer.may("intakes.list"):
         new = scoped(viewer).where(Intake.status == "new")
         urgent = scoped(viewer).where(Intake.urgent.is_(True), Intake.status != "closed")
-        out.append({"label": "νέα αιτήματα", "count": await _count(session, new), "href": "/intakes?status=new"})
-        out.append({"label": "επείγοντα ανοιχτά", "count": await _count(session, urgent), "urgent": True,
+        out.append({"label": t("dashboard.new_intakes"), "count": await _count(session, new),
+                    "href": "/intakes?status=new"})
+        out.append({"label": t("dashboard.urgent_open"), "count": await _count(session, urgent), "urgent": True,
                     "href": "/intakes?urgent=1"})
     if viewer.may("appointments.list"):
         day = now.astimezone(ATHENS).date()
@@ -43,12 +45,13 @@ async def cards(session: DbSession, viewer: Viewer, now: datetime) -> list[dict[
                                              Appointment.status.in_((*ACTIVE_STATUSES, "attended", "no_show")))
         if viewer.centre_ids is not None:
             today = today.where(Appointment.centre_id.in_(sorted(viewer.centre_ids)))
-        out.append({"label": "ραντεβού σήμερα", "count": await _count(session, today), "href": "/appointments"})
+        out.append({"label": t("dashboard.appointments_today"), "count": await _count(session, today),
+                    "href": "/appointments"})
     if viewer.may("conversations.list"):
         talks = select(HandoffConversation.id).where(HandoffConversation.status == "open")
         if viewer.centre_ids is not None:
             talks = talks.where(HandoffConversation.centre_id.in_(sorted(viewer.centre_ids)))
-        out.append({"label": "ανοιχτές συνομιλίες", "count": await _count(session, talks),
+        out.append({"label": t("dashboard.open_conversations"), "count": await _count(session, talks),
                     "href": "/conversations"})
     return out
 

@@ -14,6 +14,7 @@ from core.models.console import IntakeAssignment, IntakeNote, IntakeReferral
 from core.models.intake import INTAKE_STATUSES, Intake
 from core.pii import mask_pii
 from staff_console.access import CurrentViewer, Viewer
+from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound, NotLoggedIn
@@ -88,15 +89,12 @@ async def intake_detail(request: Request, viewer: CurrentViewer, session: DbSess
         ids.add(assignment.staff_user_id)
     return render(request, "intake.html", viewer=viewer, intake=intake, notes=notes, referrals=referrals,
                   history=history, assignment=assignment, team=team, names=await usernames(session, ids),
-                  statuses=INTAKE_STATUSES, notice=notice_of(notice), error=ERRORS.get(error or ""),
+                  statuses=INTAKE_STATUSES, notice=notice_of(notice),
+                  error=t(f"intakes.{error}") if error in ERRORS else None,
                   can_write=viewer.may("intakes.status") and intake.restricted_at is None)
 
 
-ERRORS = {
-    "note_empty": "Η σημείωση είναι κενή.",
-    "referral_empty": "Γράψτε σε ποια υπηρεσία γίνεται η παραπομπή.",
-    "assignee": "Επιλέξτε άτομο του Κέντρου.",
-}
+ERRORS = ("note_empty", "referral_empty", "assignee", "status")  # texts: catalogue "intakes.<code>"
 
 
 async def _actor(session: DbSession, viewer: Viewer) -> StaffUser:

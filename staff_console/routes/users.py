@@ -13,7 +13,8 @@ from core.models import StaffUser
 from core.models.staff import ROLES
 from core.users import AccountError, create_user
 from staff_console.access import CurrentViewer, Viewer
-from staff_console.auth import PasswordProblem, check_new_password, set_password
+from staff_console.auth import check_new_password, password_problem_text, set_password
+from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound
@@ -30,6 +31,7 @@ async def _page(request: Request, viewer: Viewer, session: DbSession, *, now: No
     users = (await session.scalars(select(StaffUser).order_by(StaffUser.username))).all()
     centres = await list_centres(session)
     return render(request, "users.html", viewer=viewer, users=users, centres=centres, roles=ROLES, now=now,
+                  centre_names={c.id: c.name_el for c in centres},
                   notice=notice_of(notice), errors=errors or {},
                   values=values or {"username": "", "role": "staff", "centre_id": ""}, status_code=status_code)
 
@@ -46,23 +48,21 @@ def _account_errors(
     """The rules of core.users.create_user, said in Greek before it is called."""
     errors: dict[str, str] = {}
     if not values["username"] or len(values["username"]) > 80:
-        errors["username"] = "Το όνομα χρήστη χρειάζεται 1 έως 80 χαρακτήρες."
+        errors["username"] = t("users.username")
     role, centre_id = values["role"], values["centre_id"]
     if role not in ROLES:
-        errors["role"] = "Επιλέξτε ρόλο."
+        errors["role"] = t("users.role")
     elif role in ("staff", "mediator") and not centre_id:
-        errors["centre_id"] = "Το προσωπικό και οι διαμεσολαβητές ανήκουν σε ένα Κέντρο: επιλέξτε το."
+        errors["centre_id"] = t("users.centre_needed")
     elif role in ("admin", "coordinator") and centre_id:
-        errors["centre_id"] = "Διαχειριστές και συντονιστές δεν ανήκουν σε ένα Κέντρο: αφήστε το κενό."
+        errors["centre_id"] = t("users.centre_not_allowed")
     elif centre_id and centre_id not in centre_kinds:
-        errors["centre_id"] = "Άγνωστο Κέντρο."
+        errors["centre_id"] = t("users.centre_unknown")
     elif role == "mediator" and centre_kinds.get(centre_id) != "roma_annex":
-        errors["centre_id"] = "Ο διαμεσολαβητής ανήκει σε Παράρτημα Ρομά."
-    problem = check_new_password(password, confirm)
-    if problem is PasswordProblem.TOO_SHORT:
-        errors["password"] = "Ο κωδικός χρειάζεται τουλάχιστον 12 χαρακτήρες."
-    elif problem is PasswordProblem.MISMATCH:
-        errors["password"] = "Οι δύο κωδικοί δεν είναι ίδιοι."
+        errors["centre_id"] = t("users.mediator_annex")
+    problem = check_new_password(password, confirm, username=values["username"])
+    if problem is not None:
+        errors["password"] = password_problem_text(problem)
     return errors
 
 
@@ -81,8 +81,7 @@ async def users_create(request: Request, viewer: CurrentViewer, form: CheckedFor
                                      centre_id=values["centre_id"] or None)
         except AccountError as exc:
             taken = "taken" in str(exc)
-            errors["username" if taken else "form"] = ("Το όνομα χρήστη υπάρχει ήδη." if taken
-                                                        else "Ο λογαριασμός δεν δημιουργήθηκε.")
+            errors["username" if taken else "form"] = (t("users.taken") if taken else t("users.not_created"))
     if errors or user is None:
         await session.rollback()
         return await _page(request, viewer, session, now=now, errors=errors, values=values, status_code=400)
@@ -105,7 +104,7 @@ async def users_toggle_active(request: Request, viewer: CurrentViewer, form: Che
     user = await _user(session, user_id)
     if user.id == viewer.user_id:
         return await _page(request, viewer, session, now=now, status_code=400,
-                           errors={"form": "Δεν μπορείτε να απενεργοποιήσετε τον δικό σας λογαριασμό."})
+                           errors={"form": t("users.self_disable")})
     user.active = not user.active
     if not user.active:
         await end_user_sessions(session, user_id=user.id)
@@ -132,11 +131,10 @@ async def users_reset_password(request: Request, viewer: CurrentViewer, form: Ch
                                now: Now, user_id: int) -> Response:
     user = await _user(session, user_id)
     password, confirm = str(form.get("password") or ""), str(form.get("confirm") or "")
-    problem = check_new_password(password, confirm)
+    problem = check_new_password(password, confirm, username=user.username)
     if problem is not None:
-        message = ("Ο κωδικός χρειάζεται τουλάχιστον 12 χαρακτήρες." if problem is PasswordProblem.TOO_SHORT
-                   else "Οι δύο κωδικοί δεν είναι ίδιοι.")
-        return await _page(request, viewer, session, now=now, status_code=400, errors={f"reset_{user.id}": message})
+        return await _page(request, viewer, session, now=now, status_code=400,
+                           errors={f"reset_{user.id}": password_problem_text(problem)})
     set_password(user, password, now=now)
     await end_user_sessions(session, user_id=user.id, keep_id=viewer.session_token_id)
     audit.record(session, actor_kind="staff", actor_id=viewer.actor, action="reset_password",

@@ -163,18 +163,21 @@ async def test_admin_creates_and_resets_users_and_sees_the_audit_log(console: Co
                                                     "confirm": "x" * 12})
         assert refused.status_code == 400 and "Παράρτημα Ρομά" in refused.text
         created = await client.post("/users", data={"csrf_token": csrf, "username": "grevena", "role": "staff",
-                                                    "centre_id": "kk-grevena", "password": "grevena pass 1",
-                                                    "confirm": "grevena pass 1"})
+                                                    "centre_id": "kk-grevena", "password": "winter orchard lamp",
+                                                    "confirm": "winter orchard lamp"})
         assert created.status_code == 303
         async with console.db.session() as session:
             new_id = await session.scalar(select(StaffUser.id).where(StaffUser.username == "grevena"))
-        await client.post(f"/users/{new_id}/password", data={"csrf_token": csrf, "password": "another pass 2",
-                                                             "confirm": "another pass 2"})
+        await client.post(f"/users/{new_id}/password", data={"csrf_token": csrf, "password": "another long pass 2",
+                                                             "confirm": "another long pass 2"})
         audit_page = await client.get("/audit?record_kind=staff_user")
-        assert audit_page.status_code == 200 and "reset_password" in audit_page.text
+        assert audit_page.status_code == 200 and "<td>reset_password<" not in audit_page.text
+        # Read as words: the admin's username, the action's label, the account by name (not "staff 6").
+        assert "Νέος κωδικός από διαχειριστή" in audit_page.text and "Λογαριασμός: grevena" in audit_page.text
+        assert ">admin<" in audit_page.text
     async with console.client() as other:
-        assert (await login(other, "grevena", "grevena pass 1")).status_code == 401
-        assert (await login(other, "grevena", "another pass 2")).status_code == 303
+        assert (await login(other, "grevena", "winter orchard lamp")).status_code == 401
+        assert (await login(other, "grevena", "another long pass 2")).status_code == 303
 
 
 async def test_monthly_report_and_csv(console: Console) -> None:
