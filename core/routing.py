@@ -20,7 +20,10 @@ from nlu.places import PlaceMatcher
 __all__ = ["RouteResult", "Router"]
 
 # When one name fits several things in the same municipality, the most specific one names the place.
-_KIND_ORDER = {"settlement": 0, "unit": 1, "municipality": 2}
+FUZZY_MIN_POPULATION = 1000
+# A word before a name that makes it the regional unit: "νομός Κοζάνης", "ΠΕ Φλώρινας".
+_REGIONAL_UNIT_WORDS = ("νομός", "νομού", "νομό", "νομ", "ΠΕ", "Π.Ε.", "περιφερειακή", "ενότητα", "ενότητας", "nomos")
+_KIND_ORDER = {"settlement": 0, "unit": 1, "municipality": 2, "regional_unit": 3}
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,27 @@ class Router:
         self.matcher = PlaceMatcher(
             ((p.canonical, p.names) for p in self._names.values()),
             context_only=(p.canonical for p in self._names.values() if p.common_word),
+            exact_only=self._hamlet_names(gazetteer),
         )
+        self._ru_genitives = {fold(n) for ru in gazetteer.regional_units for n in (ru.genitive, *ru.latin[1:])}
+        self._ru_genitives -= {fold(ru.short_name) for ru in gazetteer.regional_units}
+        self._ru_words = {fold(w) for w in _REGIONAL_UNIT_WORDS}
+        self._municipality_words = {fold(w) for w in ("δήμος", "δήμου", "δήμο", "dimos", "dimou")}
+
+    def _hamlet_names(self, gazetteer: Gazetteer) -> list[str]:
+        """Names matched only as spelled (any accents, case or Greeklish), never as a near miss.
+
+        Those of villages under FUZZY_MIN_POPULATION people (ΕΛΣΤΑΤ 2011) that are nothing else:
+        with 560 settlements a one-letter typo of an ordinary word ("δηλώσω", "καλοκαίρι") too
+        often lands on some hamlet (Δίλοφο, Καλονέρι).
+        """
+        population = {s.id: s.population_2011 for s in gazetteer.settlements}
+        out = []
+        for p in self._names.values():
+            sizes = [population.get(t.id) if t.kind == "settlement" else None for t in p.targets]
+            if all(size is not None and size < FUZZY_MIN_POPULATION for size in sizes):
+                out.append(p.canonical)
+        return out
 
     @classmethod
     def default(cls) -> Router:
@@ -69,16 +92,14 @@ class Router:
     # ------------------------------------------------------------------------------------ routing
 
     def route_text(self, text: str) -> RouteResult:
-        mentions = [self._names[e.value] for e in self.matcher.find(text)]
-        mentions = list({p.canonical: p for p in mentions}.values())
+        entities = self.matcher.find(text)
+        by_name: dict[str, bool] = {}  # canonical -> may it be read as a regional unit here
+        for e in entities:
+            by_name[e.value] = by_name.get(e.value, False) or self._names_regional_unit(text, e.start, e.end)
+        mentions = [self._names[name] for name in by_name]
         if not mentions:
             return RouteResult(text=text, centre_id=None, place=None, municipality_id=None)
-        # Each mention narrows the municipalities: "Πεντάβρυσος Καστοριάς" is the Kastoria one.
-        possible: set[str] | None = None
-        for p in mentions:
-            ids = set(p.municipality_ids)
-            possible = ids if possible is None else (possible & ids or possible | ids)
-        assert possible is not None
+        possible = self._narrow(mentions, [by_name[p.canonical] for p in mentions])
         if len(possible) == 1:
             (mid,) = possible
             return RouteResult(
@@ -119,6 +140,35 @@ class Router:
         return sorted(
             c.id for c in self.centres.values() if c.kind == "roma_annex" and municipality_id in c.municipalities
         )
+
+    def _names_regional_unit(self, text: str, start: int, end: int) -> bool:
+        """Is this mention written as a regional unit: "Κοζάνης" after a village, "νομός Κοζάνης"?"""
+        said = fold(text[start:end])
+        before = fold(text[:start]).split()[-1:]
+        if before and before[0] in self._municipality_words:
+            return False  # "Δήμου Κοζάνης" is the municipality
+        return said in self._ru_genitives or bool(before and before[0] in self._ru_words)
+
+    @staticmethod
+    def _narrow(mentions: Sequence[PlaceName], as_regional_unit: Sequence[bool]) -> set[str]:
+        """The municipalities all the mentions fit.
+
+        One mention: the specific place (the town Κοζάνη, the municipality of Κοζάνη), never the whole
+        regional unit. Several: a mention written as a regional unit ("Λευκόβρυση Κοζάνης", "νομός
+        Καστοριάς") stands for all its municipalities, so "Σέρβια Κοζάνης" is Σέρβια and "Ανατολικό
+        Κοζάνης" (one in Εορδαία, one in Κοζάνη) stays a question; "Πεντάβρυσος Καστοριάς" is the
+        Kastoria one. Mentions that fit nowhere together ("μένω στην Κοζάνη, δουλεύω στη Φλώρινα"):
+        every place they name, and routing asks.
+        """
+        specific = [{t.municipality_id for t in p.targets if t.kind != "regional_unit"} for p in mentions]
+        if len(mentions) == 1:
+            return specific[0] or set(mentions[0].municipality_ids)
+        read = [
+            set(p.municipality_ids) if ru else (s or set(p.municipality_ids))
+            for p, s, ru in zip(mentions, specific, as_regional_unit, strict=True)
+        ]
+        common = set.intersection(*read)
+        return common or set.union(*(s or r for s, r in zip(specific, read, strict=True)))
 
     def _place_in(self, mentions: Sequence[PlaceName], municipality_id: str) -> str:
         def rank(p: PlaceName) -> int:

@@ -28,6 +28,7 @@ __all__ = [
     "PlaceDataError",
     "PlaceName",
     "PlaceTarget",
+    "RegionalUnit",
     "Settlement",
     "Town",
     "load_centres",
@@ -150,10 +151,19 @@ class Settlement:
     coord_source: str | None
     common_word: bool  # also an ordinary word or first name: match only with a place cue
     ambiguous: bool  # the same name exists in another municipality
+    official: str | None = None  # ΕΛΣΤΑΤ's form ("Βατερόν"); None for a settlement only the facts name
+    elstat: str | None = None  # ΕΛΣΤΑΤ 2011 settlement code
+    population_2011: int | None = None
+    match: bool = True  # False: never matched in messages (a word the bot's users say all the time)
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.alt_names, *self.latin)
+
+    @property
+    def latin_name(self) -> str:
+        """The name in Latin script for English answers (ELOT 743, the first `latin` spelling)."""
+        return self.latin[0] if self.latin else self.name
 
 
 @dataclass(frozen=True)
@@ -178,8 +188,21 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class RegionalUnit:
+    """A regional unit (ΠΕ, the old prefecture): "Σέρβια Κοζάνης" names it after the village."""
+
+    id: str
+    name: str  # "Περιφερειακή Ενότητα Κοζάνης"
+    short_name: str  # "Κοζάνη"
+    genitive: str  # "Κοζάνης"
+    latin: tuple[str, ...]
+    municipality_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Gazetteer:
     municipalities: tuple[Municipality, ...]
+    regional_units: tuple[RegionalUnit, ...] = ()
 
     def municipality(self, municipality_id: str) -> Municipality:
         for m in self.municipalities:
@@ -219,7 +242,7 @@ class Gazetteer:
 class PlaceTarget:
     """What a place name may refer to."""
 
-    kind: Literal["settlement", "municipality", "unit"]
+    kind: Literal["settlement", "municipality", "unit", "regional_unit"]
     id: str
     municipality_id: str
 
@@ -262,12 +285,16 @@ def place_names(gazetteer: Gazetteer, fold: Callable[[str], str] = str.casefold)
             group["targets"].append(target)
 
     for s in gazetteer.settlements:
-        add(s.name, s.names, s.common_word, PlaceTarget("settlement", s.id, s.municipality_id))
+        if s.match:
+            add(s.name, s.names, s.common_word, PlaceTarget("settlement", s.id, s.municipality_id))
     for m in gazetteer.municipalities:
         add(m.short_name, (*m.names, m.name, *m.alt_names), False, PlaceTarget("municipality", m.id, m.id))
     for u in gazetteer.units:
         if u.match:
             add(u.nominative, (u.nominative, *u.latin), u.common_word, PlaceTarget("unit", u.id, u.municipality_id))
+    for ru in gazetteer.regional_units:
+        for mid in ru.municipality_ids:
+            add(ru.short_name, (ru.genitive, *ru.latin), False, PlaceTarget("regional_unit", ru.id, mid))
     return [
         PlaceName(canonical=k, names=tuple(g["names"]), common_word=g["common"], targets=tuple(g["targets"]))
         for k, g in groups.items()
@@ -323,8 +350,9 @@ def _point(raw: Any, where: str) -> Point | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the gazetteer is large
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=loader)  # a safe loader: CSafeLoader or SafeLoader
     if not isinstance(data, dict):
         raise PlaceDataError(f"{path.name}: expected a mapping at the top")
     return data
@@ -365,7 +393,9 @@ def parse_gazetteer(data: Mapping[str, Any], source: str = "gazetteer.yaml") -> 
                 latin=tuple(s.get("latin") or ()), unit_id=s.get("unit"),
                 lat=None if lat is None else float(lat), lon=None if lon is None else float(lon),
                 coord_source=s.get("coord_source"), common_word=bool(s.get("common_word", False)),
-                ambiguous=bool(s.get("ambiguous", False)),
+                ambiguous=bool(s.get("ambiguous", False)), official=s.get("official"),
+                elstat=None if s.get("elstat") is None else str(s["elstat"]),
+                population_2011=s.get("population_2011"), match=bool(s.get("match", True)),
             ))
         municipalities.append(Municipality(
             id=mid, name=str(raw["name"]), short_name=str(raw["short_name"]),
@@ -377,7 +407,17 @@ def parse_gazetteer(data: Mapping[str, Any], source: str = "gazetteer.yaml") -> 
     ids = [m.id for m in municipalities]
     if len(set(ids)) != len(ids):
         raise PlaceDataError(f"{source}: a municipality id is used twice")
-    return Gazetteer(municipalities=tuple(municipalities))
+    regional_units = []
+    for raw in data.get("regional_units") or []:
+        unknown = [mid for mid in raw.get("municipalities") or [] if mid not in ids]
+        if unknown:
+            raise PlaceDataError(f"{source}: regional unit {raw.get('id')}: unknown municipalities {unknown}")
+        regional_units.append(RegionalUnit(
+            id=str(raw["id"]), name=str(raw["name"]), short_name=str(raw["short_name"]),
+            genitive=str(raw["genitive"]), latin=tuple(raw.get("latin") or ()),
+            municipality_ids=tuple(raw.get("municipalities") or ()),
+        ))
+    return Gazetteer(municipalities=tuple(municipalities), regional_units=tuple(regional_units))
 
 
 def parse_centres(data: Mapping[str, Any], source: str = "centres.yaml") -> list[CentreInfo]:

@@ -41,14 +41,15 @@ _MAX_WINDOW = 4  # how many words before a context-only name may hold its cue
 _FILLER = (
     "από", "απ", "στο", "στη", "στην", "στον", "στα", "στις", "στους", "σε", "σο", "το", "τη", "την",
     "τον", "η", "ο", "οι", "τα", "του", "της", "των", "δήμος", "δήμου", "δήμο", "χωριό", "κοινότητα",
-    "πόλη", "εδώ", "κοντά", "εγώ", "είμαι", "μένω",
+    "εδώ", "κοντά", "εγώ", "είμαι", "μένω",
 )
 # Words that say "this is where I live / come from" when they come just before a name.
 _CUES = (
     "μένω", "μένουμε", "μένει", "μένουν", "κατοικώ", "κατοικούμε", "κατοικία", "ζω", "ζούμε",
     "χωριό", "χωριού", "χωριά", "κοινότητα", "κοινότητας", "οικισμό", "οικισμός", "οικισμού",
-    "δήμο", "δήμος", "δήμου", "περιοχή", "περιοχής", "κοντά", "κάτοικος", "πόλη", "διεύθυνση",
+    "δήμο", "δήμος", "δήμου", "περιοχή", "περιοχής", "κοντά", "κάτοικος", "διεύθυνση",
 )
+# Not "πόλη": folded it is "πολι", the same as "πολύ" ("έχω πολύ ελεύθερο χρόνο" names no village Ελεύθερο).
 # "είμαι από X", "είμαστε από X", "ερχόμαστε από X": from is a cue only after these.
 _FROM_VERBS = ("είμαι", "είμαστε", "είναι", "έρχομαι", "ερχόμαστε", "κατάγομαι")
 _FROM = ("από", "απ")
@@ -99,9 +100,14 @@ class PlaceMatcher:
     """Finds place names in messages. `entries` pairs a key (the entity value) with all its names."""
 
     def __init__(
-        self, entries: Iterable[tuple[str, Sequence[str]]], *, context_only: Iterable[str] = ()
+        self,
+        entries: Iterable[tuple[str, Sequence[str]]],
+        *,
+        context_only: Iterable[str] = (),
+        exact_only: Iterable[str] = (),
     ) -> None:
         self._context_only = frozenset(context_only)
+        no_fuzzy = self._context_only | frozenset(exact_only)
         self._index: dict[tuple[str, ...], set[str]] = {}
         fuzzy: dict[str, set[str]] = {}
         for key, names in entries:
@@ -111,7 +117,7 @@ class PlaceMatcher:
                 # Fuzzy matching only against names as written, not their generated case forms:
                 # those multiply the near misses with ordinary words.
                 plain = fold(name)
-                if key not in self._context_only and " " not in plain and len(plain) >= FUZZY_MIN_LENGTH:
+                if key not in no_fuzzy and " " not in plain and len(plain) >= FUZZY_MIN_LENGTH:
                     fuzzy.setdefault(plain, set()).add(key)
         self._fuzzy = fuzzy
         self._fuzzy_choices = list(fuzzy)
@@ -142,9 +148,10 @@ class PlaceMatcher:
                 for key in sorted(keys):
                     entity = Entity("place", key, start, end)
                     (found if context or key not in self._context_only else pending).append(entity)
-                if found and found[-1].end == end:
-                    i += length
-                    continue
+                # The longest name wins, whether found or waiting for context: "Αγία Παρασκευή" is
+                # never also the village Παρασκευή.
+                i += length
+                continue
             else:
                 fuzzy = self._fuzzy_key(tokens[i].text)
                 if fuzzy is not None:
@@ -152,8 +159,7 @@ class PlaceMatcher:
             i += 1
         if found and pending:
             # Another place in the same message is context enough: "Ψαράδες Πρεσπών".
-            taken = {(e.start, e.end) for e in found}
-            found.extend(e for e in pending if (e.start, e.end) not in taken)
+            found.extend(e for e in pending if not any(f.start < e.end and e.start < f.end for f in found))
             found.sort(key=lambda e: (e.start, e.value))
         return found
 

@@ -8,9 +8,10 @@ from core.routing import Router, RouteResult
 from knowledge.places import Settlement, load_gazetteer
 
 GAZ = load_gazetteer()
-# Every settlement the facts name for the 12 served municipalities (the ambiguous Πεντάβρυσος is tested apart).
+# Every settlement of the 12 served municipalities whose name is unique in the region (a shared name, such as
+# Πεντάβρυσος, is tested apart) and matched in messages (not Κέντρο: "κοντά στο κέντρο" is the Centre).
 ROUTABLE: list[Settlement] = [
-    s for m in GAZ.municipalities if m.centre_id is not None for s in m.settlements if not s.ambiguous
+    s for m in GAZ.municipalities if m.centre_id is not None for s in m.settlements if not s.ambiguous and s.match
 ]
 
 
@@ -157,3 +158,63 @@ def test_roma_annexes_are_offered_not_routed(router: Router) -> None:
 
 def test_default_router_is_cached() -> None:
     assert Router.default() is Router.default()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Σέρβια Κοζάνης", "servia kozanis", "ΣΕΡΒΙΑ ΚΟΖΑΝΗΣ", "Σερβια νομου Κοζανης", "μένω στα Σέρβια Κοζάνης",
+     "Servia Kozanhs", "σερβια ν. κοζανης"],
+)
+def test_a_village_with_its_regional_unit_in_every_spelling(router: Router, text: str) -> None:
+    result = router.route_text(text)
+    assert (result.centre_id, result.municipality_id, result.place) == ("kk-servia", "servia", "Σέρβια"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "municipality"),
+    [("Λευκόβρυση Κοζάνης", "kozani"), ("lefkovrisi kozanis", "kozani"), ("Πεντάβρυσος Καστοριάς", "kastoria"),
+     ("Ανατολικό Εορδαίας", "eordaia"), ("Αγία Κυριακή Δήμου Κοζάνης", "kozani"),
+     ("Αγία Κυριακή Βελβεντού", "velventos"), ("Ψαράδες Φλώρινας", "prespes"), ("Δοτσικό Γρεβενών", "grevena")],
+)
+def test_the_regional_unit_or_municipality_settles_which_village(router: Router, text: str, municipality: str) -> None:
+    assert router.route_text(text).municipality_id == municipality, text
+
+
+def test_a_name_twice_in_one_regional_unit_stays_a_question(router: Router) -> None:
+    result = router.route_text("Ανατολικό Κοζάνης")  # one in Εορδαία, one in Κοζάνη: both in ΠΕ Κοζάνης
+    assert result.centre_id is None and result.candidate_municipalities == ["eordaia", "kozani"]
+
+
+def test_a_town_named_alone_is_never_its_whole_regional_unit(router: Router) -> None:
+    assert router.route_text("Κοζάνης").municipality_id == "kozani"
+    assert router.route_text("Φλώρινα").municipality_id == "florina"
+    # two towns: the citizen is asked, the regional unit does not swallow one of them
+    result = router.route_text("μένω στην Κοζάνη αλλά δουλεύω στην Πτολεμαΐδα")
+    assert result.centre_id is None and set(result.candidate_municipalities) == {"kozani", "eordaia"}
+
+
+def test_every_elstat_settlement_is_in_the_gazetteer_with_its_municipality() -> None:
+    import csv
+    from pathlib import Path
+
+    source = Path(__file__).parents[2] / "knowledge" / "data" / "sources" / "elstat-2011-settlements.csv"
+    with source.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 557
+    by_code = {s.elstat: s for s in GAZ.settlements if s.elstat}
+    municipality_of = {
+        "1401": "kozani", "1402": "voio", "1403": "eordaia", "1404": "servia", "1501": "grevena",
+        "1502": "deskati", "1601": "kastoria", "1602": "nestorio", "1603": "argos-orestiko", "1701": "florina",
+        "1702": "amyntaio", "1703": "prespes",
+    }
+    for row in rows:
+        s = by_code[row["code"]]
+        expected = "velventos" if row["unit_code"] == "140402" else municipality_of[row["municipality_code"]]
+        assert s.municipality_id == expected, row["name"]
+        assert s.official == row["name"].split(",")[0].strip()
+        assert s.latin and s.latin[0].isascii()
+
+
+def test_the_village_named_like_the_centre_is_never_matched(router: Router) -> None:
+    assert router.route_text("Έχει πάρκινγκ κοντά στο κέντρο;").place is None
+    assert not next(s for s in GAZ.settlements if s.name == "Κέντρο").match

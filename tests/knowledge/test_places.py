@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import date
 from typing import Any
 
@@ -31,8 +32,13 @@ SERVED = {
 }
 
 
+@functools.cache
+def _parsed(path: Any) -> dict[str, Any]:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _raw(path: Any) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return copy.deepcopy(_parsed(path))
 
 
 def test_all_fifteen_places_of_service_with_their_kind_and_parent() -> None:
@@ -94,7 +100,9 @@ def test_gazetteer_municipalities_centres_and_velventos() -> None:
     assert {m.id: m.centre_id for m in g.municipalities} == {**SERVED, "velventos": None}
     assert g.municipality("argos-orestiko").alt_names == ("Δήμος Ορεστίδος",)
     assert g.municipality("voio").seat == "Σιάτιστα"
-    assert [s.name for s in g.municipality("velventos").settlements] == ["Βελβεντός"]
+    # ΔΕ Βελβεντού of ΕΛΣΤΑΤ's 2011 list (then in Δήμος Σερβίων-Βελβεντού) is Δήμος Βελβεντού since 2019
+    assert next(s.name for s in g.municipality("velventos").settlements) == "Βελβεντός"
+    assert {s.unit_id for s in g.municipality("velventos").settlements} == {"velventos:velventos"}
     # every municipality's seat is one of its settlements
     for m in g.municipalities:
         assert m.seat in {s.name for s in m.settlements}, m.id
@@ -104,7 +112,10 @@ def test_settlements_named_in_the_facts_with_coordinates_only_where_given() -> N
     g = load_gazetteer()
     siatista = g.settlement("siatista")
     assert (siatista.lat, siatista.lon) == (40.26194, 21.54417)
-    assert g.settlement("neapoli").lat is None  # "Νεάπολη: no coordinates found"
+    assert siatista.coord_source is not None and "geodata" not in siatista.coord_source  # the facts' own
+    # the facts found none for Νεάπολη: ΕΛΣΤΑΤ's settlement point fills it, and says so
+    neapoli = g.settlement("neapoli")
+    assert neapoli.lat is not None and "geodata.gov.gr" in (neapoli.coord_source or "")
     assert g.settlement("karpero").municipality_id == "deskati"
     names = {s.name for s in g.settlements}
     for name in ("Ψαράδες", "Διποταμία", "Κωσταράζι", "Ξινό Νερό", "Νέα Τραπεζούντα", "Πλατανόρευμα", "Τρανόβαλτο"):
@@ -119,18 +130,27 @@ def test_pentavrysos_is_marked_ambiguous_in_both_municipalities() -> None:
     both = g.settlements_named("Πεντάβρυσος")
     assert {s.municipality_id for s in both} == {"eordaia", "kastoria"}
     assert all(s.ambiguous for s in both)
-    assert sum(s.ambiguous for s in g.settlements) == 2
+    # ambiguous = the same name in another municipality, for every settlement
+    municipalities_of: dict[str, set[str]] = {}
+    for s in g.settlements:
+        municipalities_of.setdefault(fold(s.name), set()).add(s.municipality_id)
+    for s in g.settlements:
+        assert s.ambiguous == (len(municipalities_of[fold(s.name)]) > 1), s.name
 
 
 def test_place_names_group_one_name_with_all_it_can_mean() -> None:
     groups = {p.canonical: p for p in place_names(load_gazetteer(), fold)}
     kozani = groups["Κοζάνη"]
-    assert {t.kind for t in kozani.targets} == {"settlement", "municipality", "unit"}
-    assert kozani.municipality_ids == ("kozani",)
+    assert {t.kind for t in kozani.targets} == {"settlement", "municipality", "unit", "regional_unit"}
+    assert {t.municipality_id for t in kozani.targets if t.kind != "regional_unit"} == {"kozani"}
+    ru = {t.municipality_id for t in kozani.targets if t.kind == "regional_unit"}
+    assert ru == {"kozani", "eordaia", "voio", "servia", "velventos"}
     assert set(groups["Πεντάβρυσος"].municipality_ids) == {"eordaia", "kastoria"}
     assert "Ορεστίδα" in groups["Άργος Ορεστικό"].names
     assert groups["Καρδιά"].common_word and not groups["Σιάτιστα"].common_word
-    assert "Αγία Παρασκευή" not in groups  # a saint's name: never matched
+    # a saint's name: the municipal units are never matched; the villages (ΕΛΣΤΑΤ) only with a place cue
+    agia = groups["Αγία Παρασκευή"]
+    assert agia.common_word and {t.kind for t in agia.targets} == {"settlement"}
 
 
 def _load_both() -> tuple[dict[str, Any], dict[str, Any]]:

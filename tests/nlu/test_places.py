@@ -132,3 +132,17 @@ def test_places_yml_round_trips_every_name_and_the_context_only_flag() -> None:
     assert context_only == {p.canonical for p in groups if p.common_word}
     by_key = dict(entries)
     assert {"Ptolemaida", "Ptolemaïda", "Πτολεμαιδα"} <= set(by_key["Πτολεμαΐδα"])
+
+
+def test_the_longest_name_wins_even_when_it_waits_for_context() -> None:
+    from core.routing import Router
+
+    found = Router.default().matcher.find("Αγία Παρασκευή Κοζάνης")
+    assert [e.value for e in found] == ["Αγία Παρασκευή", "Κοζάνη"]  # never also the village Παρασκευή
+
+
+def test_very_is_not_city() -> None:
+    from core.routing import Router
+
+    # "πολύ" folds like "πόλη": it is no place cue, so the village Ελεύθερο stays out of this message
+    assert Router.default().matcher.find("έχω πολύ ελεύθερο χρόνο") == []

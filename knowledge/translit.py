@@ -1,0 +1,160 @@
+"""Greek to Latin script: ELOT 743 (ISO 843 type 1, the Greek state's transliteration) and Greeklish.
+
+`elot743("Πτολεμαΐδα") == "Ptolemaida"`, `elot743("Άργος Ορεστικό") == "Argos Orestiko"`,
+`elot743("Μπούφαρι") == "Boufari"`, `elot743("Ευκαρπία") == "Efkarpia"`, `elot743("Αυγή") == "Avgi"`.
+
+Rules (ELOT 743:1982, table 1): αυ/ευ/ηυ are av/ev/iv before a vowel or a voiced consonant and
+af/ef/if before a voiceless one or at the end of a word; μπ is b at the start or end of a word and
+mp inside it; γγ = ng, γξ = nx, γχ = nch, γκ = gk (ng inside a word is also common, not ELOT);
+ου = ou; θ = th, χ = ch, ψ = ps, ξ = x, η = i, υ = y, ω = o. Accents and diaeresis are dropped.
+Capitals follow the Greek: "ΚΟΖΑΝΗ" -> "KOZANI", "Θεσσαλονίκη" -> "Thessaloniki".
+
+`greeklish_variants(name)` adds the spellings people type on a phone (phonetic i for η/υ/ει/οι,
+u for ου, h or x for χ, 8 for θ, w for ω): used for the gazetteer's `latin` lists.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["elot743", "greeklish_variants", "strip_accents", "visual_greeklish"]
+
+_SINGLE = {
+    "α": "a",
+    "β": "v",
+    "γ": "g",
+    "δ": "d",
+    "ε": "e",
+    "ζ": "z",
+    "η": "i",
+    "θ": "th",
+    "ι": "i",
+    "κ": "k",
+    "λ": "l",
+    "μ": "m",
+    "ν": "n",
+    "ξ": "x",
+    "ο": "o",
+    "π": "p",
+    "ρ": "r",
+    "σ": "s",
+    "ς": "s",
+    "τ": "t",
+    "υ": "y",
+    "φ": "f",
+    "χ": "ch",
+    "ψ": "ps",
+    "ω": "o",
+}
+_PAIRS = {"ου": "ou", "γγ": "ng", "γξ": "nx", "γχ": "nch", "γκ": "gk", "ντ": "nt"}
+_VOICELESS = frozenset("θκξπσςτφχψ")
+_GREEK_LETTERS = frozenset(_SINGLE)
+
+
+def strip_accents(text: str) -> str:
+    """ "Πτολεμαΐδα" -> "Πτολεμαιδα" (tonos and diaeresis removed, case kept)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _diaeresis_positions(text: str) -> set[int]:
+    """Indexes of ϊ/ϋ (or ΐ/ΰ): a vowel pair before them is two vowels ("Πτολεμαΐδα": a-i, not ai)."""
+    return {i for i, c in enumerate(text) if "\u0308" in unicodedata.normalize("NFD", c)}
+
+
+def _word(word: str) -> str:
+    lower = strip_accents(word).lower()
+    split = _diaeresis_positions(word)
+    out: list[str] = []
+    i = 0
+    n = len(lower)
+    while i < n:
+        c = lower[i]
+        nxt = lower[i + 1] if i + 1 < n else ""
+        if c in "αεη" and nxt == "υ" and i + 1 not in split:
+            after = lower[i + 2] if i + 2 < n else ""
+            base = _SINGLE[c]
+            out.append(base + ("f" if not after or after in _VOICELESS or after not in _GREEK_LETTERS else "v"))
+            i += 2
+            continue
+        if c == "μ" and nxt == "π":
+            at_edge = i == 0 or i + 2 >= n
+            out.append("b" if at_edge else "mp")
+            i += 2
+            continue
+        pair = c + nxt
+        if pair in _PAIRS and i + 1 not in split:
+            out.append(_PAIRS[pair])
+            i += 2
+            continue
+        out.append(_SINGLE.get(c, c))
+        i += 1
+    latin = "".join(out)
+    if word[:1].isupper():
+        if len(word) > 1 and word.isupper():
+            return latin.upper()
+        return latin[:1].upper() + latin[1:]
+    return latin
+
+
+def elot743(text: str) -> str:
+    """The ELOT 743 transliteration of Greek text; other characters pass unchanged."""
+    out: list[str] = []
+    word: list[str] = []
+    for c in text:
+        if strip_accents(c).lower() in _GREEK_LETTERS:
+            word.append(c)
+            continue
+        if word:
+            out.append(_word("".join(word)))
+            word = []
+        out.append(c)
+    if word:
+        out.append(_word("".join(word)))
+    return "".join(out)
+
+
+def _phonetic(text: str) -> str:
+    """Greeklish as typed phonetically: "Λευκόβρυση" -> "Lefkovrisi", "Κοίλα" -> "Kila"."""
+    # ϊ/ΐ/ϋ/ΰ keep their vowel apart from the one before it: hide them from the pair rules.
+    lower = strip_accents(text.replace("ϊ", "\x00").replace("ΐ", "\x00").replace("ϋ", "\x01").replace("ΰ", "\x01"))
+    for greek, latin in (("ει", "i"), ("οι", "i"), ("υι", "i"), ("αι", "e"), ("ου", "ou"), ("Ου", "Ou")):
+        lower = lower.replace(greek, latin)
+    latin = elot743(lower.replace("\x00", "ι").replace("\x01", "υ"))
+    return latin.replace("y", "i").replace("Y", "I")
+
+
+def greeklish_variants(name: str) -> list[str]:
+    """ELOT 743 first, then the common Greeklish spellings of `name`, without repeats."""
+    elot = elot743(name)
+    phonetic = _phonetic(name)
+    variants = [
+        elot,
+        phonetic,
+        phonetic.replace("ou", "u").replace("Ou", "U"),
+        elot.replace("ch", "h").replace("Ch", "H"),
+        elot.replace("ch", "x").replace("Ch", "X"),
+    ]
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+_VISUAL = (
+    ("ου", "ou"),
+    ("θ", "8"),
+    ("χ", "x"),
+    ("ψ", "ps"),
+    ("ξ", "ks"),
+    ("η", "h"),
+    ("υ", "y"),
+    ("ω", "w"),
+    ("β", "b"),
+    ("φ", "f"),
+)
+
+
+def visual_greeklish(name: str) -> str:
+    """Greeklish that copies the letters' looks: η = h, ω = w, υ = y, θ = 8, β = b ("Λευκόβρυση" -> "leykobrysh")."""
+    out = strip_accents(name).lower()
+    for greek, latin in _VISUAL:
+        out = out.replace(greek, latin)
+    return elot743(out)
