@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from knowledge.answer import REGISTERS, Answer, Button
+from knowledge.answer_meaning import count_meaning, yes_no_meaning
 from knowledge.templating import environment, split_message
 
 RULES_FILE = Path(__file__).parent / "data" / "eligibility.yaml"
@@ -582,9 +583,11 @@ def parse_answer(key: str, text: str) -> int | bool | Decimal | None:
             return None
         raise EligibilityError("need_answer")
     if key in COUNT_KEYS:
-        return _parse_count(key, norm)
+        meant = count_meaning(key, norm)
+        return meant if meant is not None else _parse_count(key, norm)
     if key in YES_NO_KEYS:
-        return _parse_yes_no(norm)
+        said = yes_no_meaning(key, norm)
+        return said if said is not None else _parse_yes_no(norm)
     if key in AMOUNT_KEYS:
         return _parse_amount(norm)
     raise EligibilityError("unknown_question")
@@ -613,6 +616,11 @@ def _parse_count(key: str, norm: str) -> int:
     if value > MAX_PEOPLE:
         raise EligibilityError("household_too_large")
     return value
+
+
+def parse_yes_no(text: str) -> bool:
+    """A plain yes or no (any spelling); EligibilityError("not_yes_no") otherwise."""
+    return _parse_yes_no(normalise(text))
 
 
 def _parse_yes_no(norm: str) -> bool:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jinja2
 
+from knowledge import greek
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TELEGRAM_LIMIT = 4096
 
@@ -22,6 +24,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.globals.update(count=greek.count, plural=greek.plural, weekday=greek.weekday,
+                       weekday_article=greek.weekday_article, day_month=greek.day_month)
     return env
 
 

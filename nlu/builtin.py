@@ -39,6 +39,7 @@ from nlu import emergency
 from nlu.datafile import data_files, read_nlu_data
 from nlu.entities import athens_today, extract_entities
 from nlu.normalise import fold, fold_spans
+from nlu.situation import SITUATION_ENTITIES, find_situation
 from nlu.types import FALLBACK, Entity, Parse
 
 __all__ = [
@@ -278,6 +279,9 @@ class BuiltinEngine:
             for place in self.place_finder(head):
                 if not any(place.start < e.end and e.start < place.end for e in found):
                     found.append(place)
+        for fact in find_situation(head):
+            if not any(fact.start < e.end and e.start < fact.end for e in found if e.entity not in SITUATION_ENTITIES):
+                found.append(fact)
         return tuple(sorted(found, key=lambda e: (e.start, e.end)))
 
 

@@ -2,7 +2,8 @@
 
 Order matters: within a group the first matching handler wins. Groups -12 and -11 keep what a citizen types
 while an intake note is being written or a conversation is handed over to staff; group -10 (emergency) answers
-danger before anything else; group 0 holds the flows: every conversation first (so that a step of a flow in
+danger before anything else; group -9 (listening) keeps what a message tells about the citizen for the
+conversation memory; group 0 holds the flows: every conversation first (so that a step of a flow in
 progress is never taken by a handler listening for an intent elsewhere), then the stand-alone handlers, then
 free text, then the kind answers for whatever is left.
 """
@@ -26,6 +27,7 @@ from bot.handlers import (
     free_text,
     handoff,
     intake,
+    listening,
     mediator,
     menu,
     my_appointments,
@@ -37,10 +39,12 @@ from bot.handlers import (
 Handler = BaseHandler[Update, Any, Any]
 
 # Flows in the order they are offered the update; mediator first: `/start link-<token>` must reach it before the
-# plain /start.
+# plain /start. The questionnaires come next: while one waits for an answer, a typed reply is read as the answer
+# first (an intent entry point of a later flow must not take «θέλω…» from them); they leave themselves on a sure
+# request for something else, keeping the answers.
 FLOWS: list[list[Handler]] = [
-    mediator.HANDLERS, booking.HANDLERS, my_appointments.HANDLERS, start.HANDLERS, menu.HANDLERS,
-    centres.HANDLERS, topics.HANDLERS, eligibility.HANDLERS, entitlements.HANDLERS, events.HANDLERS,
+    mediator.HANDLERS, eligibility.HANDLERS, entitlements.HANDLERS, booking.HANDLERS, my_appointments.HANDLERS,
+    start.HANDLERS, menu.HANDLERS, centres.HANDLERS, topics.HANDLERS, events.HANDLERS,
     intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS,
 ]
 
@@ -69,5 +73,6 @@ def register(app: Application) -> None:
     app.add_handlers(intake.EARLY_HANDLERS, group=intake.EARLY_GROUP)
     app.add_handlers(handoff.EARLY_HANDLERS, group=handoff.EARLY_GROUP)
     app.add_handlers(emergency.HANDLERS, group=emergency.GROUP)
+    app.add_handlers(listening.HANDLERS, group=listening.GROUP)
     app.add_handlers(ordered_flows())
     app.add_error_handler(errors.on_error)

@@ -171,14 +171,37 @@ async def test_sos_mid_way_keeps_the_answers(chat: LocalChat) -> None:
     assert user_data(chat)[ANSWERS_KEY]["answers"] == {"adults": 2}
 
 
-async def test_asking_about_another_topic_leaves_the_questions(chat: LocalChat) -> None:
+async def test_asking_about_another_topic_leaves_the_questions_and_keeps_the_answers(chat: LocalChat) -> None:
     await start_in(chat, "el")
     await open_check(chat, "el")
+    await chat.say("2")
     replies = await chat.say("epidoma paidiwn")
     text = text_of(replies)
-    assert t("ans_flow_left", "el").split(".")[0] in text
+    assert t("mem_flow_left", "el").split(".")[0] in text
     assert "Α21" in text
-    assert ANSWERS_KEY not in user_data(chat)
+    assert user_data(chat)[ANSWERS_KEY]["answers"] == {"adults": 2}  # a draft, not lost
+    # One tap back to the question where the citizen left, with the earlier answer kept.
+    replies = await chat.press(plain("mem_btn_resume", "el"))
+    assert html_to_text(question("minors", "el")) in text_of(replies)
+    await chat.say("0")
+    replies = await chat.say("0")
+    assert "324 € τον μήνα" in text_of(replies)  # 2 adults, no income: 216 + 108 €
+
+
+@pytest.mark.parametrize("register", list(REGISTERS))
+async def test_natural_answers_and_number_buttons(chat: LocalChat, register: str) -> None:
+    """«μόνο εγώ» is one adult, the 0–6+ buttons answer the counts, "6+" asks for the number."""
+    await start_in(chat, register)
+    replies = await open_check(chat, register)
+    assert [b for b in labels(replies) if b[0].isdigit()] == ["1", "2", "3", "4", "5", "6+"]
+    replies = await chat.say({"el": "μόνο εγώ", "el-simple": "mono ego", "en": "just me"}[register])
+    assert html_to_text(question("minors", register)) in text_of(replies)
+    assert [b for b in labels(replies) if b[0].isdigit()] == ["0", "1", "2", "3", "4", "5", "6+"]
+    replies = await chat.press("6+")
+    assert t("mem_type_number", register).split(",")[0].split(".")[0] in text_of(replies)
+    await chat.press("0")
+    replies = await chat.say("0")
+    assert MONTHLY[register].format(216) in text_of(replies)
 
 
 async def test_the_answers_are_json_and_survive_a_restart(sqlite_url: str, nlu_cache_dir: Path) -> None:
