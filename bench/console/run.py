@@ -37,7 +37,7 @@ from core.users import create_user
 from knowledge.places import load_centres
 from staff_console.app import create_app
 
-PASSWORD = "bench password 123"
+PASSWORD = "amber-kite-above-the-lake-9"
 CATEGORIES = ["ask_min_income", "ask_child_benefit", "ask_housing", "ask_food_aid", "ask_energy_bills",
               "ask_employment", "ask_psychosocial", "ask_disability", "other", "safety"]
 STATUSES = ["new"] * 2 + ["in_progress"] * 2 + ["waiting_citizen"] + ["closed"] * 5

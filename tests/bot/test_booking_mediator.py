@@ -23,7 +23,7 @@ def text(messages: list) -> str:
 async def make_mediator(chat: LocalChat) -> tuple[int, str]:
     async with chat.app.services.db.session() as session:
         user = await create_user(session, username="eleni.mediator", role="mediator",
-                                 password="a long enough password", centre_id="annex-roma-florina")
+                                 password="pale-lantern-over-harbour-17", centre_id="annex-roma-florina")
         token = await create_link_token(session, user.id, datetime.now(UTC))
         await session.commit()
         return user.id, token

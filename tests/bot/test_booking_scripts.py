@@ -130,7 +130,7 @@ class Stage:
         elif verb == "mediator":
             async with db.session() as session:
                 user = await create_user(session, username="script.mediator", role="mediator",
-                                         password="a long enough password", centre_id=args[0])
+                                         password="pale-lantern-over-harbour-17", centre_id=args[0])
                 token = await create_link_token(session, user.id, now)
                 await session.commit()
             self.actor = LocalChat(self.chat.app, self.chat.api, user_id=626262)

@@ -47,7 +47,7 @@ async def test_a_reply_survives_a_killed_deliverer(chat: LocalChat) -> None:
     db = chat.app.services.db
     async with db.session() as session:
         staff = await create_user(session, username="sw", role="staff", centre_id="kk-kozani",
-                                  password="a-long-password-123")
+                                  password="pale-lantern-over-harbour-17")
         conversation = await open_conversation(session, telegram_chat_id=424242, citizen_id=None,
                                                centre_id="kk-kozani", language="el")
         outbox = await enqueue_staff_reply(session, conversation.id, staff_user_id=staff.id,

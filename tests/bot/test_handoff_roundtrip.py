@@ -40,7 +40,7 @@ async def hand_over(chat: LocalChat, place: str = "Κοζάνη") -> HandoffConv
 async def staff_reply(chat: LocalChat, conversation_id: int, text: str) -> int:
     async with chat.app.services.db.session() as session:
         staff = await create_user(session, username=f"sw{text[:3]}", role="staff", centre_id="kk-kozani",
-                                  password="a-long-password-123")
+                                  password="pale-lantern-over-harbour-17")
         outbox = await enqueue_staff_reply(session, conversation_id, staff_user_id=staff.id, text=text)
         await session.commit()
         return outbox.id
@@ -138,7 +138,7 @@ async def test_staff_close_hands_back_to_the_bot(chat: LocalChat) -> None:
     conversation = await hand_over(chat)
     async with chat.app.services.db.session() as session:
         staff = await create_user(session, username="closer", role="staff", centre_id="kk-kozani",
-                                  password="a-long-password-123")
+                                  password="pale-lantern-over-harbour-17")
         await close_conversation(session, conversation.id, staff_user_id=staff.id)
         await session.commit()
     assert await deliver_outbox(chat.app, utcnow()) == 1

@@ -90,7 +90,7 @@ async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> N
     await chat.say("έχουμε κρύο στο σπίτι ακόμα")
     async with chat.app.services.db.session() as session:
         staff = await create_user(session, username="sw", role="staff", centre_id="kk-voio",
-                                  password="a-long-password-123")
+                                  password="pale-lantern-over-harbour-17")
         conversation = await session.scalar(select(HandoffConversation))
         assert conversation is not None
         await enqueue_staff_reply(session, conversation.id, staff_user_id=staff.id, text="Θα σας πάρουμε τηλέφωνο")

@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 async def staff(session, username: str, role: str, centre: str | None) -> StaffUser:  # type: ignore[no-untyped-def]
     return await create_user(session, username=username, role=role, centre_id=centre,
-                             password="a-long-password-123")
+                             password="pale-lantern-over-harbour-17")
 
 
 async def test_no_consent_no_intake(database: Database) -> None:

@@ -29,12 +29,12 @@ def koinotita(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Co
 
 def test_users_add_and_mediator_link(env: dict[str, str]) -> None:
     made = koinotita(env, "users", "add", "--username", "eleni", "--role", "mediator", "--centre",
-                     "annex-roma-kastoria", "--password-stdin", stdin="a long enough password\n")
+                     "annex-roma-kastoria", "--password-stdin", stdin="pale-lantern-over-harbour-17\n")
     assert made.returncode == 0, made.stderr
     link = koinotita(env, "users", "link", "--username", "eleni")
     assert link.returncode == 0, link.stderr
     assert link.stdout.startswith("https://t.me/koinotita_local_bot?start=link-")
-    assert "a long enough password" not in made.stderr + made.stdout
+    assert "pale-lantern-over-harbour-17" not in made.stderr + made.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -44,7 +44,7 @@ def test_users_add_and_mediator_link(env: dict[str, str]) -> None:
 ])
 def test_users_add_refuses_what_cannot_be(env: dict[str, str], args: list[str], message: str) -> None:
     result = koinotita(env, "users", "add", "--username", "x", *args, "--password-stdin",
-                       stdin="a long enough password\n")
+                       stdin="pale-lantern-over-harbour-17\n")
     assert result.returncode == 2
     assert message in result.stderr
 

@@ -33,7 +33,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CITIZEN = 424242
-PASSWORD = "voio staff password"
+PASSWORD = "quiet-meadow-under-snow-42"
 REPLY = "Καλημέρα, είμαι η κοινωνική λειτουργός. Θα σας καλέσω αύριο το πρωί."
 
 CITIZEN_ACTIONS = [
