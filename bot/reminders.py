@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot.services import KoinotitaApplication
 from bot.ui import keyboard
-from core.booking.display import centre_name, service_label, time_text, when_text, where_text
+from core.booking.display import centre_name, service_label, until_text, when_text, where_text
 from core.booking.reminders import DAY_BEFORE, claim_reminder, due_reminder_ids
 from core.booking.tx import booking_write
 from core.booking.waitlist import expire_holds, pending_offers
@@ -68,7 +68,7 @@ async def deliver_offers(app: Application[Any, Any, Any, Any, Any, Any], now: da
                 register = _register(citizen)
                 text = t("bk_offer", register, service=service_label(hold.service, register),
                          centre=centre_name(centre, register), when=when_text(hold.starts_at, register),
-                         until=time_text(hold.hold_expires_at))
+                         until=until_text(hold.hold_expires_at, now, register))
                 markup = keyboard([[(plain("btn_take_offer", register), f"wl:y:{entry.id}")],
                                    [(plain("btn_decline_offer", register), f"wl:n:{entry.id}")]])
                 try:

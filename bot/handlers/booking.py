@@ -95,7 +95,7 @@ async def start_reschedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return ConversationHandler.END
     clear_draft(context)
     draft_of(context).update(centre=appointment.centre_id, service=appointment.service, reschedule=appointment.id)
-    await send_text(update, t("ap_reschedule", register, when=when_text(appointment.starts_at, register)))
+    await send_text(update, t("ap_reschedule", register, when=when_text(appointment.starts_at, register, "gen")))
     return await show_days(update, context)
 
 

@@ -162,7 +162,7 @@ async def finish_waitlist(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     clear_draft(context)
     await send_text(
         update,
-        t("bk_waitlist_joined", register, day=day_text(day, register), position=place),
+        t("bk_waitlist_joined", register, day=day_text(day, register, "acc"), position=place),
         main_menu_markup(register),
     )
     return ConversationHandler.END

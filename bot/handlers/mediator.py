@@ -205,7 +205,8 @@ async def on_visit_action(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     await send_text(
         update,
-        t(key, register, when=when_text(appointment.starts_at, register)),
+        # «Η επίσκεψη της Παρασκευής…»: the genitive after a noun; the marks keep the date as a heading.
+        t(key, register, when=when_text(appointment.starts_at, register, "gen" if key == "md_cancelled" else "nom")),
         keyboard([[(plain("btn_md_upcoming", register), "md:u")]]),
     )
 

@@ -126,7 +126,7 @@ async def do_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except (NotFound, AlreadyCancelled, AlreadyPast) as exc:
         await _refusal(update, context, exc)
         return
-    await send_text(update, t("ap_cancelled", register, when=when_text(appointment.starts_at, register)),
+    await send_text(update, t("ap_cancelled", register, when=when_text(appointment.starts_at, register, "gen")),
                     keyboard([[(plain("btn_book", register), "m:book")], [(plain("btn_menu", register), "m:menu")]]))
     await deliver_offers(context.application, now)  # the freed seat may be held for someone waiting
 

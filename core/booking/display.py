@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from core.booking.slots import local
 from core.models import Centre
+from knowledge import greek
 from knowledge.messages import plain
 
 
@@ -21,21 +22,36 @@ def day_label(day: date, register: str, *, full: bool = False) -> str:
                  month=day.month)
 
 
-def day_text(day: date, register: str) -> str:
-    """"Δευτέρα 30 Νοεμβρίου"."""
-    return (f"{_names('bk_weekdays_long', register)[day.weekday()]} {day.day} "
-            f"{_names('bk_months', register)[day.month - 1]}")
+def _weekday(day: date, register: str, case: str) -> str:
+    """The weekday as the sentence needs it: «Παρασκευή» (nom), «την Παρασκευή» (acc), «της Παρασκευής» (gen),
+    with the article that agrees («το Σάββατο», «του Σαββάτου»). English has one form."""
+    if register == "en" or case == "nom":
+        return _names("bk_weekdays_long", register)[day.weekday()]
+    return greek.weekday_article(day, case)
+
+
+def day_text(day: date, register: str, case: str = "nom") -> str:
+    """"Δευτέρα 30 Νοεμβρίου"; `case` acc → «τη Δευτέρα 30 Νοεμβρίου», gen → «της Δευτέρας 30 Νοεμβρίου»."""
+    return f"{_weekday(day, register, case)} {day.day} {_names('bk_months', register)[day.month - 1]}"
 
 
 def time_text(moment: datetime) -> str:
     return local(moment).strftime("%H:%M")
 
 
-def when_text(moment: datetime, register: str) -> str:
-    """"Δευτέρα 30 Νοεμβρίου, 09:00" in Athens time."""
+def when_text(moment: datetime, register: str, case: str = "nom") -> str:
+    """"Δευτέρα 30 Νοεμβρίου, 09:00" in Athens time (in a case: «το ραντεβού της Δευτέρας 30 Νοεμβρίου»)."""
     here = local(moment)
-    return plain("bk_when", register, weekday=_names("bk_weekdays_long", register)[here.weekday()],
+    return plain("bk_when", register, weekday=_weekday(here.date(), register, case),
                  day=here.day, month=_names("bk_months", register)[here.month - 1], time=here.strftime("%H:%M"))
+
+
+def until_text(moment: datetime, now: datetime, register: str) -> str:
+    """Until when something is held: «τις 11:00» today, «την Πέμπτη 26 Νοεμβρίου στις 11:00» on another day."""
+    if local(moment).date() == local(now).date():
+        return plain("bk_until_time", register, time=time_text(moment))
+    return plain("bk_until_day", register, day=day_text(local(moment).date(), register, "acc"),
+                 time=time_text(moment))
 
 
 def service_label(service: str, register: str) -> str:

@@ -30,6 +30,7 @@ class Policy:
     min_notice_hours: int
     max_future_bookings: int
     hold_minutes: int
+    hold_after_opening_minutes: int
 
 
 @lru_cache(maxsize=1)

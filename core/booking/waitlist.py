@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit
 from core.booking.availability import closed_days, earliest_start
 from core.booking.errors import LimitReached, NotBookable, OfferGone
+from core.booking.holds import hold_expiry
 from core.booking.policy import policy
 from core.booking.reminders import schedule_reminders
 from core.booking.seats import free_seat, lock_service, release_expired_holds
@@ -71,6 +72,7 @@ async def offer_freed_seat(session: AsyncSession, *, centre_id: str, service: st
     seat = await free_seat(session, avail, starts_at, now)
     if seat is None:
         return None
+    closed = await closed_days(session, centre_id, local_day(now), local_day(starts_at))
     waiting = (await session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.centre_id == centre_id, WaitlistEntry.service == service,
         WaitlistEntry.day == local_day(starts_at), WaitlistEntry.status == WAITING,
@@ -81,9 +83,12 @@ async def offer_freed_seat(session: AsyncSession, *, centre_id: str, service: st
             Appointment.status.in_(ACTIVE_STATUSES)))
         if clash is not None:
             continue
-        # The hold never outlasts the point where the slot itself stops being bookable.
-        expires = min(now + timedelta(minutes=policy().hold_minutes),
-                      starts_at - timedelta(hours=avail.min_notice_hours))
+        # Held through the centre's hours (an offer at night lasts into the next opening), never past the point
+        # where the slot itself stops being bookable.
+        rules = policy()
+        expires = hold_expiry(avail.weekly, now=now, hold_minutes=rules.hold_minutes,
+                              after_opening_minutes=rules.hold_after_opening_minutes,
+                              latest=starts_at - timedelta(hours=avail.min_notice_hours), closed=closed)
         hold = Appointment(centre_id=centre_id, service=service, starts_at=starts_at,
                            ends_at=starts_at + timedelta(minutes=avail.slot_minutes), seat=seat,
                            citizen_id=entry.citizen_id, status=HELD, hold_expires_at=expires,
