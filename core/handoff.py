@@ -116,12 +116,13 @@ async def enqueue_staff_reply(session: AsyncSession, conversation_id: int, *, st
         raise HandoffError("the conversation is closed")
     now = now or utcnow()
     masked = mask_pii(text)
-    session.add(HandoffMessage(conversation_id=conversation.id, sender="staff", staff_user_id=staff.id, text=masked,
-                               created_at=now))
     outbox = OutboxMessage(conversation_id=conversation.id, chat_id=conversation.telegram_chat_id,
                            kind="staff_reply", text=masked, language=conversation.language, status="pending",
                            attempts=0, next_attempt_at=now, created_at=now)
     session.add(outbox)
+    await session.flush()
+    session.add(HandoffMessage(conversation_id=conversation.id, sender="staff", staff_user_id=staff.id, text=masked,
+                               created_at=now, outbox_message_id=outbox.id))
     conversation.last_message_at = now
     await session.flush()
     audit.record(session, actor_kind=staff.role, actor_id=str(staff.id), action="reply",

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, alias="KOINOTITA_DATA_DIR")
     console_host: str = Field(default="127.0.0.1", alias="KOINOTITA_CONSOLE_HOST")
     console_port: int = Field(default=8080, alias="KOINOTITA_CONSOLE_PORT")
+    # The reverse proxies whose X-Forwarded-For the console believes (addresses or networks, comma-separated).
+    # Empty: nobody's; the address of the connection is the client's.
+    trusted_proxies: str = Field(default="", alias="KOINOTITA_TRUSTED_PROXIES")
     webhook_listen: str = Field(default="127.0.0.1", alias="KOINOTITA_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, alias="KOINOTITA_WEBHOOK_PORT")
 
@@ -47,6 +50,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'koinotita.sqlite3').as_posix()}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def token(self) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -56,7 +58,9 @@ async def create_user(
                            "characters, not a common password, not the username or the service's name")
     if await session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
         raise AccountError(f"the username {username!r} is taken")
-    user = StaffUser(username=username, role=role, centre_id=centre_id, password_hash=hash_password(password))
+    # argon2 in a worker thread: the console calls this from its event loop.
+    password_hash = await asyncio.to_thread(hash_password, password)
+    user = StaffUser(username=username, role=role, centre_id=centre_id, password_hash=password_hash)
     session.add(user)
     await session.flush()
     return user

@@ -234,7 +234,8 @@ def _console_server(settings: Settings) -> uvicorn.Server:
     from staff_console.app import create_app
 
     config = uvicorn.Config(create_app(settings), host=settings.console_host, port=settings.console_port,
-                            proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="warning")
+                            # X-Forwarded-For is read inside the app, from KOINOTITA_TRUSTED_PROXIES only.
+                            proxy_headers=False, log_level="warning")
     return uvicorn.Server(config)
 
 

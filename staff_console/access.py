@@ -35,6 +35,7 @@ RULES: dict[str, frozenset[str]] = {
     "logout": EVERYONE,
     "password.form": EVERYONE,
     "password.submit": EVERYONE,
+    "sessions.end_others": EVERYONE,
     "centres.list": OVERSIGHT,
     "centres.edit_form": ADMIN_ONLY,
     "centres.save": ADMIN_ONLY,

@@ -6,12 +6,14 @@ not tell which accounts exist.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+import anyio.to_thread
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +25,13 @@ from staff_console.catalogue import t
 
 MAX_FAILED_LOGINS = 5  # consecutive failures before the account locks
 LOCK_DURATION = timedelta(minutes=15)
+# While an account is locked, a client that has not failed on it (its owner at their own desk) is still checked,
+# after this pause: an anonymous client cannot lock a colleague out, and guessing from new addresses stays slow.
+NEW_CLIENT_DELAY = 2.0  # seconds
 CLIENT_WINDOW = timedelta(minutes=15)
 MAX_CLIENT_FAILURES = 20  # failures from one client within CLIENT_WINDOW before it must wait
 ATTEMPT_RETENTION = timedelta(days=1)
+MAX_PASSWORD_INPUT = 1024
 _DUMMY_HASH = hash_password("koinotita-timing-equaliser")
 
 
@@ -47,6 +53,15 @@ def client_hash(secret: str, address: str) -> str:
     return hmac.new(secret.encode("utf-8"), address.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+async def verify_off_loop(password_hash: str, password: str) -> bool:
+    """argon2 takes most of a second of CPU: it runs in a worker thread, never on the event loop."""
+    return await anyio.to_thread.run_sync(verify_password, password_hash, password[:MAX_PASSWORD_INPUT])
+
+
+async def hash_off_loop(password: str) -> str:
+    return await anyio.to_thread.run_sync(hash_password, password)
+
+
 async def client_throttled(session: AsyncSession, *, client: str, now: datetime) -> bool:
     failures = await session.scalar(
         select(func.count()).select_from(LoginAttempt).where(
@@ -57,30 +72,53 @@ async def client_throttled(session: AsyncSession, *, client: str, now: datetime)
     return (failures or 0) >= MAX_CLIENT_FAILURES
 
 
+async def client_failed_on(session: AsyncSession, *, client: str, user_id: int, now: datetime) -> bool:
+    """Whether this client failed to log in to this account within the lock's duration."""
+    found = await session.scalar(
+        select(LoginAttempt.id).where(
+            LoginAttempt.client_hash == client, LoginAttempt.staff_user_id == user_id,
+            LoginAttempt.success.is_(False), LoginAttempt.at > now - LOCK_DURATION,
+        ).limit(1)
+    )
+    return found is not None
+
+
 async def authenticate(
     session: AsyncSession, *, username: str, password: str, client: str, now: datetime
 ) -> LoginResult:
-    """Checks a login and records the attempt; the caller commits."""
+    """Checks a login and records the attempt; the caller commits.
+
+    Lock-out: MAX_FAILED_LOGINS consecutive failures lock the account for LOCK_DURATION, but only against the
+    clients that failed on it; any other client (the owner from their own desk) is checked after NEW_CLIENT_DELAY.
+    Failures while locked do not extend the lock.
+    """
     await session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPT_RETENTION))
     if await client_throttled(session, client=client, now=now):
         return LoginResult(LoginOutcome.THROTTLED)
     user = await session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
-    password_ok = verify_password(user.password_hash if user else _DUMMY_HASH, password[:1024])
     if user is None:
+        await verify_off_loop(_DUMMY_HASH, password)
         session.add(LoginAttempt(client_hash=client, at=now, success=False))
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     locked = user.locked_until is not None and user.locked_until > now
-    if password_ok and user.active and not locked:
+    if locked and await client_failed_on(session, client=client, user_id=user.id, now=now):
+        # This client is one of those that failed: no further guesses until the lock ends.
+        await verify_off_loop(_DUMMY_HASH, password)
+        session.add(LoginAttempt(client_hash=client, at=now, success=False, staff_user_id=user.id))
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS, user)
+    if locked:
+        await asyncio.sleep(NEW_CLIENT_DELAY)
+    password_ok = await verify_off_loop(user.password_hash, password)
+    if password_ok and user.active:
         user.failed_logins = 0
         user.locked_until = None
         if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        session.add(LoginAttempt(client_hash=client, at=now, success=True))
+            user.password_hash = await hash_off_loop(password)
+        session.add(LoginAttempt(client_hash=client, at=now, success=True, staff_user_id=user.id))
         return LoginResult(LoginOutcome.OK, user)
-    session.add(LoginAttempt(client_hash=client, at=now, success=False))
+    session.add(LoginAttempt(client_hash=client, at=now, success=False, staff_user_id=user.id))
     locked_now = False
     if not locked:
-        # Failures while locked do not extend the lock: an attacker cannot keep a colleague out indefinitely.
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCK_DURATION
@@ -112,22 +150,22 @@ def password_problem_text(problem: PasswordProblem | PasswordRule) -> str:
     return t(f"password.{problem.value}", minimum=MIN_LENGTH, maximum=MAX_LENGTH)
 
 
-def change_password(
+async def change_password(
     user: StaffUser, *, current: str, new: str, confirm: str, now: datetime
 ) -> PasswordProblem | PasswordRule | None:
     """Sets a new password if the current one is right and the new one acceptable; the caller ends the other
     sessions and commits."""
-    if not verify_password(user.password_hash, current[:1024]):
+    if not await verify_off_loop(user.password_hash, current):
         return PasswordProblem.WRONG_CURRENT
     problem = check_new_password(new, confirm, username=user.username, current=current)
     if problem is not None:
         return problem
-    set_password(user, new, now=now)
+    await set_password(user, new, now=now)
     return None
 
 
-def set_password(user: StaffUser, new: str, *, now: datetime) -> None:
-    user.password_hash = hash_password(new)
+async def set_password(user: StaffUser, new: str, *, now: datetime) -> None:
+    user.password_hash = await hash_off_loop(new)
     user.password_changed_at = now
     user.failed_logins = 0
     user.locked_until = None

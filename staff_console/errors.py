@@ -18,3 +18,7 @@ class CsrfFailed(Exception):
 
 class NotFound(Exception):
     pass
+
+
+class BadRequest(Exception):
+    """A value of the address the page cannot use (a date out of range, a month that is not YYYY-MM): 400."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime, utcnow
@@ -35,6 +35,8 @@ class LoginAttempt(Base):
     client_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The account tried (NULL for an unknown username): a lock-out applies to the clients that failed on it.
+    staff_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class IntakeAssignment(Base):

@@ -43,6 +43,8 @@ class HandoffMessage(Base):
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     text: Mapped[str | None] = mapped_column(Text)  # personal numbers masked
     voice_file_id: Mapped[str | None] = mapped_column(String(255))
+    # A staff message's delivery (its outbox row: pending / sending / sent / failed), shown beside it.
+    outbox_message_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

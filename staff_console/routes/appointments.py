@@ -21,6 +21,7 @@ from core.pii import mask_pii
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
+from staff_console.dates import parse_day
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound
 from staff_console.routes.common import notice_of, protected_router, text_field
@@ -46,10 +47,7 @@ async def scoped_appointment(session: DbSession, viewer: Viewer, appointment_id:
 
 
 def _day(value: str, now: datetime) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return now.astimezone(ATHENS).date()
+    return parse_day(value, now.astimezone(ATHENS).date())
 
 
 @router.get("/appointments", name="appointments.list")
@@ -65,7 +63,9 @@ async def appointments_list(request: Request, viewer: CurrentViewer, session: Db
     end = datetime.combine(last, datetime.min.time(), ATHENS)
     centres = {c.id: c.name_el for c in await list_centres(session) if viewer.sees_centre(c.id)}
     query = scoped_appointments(viewer).where(Appointment.starts_at >= start, Appointment.starts_at < end)
-    if centre in centres:
+    if centre not in centres:
+        centre = ""  # an unknown value (or one outside the viewer's scope) is no filter, and is never stored
+    if centre:
         query = query.where(Appointment.centre_id == centre)
     rows = (await session.execute(
         query.add_columns(Citizen.name, Citizen.phone).join(Citizen, Citizen.id == Appointment.citizen_id)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
 
 from core import audit
 from core.models import StaffUser
+from core.models.console import ConsoleSession
 from staff_console import cookies
 from staff_console.access import CurrentViewer
 from staff_console.auth import LoginOutcome, authenticate, change_password, client_hash, password_problem_text
@@ -14,7 +16,7 @@ from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm, CheckedLoginForm, login_token, new_login_nonce
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotLoggedIn
-from staff_console.routes.common import protected_router, text_field
+from staff_console.routes.common import notice_of, protected_router, text_field
 from staff_console.sessions import ABSOLUTE_TIMEOUT, end_session, end_user_sessions, start_session
 from staff_console.web import render
 
@@ -80,9 +82,26 @@ async def logout(request: Request, viewer: CurrentViewer, form: CheckedForm, ses
     return response
 
 
+async def _other_sessions(session: DbSession, viewer: CurrentViewer) -> int:
+    return int(await session.scalar(select(func.count()).select_from(ConsoleSession).where(
+        ConsoleSession.user_id == viewer.user_id, ConsoleSession.id != viewer.session_token_id)) or 0)
+
+
 @router.get("/password", name="password.form")
-async def password_form(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "password.html", viewer=viewer, error=None)
+async def password_form(request: Request, viewer: CurrentViewer, session: DbSession,
+                        notice: str | None = None) -> Response:
+    return render(request, "password.html", viewer=viewer, error=None, notice=notice_of(notice),
+                  other_sessions=await _other_sessions(session, viewer))
+
+
+@router.post("/sessions/others", name="sessions.end_others")
+async def end_other_sessions(viewer: CurrentViewer, form: CheckedForm, session: DbSession) -> Response:
+    """"Log out my other sessions": every session of this account but this browser's ends now."""
+    ended = await end_user_sessions(session, user_id=viewer.user_id, keep_id=viewer.session_token_id)
+    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="logout_others",
+                 record_kind="staff_user", record_id=viewer.actor, details={"others": ended})
+    await session.commit()
+    return RedirectResponse("/password?notice=others_logged_out", status_code=303)
 
 
 @router.post("/password", name="password.submit")
@@ -91,10 +110,11 @@ async def password_submit(request: Request, viewer: CurrentViewer, form: Checked
     user = await session.get(StaffUser, viewer.user_id)
     if user is None:
         raise NotLoggedIn()
-    problem = change_password(user, current=str(form.get("current") or ""), new=str(form.get("new") or ""),
+    problem = await change_password(user, current=str(form.get("current") or ""), new=str(form.get("new") or ""),
                               confirm=str(form.get("confirm") or ""), now=now)
     if problem is not None:
-        return render(request, "password.html", viewer=viewer, error=password_problem_text(problem), status_code=400)
+        return render(request, "password.html", viewer=viewer, error=password_problem_text(problem), status_code=400,
+                      notice=None, other_sessions=await _other_sessions(session, viewer))
     # Every session of this account ends (a thief's too); this browser gets a new one.
     await end_user_sessions(session, user_id=user.id)
     token, _row = await start_session(session, user_id=user.id, now=now)

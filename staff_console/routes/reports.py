@@ -11,6 +11,7 @@ from core import audit
 from core.centres import list_centres
 from core.reports import monthly_report, to_csv
 from staff_console.access import CurrentViewer
+from staff_console.dates import parse_month
 from staff_console.deps import DbSession, Now
 from staff_console.routes.common import protected_router
 from staff_console.web import ATHENS, render
@@ -19,11 +20,7 @@ router = protected_router()
 
 
 def _month(value: str, today: date) -> date:
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        return today.replace(day=1)
+    return parse_month(value, today)
 
 
 @router.get("/reports", name="reports.view")

@@ -135,7 +135,7 @@ async def users_reset_password(request: Request, viewer: CurrentViewer, form: Ch
     if problem is not None:
         return await _page(request, viewer, session, now=now, status_code=400,
                            errors={f"reset_{user.id}": password_problem_text(problem)})
-    set_password(user, password, now=now)
+    await set_password(user, password, now=now)
     await end_user_sessions(session, user_id=user.id, keep_id=viewer.session_token_id)
     audit.record(session, actor_kind="staff", actor_id=viewer.actor, action="reset_password",
                  record_kind="staff_user", record_id=str(user.id))
