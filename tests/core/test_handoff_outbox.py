@@ -24,7 +24,8 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 async def staff(session, name: str, centre: str) -> StaffUser:  # type: ignore[no-untyped-def]
-    return await create_user(session, username=name, role="staff", centre_id=centre, password="pale-lantern-over-harbour-17")
+    return await create_user(session, username=name, role="staff", centre_id=centre,
+                             password="pale-lantern-over-harbour-17")
 
 
 async def test_inbox_and_staff_scope(database: Database) -> None:
