@@ -35,7 +35,8 @@ def test_in_hours_the_hold_is_the_plain_two_hours() -> None:
 def test_at_23_38_the_hold_lasts_into_the_next_morning() -> None:
     ends = expiry(AT_23_38)
     assert local(ends).date() == THURSDAY and local(ends).time() == time(11, 0)
-    assert ends > next_opening(WEEKLY, AT_23_38, set())  # after the next opening, not before it
+    opening = next_opening(WEEKLY, AT_23_38, set())
+    assert opening is not None and ends > opening  # after the next opening, not before it
     assert is_open(WEEKLY, ends, set())
 
 
