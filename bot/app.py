@@ -13,9 +13,12 @@ from telegram import BotCommand
 from telegram.ext import ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
+from bot.fault_plan import FaultPlan
 from bot.handlers import register
+from bot.lifecycle import RunningApplication, post_init, post_shutdown, post_stop
 from bot.local_api import RecordingBotApi
 from bot.persistence import SQLAlchemyPersistence
+from bot.reachability import make_rate_limiter, register_reachability
 from bot.services import KoinotitaApplication, Services
 from core.db import Database
 from core.settings import RunMode, Settings
@@ -46,17 +49,24 @@ def build_application(
     database: Database | None = None,
     request: BaseRequest | None = None,
 ) -> KoinotitaApplication:
-    """The bot for `settings`. Tests and local mode pass a `RecordingBotApi` as `request`."""
+    """The bot for `settings`. Tests and local mode pass a `RecordingBotApi` as `request`.
+
+    Every call to Telegram goes through one rate limiter (bot/rate_limit.py); background work starts in
+    `post_init` and stops in `post_stop`/`post_shutdown` (bot/lifecycle.py)."""
     db = database or Database(settings.effective_database_url)
     local = settings.run_mode is RunMode.LOCAL
     if local and request is None:
-        request = RecordingBotApi()
+        request = RecordingBotApi(FaultPlan.parse(settings.fault_plan))
     builder = (
         ApplicationBuilder()
-        .application_class(KoinotitaApplication)
+        .application_class(RunningApplication)
         .token(settings.token or LOCAL_TOKEN)
         .persistence(SQLAlchemyPersistence(db))
         .defaults(Defaults(block=True))
+        .rate_limiter(make_rate_limiter(settings, db))
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -65,6 +75,7 @@ def build_application(
     app = builder.build()
     assert isinstance(app, KoinotitaApplication)
     app.services = Services(settings=settings, db=db)
+    register_reachability(app)
     register(app)
     return app
 

@@ -12,7 +12,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.fault_plan import Failure, FaultPlan, SimulatedCrash, refusal
 
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Koinotita", "username": "koinotita_local_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
@@ -53,7 +56,9 @@ class TelegramApiError(Exception):
 class RecordingBotApi(BaseRequest):
     """Answers Bot API calls in memory and keeps what was sent, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, faults: FaultPlan | None = None) -> None:
+        self.faults = faults or FaultPlan()  # Telegram's failures on demand (bot/fault_plan.py)
+        self.refused: list[tuple[ApiCall, Failure]] = []  # calls answered with an error, in order
         self.calls: list[ApiCall] = []
         self.messages: dict[int, SentMessage] = {}
         self.outbox_order: list[int] = []  # message ids in the order the user saw them (edits re-appended)
@@ -102,8 +107,20 @@ class RecordingBotApi(BaseRequest):
             for name, part in request_data.multipart_data.items():
                 content = part[1] if isinstance(part, tuple) else part
                 files[name] = content if isinstance(content, bytes) else bytes(content.read())
+        decision = self.faults.decide(api_method, params)
+        if decision.delay:
+            await asyncio.sleep(decision.delay)
+        if decision.crash:
+            raise SimulatedCrash(api_method)
+        if decision.timeout:
+            raise TimedOut("Timed out (fault plan)")
+        failure = decision.failure or refusal(api_method, params)
         async with self._lock:
-            self.calls.append(ApiCall(api_method, params, files))
+            call = ApiCall(api_method, params, files)
+            self.calls.append(call)
+            if failure is not None:
+                self.refused.append((call, failure))
+                return failure.status, json.dumps(failure.body()).encode()
             for i, (fail_method, status, description) in enumerate(self._fail_next):
                 if fail_method == api_method:
                     del self._fail_next[i]

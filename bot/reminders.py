@@ -1,17 +1,17 @@
 """Sending what is due from the booking tables: waiting-list offers and appointment reminders.
 
-`deliver_due_reminders(app, now)` is called by a loop the run modes start (`reminder_loop`), and right after a
-cancellation frees a seat. Each reminder is sent inside a write transaction that locks its row and sets
-`sent_at` before committing: a reminder already recorded as sent is never sent again after a restart, and one
-that was due while the bot was down is sent on the next round. (A crash between Telegram accepting the message
-and the commit can repeat that one message: a duplicate reminder is better than a lost one.)
+Two scheduled jobs (bot/jobs.py) call in here: the waiting-list job (`expire_and_offer`) and the reminder scan
+(`deliver_reminders`); `deliver_due_reminders(app, now)` does both, right after a cancellation frees a seat.
+Each reminder is sent inside a write transaction that locks its row and sets `sent_at` before committing: a
+reminder already recorded as sent is never sent again after a restart, and one that was due while the bot was
+down is sent on the next round. (A crash between Telegram accepting the message and the commit can repeat that
+one message: a duplicate reminder is better than a lost one.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +31,6 @@ from core.models.booking import HELD, Appointment, WaitlistEntry
 from knowledge.messages import plain, t
 
 log = logging.getLogger(__name__)
-DEFAULT_INTERVAL_S = 60.0
 
 
 def _register(citizen: Citizen) -> str:
@@ -85,12 +84,26 @@ async def deliver_offers(app: Application[Any, Any, Any, Any, Any, Any], now: da
 async def deliver_due_reminders(app: Application[Any, Any, Any, Any, Any, Any], now: datetime) -> int:
     """Release expired holds (offering their seats on), send pending offers and due reminders; returns how
     many messages were sent."""
+    _expired, offered = await expire_and_offer(app, now)
+    return offered + await deliver_reminders(app, now)
+
+
+async def expire_and_offer(app: Application[Any, Any, Any, Any, Any, Any], now: datetime) -> tuple[int, int]:
+    """The waiting-list job: release holds that ran out (offering each seat to the next in line) and send the
+    offers not sent yet; returns (holds released, offers sent)."""
+    if not isinstance(app, KoinotitaApplication):
+        return 0, 0
+    async with booking_write(app.services.db) as session:
+        expired = await expire_holds(session, now)
+    return expired, await deliver_offers(app, now)
+
+
+async def deliver_reminders(app: Application[Any, Any, Any, Any, Any, Any], now: datetime) -> int:
+    """The reminder scan: send every reminder that is due and not sent; returns how many were sent."""
     if not isinstance(app, KoinotitaApplication):
         return 0
     db = app.services.db
-    async with booking_write(db) as session:
-        await expire_holds(session, now)
-    sent = await deliver_offers(app, now)
+    sent = 0
     async with db.session() as session:
         ids = await due_reminder_ids(session, now)
     for reminder_id in ids:
@@ -122,16 +135,3 @@ async def deliver_due_reminders(app: Application[Any, Any, Any, Any, Any, Any], 
         except TelegramError:  # network trouble: rolled back, tried again on the next round
             log.warning("sending reminder %s failed; it will be retried", reminder_id)
     return sent
-
-
-async def reminder_loop(app: Application[Any, Any, Any, Any, Any, Any],
-                        interval_s: float = DEFAULT_INTERVAL_S) -> None:
-    """Run forever (start it as a task next to the bot; cancel it on shutdown)."""
-    while True:
-        try:
-            await deliver_due_reminders(app, datetime.now(UTC))
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a database hiccup must not end reminders for good
-            log.error("reminder round failed: %s", type(exc).__name__)
-        await asyncio.sleep(interval_s)

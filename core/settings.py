@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(default="", alias="KOINOTITA_TRUSTED_PROXIES")
     webhook_listen: str = Field(default="127.0.0.1", alias="KOINOTITA_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, alias="KOINOTITA_WEBHOOK_PORT")
+    # Telegram's limits (bot/rate_limit.py): messages a second for the bot and per chat (after a short burst).
+    # Unset: 30 and 1 with Telegram; not paced in local mode, where there is no Telegram to protect.
+    telegram_rate: float | None = Field(default=None, alias="KOINOTITA_TELEGRAM_RATE", ge=0)
+    telegram_chat_rate: float | None = Field(default=None, alias="KOINOTITA_TELEGRAM_CHAT_RATE", ge=0)
+    telegram_chat_burst: int = Field(default=3, alias="KOINOTITA_TELEGRAM_CHAT_BURST", ge=1)
+    # Local mode only: Telegram's failures injected by the stand-in (bot/fault_plan.py), e.g. "429 every=5".
+    fault_plan: str | None = Field(default=None, alias="KOINOTITA_FAULT_PLAN")
+    json_logs: bool = Field(default=False, alias="KOINOTITA_JSON_LOGS")
+    # A separate `koinotita bot` process serves its own /metrics on this port (0: none).
+    bot_metrics_port: int = Field(default=0, alias="KOINOTITA_BOT_METRICS_PORT", ge=0)
 
     @property
     def effective_database_url(self) -> str:
@@ -65,6 +75,18 @@ class Settings(BaseSettings):
         if not self.token:
             return RunMode.LOCAL
         return RunMode.WEBHOOK if self.webhook_url else RunMode.POLLING
+
+    @property
+    def bot_rate(self) -> float | None:
+        if self.telegram_rate is not None:
+            return self.telegram_rate or None
+        return None if self.run_mode is RunMode.LOCAL else 30.0
+
+    @property
+    def chat_rate(self) -> float | None:
+        if self.telegram_chat_rate is not None:
+            return self.telegram_chat_rate or None
+        return None if self.run_mode is RunMode.LOCAL else 1.0
 
     @property
     def nlu_cache_dir(self) -> Path:

@@ -54,6 +54,15 @@ def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from koinotita.runner import run_local_chat
 
+    if args.faults is not None:
+        from bot.fault_plan import FaultPlan, FaultPlanError
+
+        try:
+            FaultPlan.parse(args.faults)
+        except FaultPlanError as exc:
+            print(f"koinotita chat: {exc}", file=sys.stderr)
+            return 2
+        settings = settings.model_copy(update={"fault_plan": args.faults})
     return asyncio.run(run_local_chat(settings, user_id=args.user_id, interactive=sys.stdin.isatty(),
                                       linger=args.linger))
 
@@ -135,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--user-id", type=int, default=424242, help="the Telegram user id to play")
     chat.add_argument("--linger", type=float, default=0.0,
                       help="after the input ends, keep running this many seconds (staff replies, reminders)")
+    chat.add_argument("--faults", metavar="PLAN", default=None,
+                      help="Telegram's failures to inject, e.g. '429 every=5; slow seconds=0.2' (bot/fault_plan.py); "
+                           "default: KOINOTITA_FAULT_PLAN")
     chat.set_defaults(func=cmd_chat)
 
     nlu = sub.add_parser("nlu", help="understanding messages")

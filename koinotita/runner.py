@@ -10,8 +10,9 @@ from contextlib import suppress
 
 import uvicorn
 
-from bot.app import build_application, publish_commands, start_services, stop_services
-from bot.background import start_background, stop_background
+from bot.app import build_application, publish_commands
+from bot.fault_plan import FaultPlan
+from bot.lifecycle import running
 from bot.local_api import RecordingBotApi
 from bot.local_chat import LocalChat, format_message
 from bot.services import KoinotitaApplication
@@ -61,13 +62,11 @@ class _Printer:
 
 
 async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, linger: float = 0.0) -> int:
-    api = RecordingBotApi()
+    api = RecordingBotApi(FaultPlan.parse(settings.fault_plan))
     app = build_application(settings.model_copy(update={"telegram_bot_token": None}), request=api)
     failures = 0
     printer = _Printer(api)
-    async with app:
-        await start_services(app)
-        background = start_background(app)
+    async with running(app):  # post_init: NLU model, background jobs (staff replies, reminders reach the chat)
         flusher = asyncio.create_task(printer.keep_flushing())
         try:
             chat = LocalChat(app, api, user_id=user_id)
@@ -93,8 +92,8 @@ async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, ling
             await printer.flush()
         finally:
             flusher.cancel()
-            await stop_background([flusher, *background])
-            await stop_services(app)
+            with suppress(asyncio.CancelledError):
+                await flusher
     return 1 if failures else 0
 
 
@@ -136,19 +135,12 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    async with app:
-        await start_services(app)
+    async with running(app):  # post_init: NLU model, background jobs; stopped through post_stop/post_shutdown
         await publish_commands(app)
         await start_updates(app, settings, wanted)
         await app.start()
-        background = start_background(app)
         log.info("bot running in %s mode", wanted.value)
         await stop.wait()
-        await stop_background(background)
-        assert app.updater is not None
-        await app.updater.stop()
-        await app.stop()
-        await stop_services(app)
     return 0
 
 

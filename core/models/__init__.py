@@ -10,6 +10,7 @@ from core.models.console import ConsoleSession, IntakeAssignment, IntakeNote, In
 from core.models.event import Event  # noqa: F401  (events shown by ask_events)
 from core.models.handoff import HandoffConversation, HandoffMessage, OutboxMessage  # noqa: F401  (handoff)
 from core.models.intake import Intake  # noqa: F401  (intake records)
+from core.models.operations import JobRun  # noqa: F401  (scheduled jobs)
 from core.models.staff import StaffUser
 
 __all__ = ["AuditEvent", "Base", "BotState", "Centre", "Citizen", "StaffUser", "UTCDateTime", "utcnow"]

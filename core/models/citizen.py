@@ -25,3 +25,5 @@ class Citizen(Base):
     consent_version: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when Telegram said the citizen blocked the bot (403): nothing more is sent until they write again.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
