@@ -37,6 +37,8 @@ COMMANDS = [
     ("privacy", "Προσωπικά δεδομένα / Privacy"),
     ("mydata", "Τα στοιχεία μου / My data"),
     ("forget", "Διαγραφή στοιχείων / Delete my data"),
+    ("subscribe", "Ανακοινώσεις / Announcements"),
+    ("unsubscribe", "Τέλος ανακοινώσεων / Stop announcements"),
     ("language", "Γλώσσα / Language"),
     ("help", "Βοήθεια / Help"),
     ("cancel", "Ακύρωση / Cancel"),

@@ -18,7 +18,7 @@ a single chat"), and it has no place for the other things that belong at this le
   (`mark_reachable`);
 - **long texts**: a message over 4,096 characters is sent as several, split at paragraph boundaries (buttons on
   the last);
-- **timeouts**: a call that timed out or lost its connection is tried once more after half a second — an
+- **timeouts**: a call that timed out is tried once more after half a second — an
   answer seen twice is better than an answer lost (Telegram may have got the first; it cannot tell us);
 - **stale buttons**: "query is too old" when answering a callback query is not an error (the button still
   works; only its little spinner is gone).
@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from core import metrics
@@ -52,7 +52,7 @@ class Limits:
     chat_rate: float | None = 1.0  # a second, per chat, after the burst
     chat_burst: int = 3
     max_retries: int = 3  # after a 429
-    network_retries: int = 1  # after a timeout or a dropped connection
+    network_retries: int = 1  # after a timeout
     network_backoff_s: float = 0.5
 
 
@@ -152,8 +152,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     metrics.STALE_QUERIES.inc()
                     return True
                 raise
-            except NetworkError:  # a timeout, a dropped connection (BadRequest, Forbidden... were handled above)
-                metrics.TELEGRAM_CALLS.labels(endpoint, "network_error").inc()
+            except TimedOut:  # no answer in time (other network errors and Telegram's 5xx go to the caller)
+                metrics.TELEGRAM_CALLS.labels(endpoint, "timeout").inc()
                 if network_attempt >= self.limits.network_retries:
                     raise
                 network_attempt += 1

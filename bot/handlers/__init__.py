@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, ConversationHandler
 
 from bot.handlers import (
+    announcements,
     booking,
     centres,
     eligibility,
@@ -45,7 +46,7 @@ Handler = BaseHandler[Update, Any, Any]
 FLOWS: list[list[Handler]] = [
     mediator.HANDLERS, eligibility.HANDLERS, entitlements.HANDLERS, booking.HANDLERS, my_appointments.HANDLERS,
     start.HANDLERS, menu.HANDLERS, centres.HANDLERS, topics.HANDLERS, events.HANDLERS,
-    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS,
+    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS, announcements.HANDLERS,
 ]
 
 

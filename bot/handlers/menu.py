@@ -17,7 +17,7 @@ def main_menu_markup(register: str) -> InlineKeyboardMarkup:
         [(plain("btn_topics", register), "m:topics")],
         [(plain("btn_book", register), "m:book"), (plain("btn_my_appointments", register), "m:appts")],
         [(plain("btn_intake", register), "m:intake"), (plain("btn_person", register), "m:handoff")],
-        [(plain("btn_centre", register), "m:centre")],
+        [(plain("btn_centre", register), "m:centre"), (plain("btn_news", register), "an:menu")],
         [(plain("btn_sos", register), "m:sos")],
         [(plain("btn_language", register), "m:lang"), (plain("btn_help", register), "m:help")],
     ]

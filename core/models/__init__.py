@@ -1,5 +1,6 @@
 """All models, imported here so that `Base.metadata` is complete for Alembic and tests."""
 
+from core.models.announcement import Announcement, AnnouncementDelivery, AnnouncementSubscription  # noqa: F401
 from core.models.audit import AuditEvent
 from core.models.base import Base, UTCDateTime, utcnow
 from core.models.booking import Appointment, Availability, Closure, Reminder, WaitlistEntry  # noqa: F401

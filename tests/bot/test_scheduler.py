@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_application
-from bot.jobs import OUTBOX, PURGE, REMINDERS, WAITING_LIST
+from bot.jobs import ANNOUNCEMENTS, OUTBOX, PURGE, REMINDERS, WAITING_LIST
 from bot.lifecycle import RunningApplication, running
 from bot.scheduler import Job, Scheduler
 from core import jobs as leases
@@ -75,7 +75,7 @@ async def test_the_application_starts_and_stops_its_jobs_through_its_hooks(sqlit
     assert isinstance(app, RunningApplication)
     async with running(app):
         assert app.scheduler is not None and app.scheduler.running
-        assert {j.name for j in app.scheduler.jobs} == {PURGE, WAITING_LIST, REMINDERS, OUTBOX}
+        assert {j.name for j in app.scheduler.jobs} == {PURGE, WAITING_LIST, REMINDERS, OUTBOX, ANNOUNCEMENTS}
         names: set[str] = set()
         for _ in range(200):  # the first runs happen at start
             async with app.services.db.session() as session:
