@@ -1,7 +1,7 @@
 """operations: citizens who blocked the bot; scheduled jobs' leases and last runs
 
 Revision ID: i17_operations
-Revises: 0007
+Revises: i14_console
 Create Date: 2026-12-01 23:20:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import core.models.base
 
 revision: str = "i17_operations"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "i14_console"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
