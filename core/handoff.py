@@ -15,6 +15,7 @@ from core import audit
 from core.models import StaffUser, utcnow
 from core.models.handoff import HandoffConversation, HandoffMessage, OutboxMessage
 from core.pii import mask_pii
+from core.scope import staff_sees_centre
 
 __all__ = ["HandoffError", "close_conversation", "enqueue_staff_reply", "messages_of", "open_conversation",
            "open_conversation_for_chat", "open_conversations_for_centre", "record_citizen_message"]
@@ -81,11 +82,8 @@ async def record_citizen_message(
     return message
 
 
-def _may_act(staff: StaffUser, conversation: HandoffConversation) -> bool:
-    if not staff.active:
-        return False
-    return staff.role in ("admin", "coordinator") or (staff.centre_id is not None
-                                                      and staff.centre_id == conversation.centre_id)
+async def _may_act(session: AsyncSession, staff: StaffUser, conversation: HandoffConversation) -> bool:
+    return await staff_sees_centre(session, staff, conversation.centre_id)
 
 
 async def _conversation_for_staff(session: AsyncSession, conversation_id: int,
@@ -94,7 +92,7 @@ async def _conversation_for_staff(session: AsyncSession, conversation_id: int,
     staff = await session.get(StaffUser, staff_user_id)
     if conversation is None or staff is None:
         raise HandoffError("no such conversation or staff account")
-    if not _may_act(staff, conversation):
+    if not await _may_act(session, staff, conversation):
         raise PermissionError("this conversation is not one the account may act on")
     return conversation, staff
 

@@ -6,7 +6,6 @@ Free text is stored masked (core.pii): staff need the story, never a tax or insu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit
 from core.models import Centre, StaffUser, utcnow
 from core.models.intake import CHANNELS, INTAKE_STATUSES, Intake
+from core.phones import normalise_phone
 from core.pii import mask_pii
+from core.scope import staff_sees_centre
 from knowledge import answers
 from knowledge.programmes import default_knowledge
 from nlu.emergency import detect
@@ -79,16 +80,6 @@ def urgency_reasons(categories: Sequence[str], description: str | None, *, emerg
     if danger:
         reasons.append(f"words:{danger}")
     return reasons
-
-
-_PHONE = re.compile(r"^(?:\+30|0030)?(2\d{9}|69\d{8})$")
-
-
-def normalise_phone(value: str) -> str | None:
-    """A Greek landline or mobile number as 10 digits, or None when it is not one."""
-    compact = re.sub(r"[\s\-./()]", "", value)
-    match = _PHONE.match(compact)
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)
@@ -187,12 +178,10 @@ async def create_intake(
     return intake
 
 
-def _may_see(actor: StaffUser, intake: Intake) -> bool:
-    """Deny by default: staff and mediators see their own centre's records; admins and coordinators all."""
-    if not actor.active:
-        return False
-    return actor.role in ("admin", "coordinator") or (actor.centre_id is not None
-                                                      and actor.centre_id == intake.centre_id)
+async def _may_see(session: AsyncSession, actor: StaffUser, intake: Intake) -> bool:
+    """Deny by default: staff see their centre's records (a parent centre its annexes' too, core.scope); mediators
+    their annex's; admins and coordinators all."""
+    return await staff_sees_centre(session, actor, intake.centre_id)
 
 
 async def get_intake(session: AsyncSession, intake_id: int, *, actor: StaffUser | None = None) -> Intake | None:
@@ -201,7 +190,7 @@ async def get_intake(session: AsyncSession, intake_id: int, *, actor: StaffUser 
     intake = await session.get(Intake, intake_id)
     if intake is None or actor is None:
         return intake
-    if not _may_see(actor, intake):
+    if not await _may_see(session, actor, intake):
         return None
     audit.record(session, actor_kind=actor.role, actor_id=str(actor.id), action="view", record_kind="intake",
                  record_id=str(intake.id))
@@ -238,7 +227,7 @@ async def change_status(session: AsyncSession, intake_id: int, *, status: str, a
     intake = await session.get(Intake, intake_id)
     if intake is None:
         raise IntakeError("intake_id: no such intake")
-    if not _may_see(actor, intake) or intake.restricted_at is not None:
+    if not await _may_see(session, actor, intake) or intake.restricted_at is not None:
         raise PermissionError("this intake is not one the account may change")
     now = now or utcnow()
     previous = intake.status

@@ -3,7 +3,8 @@
 Every route of the console has a name, and every name has a rule here: the roles that may use it. A route whose
 name is missing is refused to everybody (and the access test, built from the route table, fails). Within an
 allowed page the viewer's *scope* limits every query: admins and coordinators see all centres; staff their own
-centre; mediators their annex's appointments and the intakes they created.
+centre, and a parent centre's staff its annexes and units too (core.scope); mediators their annex's appointments
+and the intakes they created.
 A record outside the scope answers 404, exactly like a record that does not exist.
 """
 
@@ -15,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 
+from core.scope import centre_ids_for
 from staff_console import cookies
 from staff_console.deps import DbSession, Now
 from staff_console.errors import Forbidden, NotLoggedIn
@@ -98,16 +100,6 @@ def route_name(request: Request) -> str | None:
     return route.name if isinstance(route, APIRoute) else None
 
 
-def centre_scope(role: str, centre_id: str | None) -> frozenset[str] | None:
-    if role in (ADMIN, COORDINATOR):
-        return None
-    if not centre_id:
-        return frozenset()
-    # Staff see exactly their centre, as core.intake and core.handoff decide too (an annex or a regional unit has
-    # its own accounts); a mediator's annex is their centre.
-    return frozenset({centre_id})
-
-
 async def authorize(request: Request, session: DbSession, now: Now) -> Viewer:
     """The logged-in viewer, if the route's rule admits their role; attached to every non-public router."""
     token = cookies.read_cookie(request, cookies.SESSION)
@@ -120,7 +112,7 @@ async def authorize(request: Request, session: DbSession, now: Now) -> Viewer:
     viewer = Viewer(
         user_id=live.user.id, username=live.user.username, role=live.user.role, centre_id=live.user.centre_id,
         session_token_id=live.token_id, csrf_token=live.csrf_token,
-        centre_ids=centre_scope(live.user.role, live.user.centre_id),
+        centre_ids=await centre_ids_for(session, role=live.user.role, centre_id=live.user.centre_id),
     )
     request.state.viewer = viewer
     return viewer

@@ -46,6 +46,7 @@ from core.intake import (
     programmes_for,
 )
 from core.models import utcnow
+from core.phones import phone_display
 from core.pii import contains_pii, mask_pii
 from core.routing import RouteResult
 from knowledge import answers
@@ -161,7 +162,7 @@ async def _summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], re
     centre_name = await _centre_name(context, draft.get("centre_id"), register)
     time = plain(f"intake_time_{draft.get('time') or 'any'}", register)
     if draft.get("contact") == "phone":
-        contact = plain("intake_contact_phone", register, phone=draft.get("phone") or "", time=time)
+        contact = plain("intake_contact_phone", register, phone=phone_display(draft.get("phone") or ""), time=time)
     else:
         contact = plain("intake_contact_telegram", register, time=time)
     return t("intake_summary", register, categories=categories, description=description,

@@ -58,8 +58,14 @@ class OutboxMessage(Base):
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # staff_reply | handoff_closed
-    text: Mapped[str | None] = mapped_column(Text)  # the staff reply (masked); None for fixed notices
+    # staff_reply | handoff_closed | appointment_cancelled | appointment_moved (to the citizen) |
+    # visit_cancelled | visit_moved (to the mediator who booked the visit)
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str | None] = mapped_column(Text)  # the staff reply or message (masked); None for fixed notices
+    # Whom the message is about: forgetting the citizen deletes it, whichever chat it goes to (a mediator's too).
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), index=True)
+    # The appointment a notice is about (rendered when delivered: service, centre, day and time).
+    appointment_id: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

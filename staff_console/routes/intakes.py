@@ -13,6 +13,7 @@ from core.models import AuditEvent, StaffUser
 from core.models.console import IntakeAssignment, IntakeNote, IntakeReferral
 from core.models.intake import INTAKE_STATUSES, Intake
 from core.pii import mask_pii
+from core.scope import serving_centres, staff_sees_centre
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
@@ -81,7 +82,8 @@ async def intake_detail(request: Request, viewer: CurrentViewer, session: DbSess
     assignment = await session.get(IntakeAssignment, intake.id)
     team_query = select(StaffUser).where(StaffUser.active.is_(True), StaffUser.role.in_(("staff", "admin")))
     if intake.centre_id:
-        team_query = team_query.where((StaffUser.centre_id == intake.centre_id) | (StaffUser.role == "admin"))
+        serving = await serving_centres(session, intake.centre_id)
+        team_query = team_query.where(StaffUser.centre_id.in_(serving) | (StaffUser.role == "admin"))
     team = (await session.scalars(team_query.order_by(StaffUser.username))).all()
     ids = {n.author_id for n in notes if n.author_id} | {r.created_by for r in referrals if r.created_by}
     ids |= {int(e.actor_id) for e in history if e.actor_id and e.actor_id.isdigit() and e.actor_kind != "citizen"}
@@ -131,7 +133,7 @@ async def intake_assign(viewer: CurrentViewer, form: CheckedForm, session: DbSes
     raw = text_field(form, "staff_user_id", limit=12)
     target = await session.get(StaffUser, int(raw)) if raw.isdigit() else None
     if target is None or not target.active or not (target.role == "admin" or (
-            target.role == "staff" and target.centre_id == intake.centre_id)):
+            target.role == "staff" and await staff_sees_centre(session, target, intake.centre_id))):
         return _back(intake.id, error="assignee")
     assignment = await session.get(IntakeAssignment, intake.id)
     if assignment is None:

@@ -76,7 +76,7 @@ async def test_mydata_sends_a_summary_and_the_file(chat: LocalChat) -> None:
     (document,) = [m for m in replies if m.method == "sendDocument"]
     data = json.loads(document.extra["file_bytes"]["document"])
     assert data["intake"][0]["description"] == "Μας έκοψαν το ρεύμα, έχουμε κρύο στο σπίτι"
-    assert data["intake"][0]["contact_phone"] == PHONE and data["citizen"][0]["telegram_id"] == USER
+    assert data["intake"][0]["contact_phone"] == "+30" + PHONE and data["citizen"][0]["telegram_id"] == USER
 
 
 async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> None:

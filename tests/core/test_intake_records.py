@@ -48,7 +48,7 @@ async def test_record_holds_every_answer_masked_and_checklist(database: Database
         assert stored is not None
         assert stored.status == "new" and stored.created_by_kind == "citizen" and stored.channel == "telegram"
         assert stored.description == "Δεν έχουμε φαγητό, ΑΦΜ [ΑΦΜ]"
-        assert (stored.adults, stored.children, stored.contact_phone) == (2, 3, "6912345678")
+        assert (stored.adults, stored.children, stored.contact_phone) == (2, 3, "+306912345678")
         assert stored.programme_ids == ["food_aid", "housing_allowance"] == programmes_for(stored.categories)
         assert stored.consent_at == NOW and not stored.urgent
 

@@ -27,6 +27,7 @@ ACCOUNTS: dict[str, tuple[str, str | None]] = {
     "kozani": ("staff", "kk-kozani"),
     "kastoria": ("staff", "kk-kastoria"),
     "mediator": ("mediator", "annex-roma-kastoria"),
+    "nestorio": ("staff", "unit-nestorio"),  # a regional unit run from Καστοριά: sees only its own records
 }
 
 

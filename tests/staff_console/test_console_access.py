@@ -22,7 +22,9 @@ from tests.staff_console.records import Records, make_records
 SEES: dict[str, set[str]] = {
     "intake_id": {"admin", "coord", "kastoria", "mediator"},  # mediator: they created it
     "conversation_id": {"admin", "coord", "kastoria"},
-    "appointment_id": {"admin", "coord", "mediator"},  # at the annex: not KK Καστοριάς staff (exact centre)
+    # At the Kastoria Roma annex: its mediator, and KK Καστοριάς (the parent centre sees its annex and unit);
+    # not the Νεστόριο unit (a sibling), not Κοζάνη.
+    "appointment_id": {"admin", "coord", "kastoria", "mediator"},
     "centre_id": set(ACCOUNTS),
     "user_id": set(ACCOUNTS),
 }
