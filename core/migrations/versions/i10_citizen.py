@@ -2,7 +2,7 @@
 of intakes in E.164 like everywhere else
 
 Revision ID: i10_citizen
-Revises: i14_console
+Revises: i17_announcements
 Create Date: 2026-12-01 23:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i10_citizen"
-down_revision: str | Sequence[str] | None = "i14_console"
+down_revision: str | Sequence[str] | None = "i17_announcements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
