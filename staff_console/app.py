@@ -18,7 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from core.db import Database
 from core.models import utcnow
 from core.settings import RunMode, Settings
-from staff_console import cookies
+from staff_console import cookies, health
 from staff_console.catalogue import t
 from staff_console.errors import BadRequest, CsrfFailed, Forbidden, NotFound, NotLoggedIn
 from staff_console.routes import ROUTERS, route_table
@@ -100,6 +100,7 @@ def create_app(
     app.state.secure_cookies = (settings.run_mode is not RunMode.LOCAL) if secure_cookies is None else secure_cookies
     app.state.templates = build_environment()
     app.state.settings = settings
+    app.include_router(health.router)  # /healthz, /readyz, /metrics: for monitoring, no login, no personal data
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
