@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import Citizen, utcnow
 
 LANGUAGES = ("el", "el-simple", "en")
+_NAME_OK = re.compile(r"^[^\d@#/<>{}\[\]=+*_|\\]{2,100}$")
+
+
+def valid_name(text: str) -> str | None:
+    """A person's name as typed (spaces tidied), or None for what cannot be one (digits, symbols, one letter)."""
+    name = " ".join(text.split())
+    return name if _NAME_OK.match(name) and any(ch.isalpha() for ch in name) else None
 
 
 async def citizen_by_telegram_id(session: AsyncSession, telegram_id: int) -> Citizen | None:

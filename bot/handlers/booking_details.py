@@ -22,7 +22,6 @@ from bot.handlers.booking_steps import (
     clear_draft,
     draft_of,
     stale,
-    valid_name,
 )
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
@@ -30,7 +29,7 @@ from bot.ui import acknowledge, keyboard, register_of, send_text, text_of
 from core import audit
 from core.booking.display import when_text
 from core.booking.tx import booking_write
-from core.citizens import citizen_by_telegram_id, get_or_create_citizen
+from core.citizens import citizen_by_telegram_id, get_or_create_citizen, valid_name
 from core.models import Citizen
 from core.phones import normalise_phone, phone_display
 from knowledge.messages import plain, t

@@ -45,7 +45,6 @@ ORAL_CONSENT = "bk_oral_consent"
 DRAFT = "booking"  # user_data: the booking being made (JSON values only; cleared when it ends)
 LAST = "booking_last"  # user_data: id of the last appointment booked here (answers a double tap kindly)
 DAYS_SHOWN = 12
-_NAME_OK = re.compile(r"^[^\d@#/<>{}\[\]=+*_|\\]{2,100}$")
 
 
 def draft_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
@@ -92,11 +91,6 @@ def parse_start(value: str) -> datetime | None:
     if not re.fullmatch(r"\d{9,11}", value):
         return None
     return datetime.fromtimestamp(int(value), UTC)
-
-
-def valid_name(text: str) -> str | None:
-    name = " ".join(text.split())
-    return name if _NAME_OK.match(name) and any(ch.isalpha() for ch in name) else None
 
 
 # ------------------------------------------------------------------------------ day and time pickers

@@ -36,7 +36,7 @@ from bot.local_chat import html_to_text
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
 from core.centres import get_centre, list_centres
-from core.citizens import get_or_create_citizen
+from core.citizens import citizen_by_telegram_id, get_or_create_citizen, valid_name
 from core.intake import (
     CATEGORIES,
     CONSENT_VERSION,
@@ -58,10 +58,11 @@ log = logging.getLogger(__name__)
 EARLY_GROUP = -12
 DRAFT = "intake"
 # States, one per question; the draft's "step" names the question last asked, for resuming.
-RESUME, CONSENT, CATEGORIES_STEP, DESCRIPTION, ADULTS, CHILDREN, PLACE, CONTACT, PHONE, TIME, CONFIRM = (
+RESUME, CONSENT, CATEGORIES_STEP, DESCRIPTION, ADULTS, CHILDREN, PLACE, NAME, CONTACT, PHONE, TIME, CONFIRM = (
     "intake_resume", "intake_consent", "intake_categories", "intake_description", "intake_adults",
-    "intake_children", "intake_place", "intake_contact", "intake_phone", "intake_time", "intake_confirm")
-_TEXT_STEPS = (DESCRIPTION, PHONE)
+    "intake_children", "intake_place", "intake_name", "intake_contact", "intake_phone", "intake_time",
+    "intake_confirm")
+_TEXT_STEPS = (DESCRIPTION, NAME, PHONE)
 MAX_CHECKLISTS = 3  # documents checklists sent after a request: more would bury the first ones
 
 
@@ -116,6 +117,8 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) ->
     elif step == PLACE:
         await send_text(update, t("intake_ask_place", register),
                         keyboard([[(plain("btn_centre_list_intake", register), "i:list")]]))
+    elif step == NAME:
+        await ask_name(update, context, draft, register)
     elif step == CONTACT:
         await send_text(update, t("intake_ask_contact", register), keyboard([
             [(plain("btn_contact_telegram", register), "i:cm:telegram")],
@@ -165,7 +168,8 @@ async def _summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], re
         contact = plain("intake_contact_phone", register, phone=phone_display(draft.get("phone") or ""), time=time)
     else:
         contact = plain("intake_contact_telegram", register, time=time)
-    return t("intake_summary", register, categories=categories, description=description,
+    name = draft.get("name") or plain("intake_name_not_given", register)
+    return t("intake_summary", register, name=name, categories=categories, description=description,
              adults=draft.get("adults"), children=draft.get("children"),
              place=draft.get("place") or "—", centre=centre_name, contact=contact)
 
@@ -347,7 +351,7 @@ async def _take_route(update: Update, context: ContextTypes.DEFAULT_TYPE, result
     else:
         centre_name = await _centre_name(context, result.centre_id, register)
         await send_text(update, t("intake_place_found", register, place=result.place or "", centre=centre_name))
-    return await _ask(update, context, CONTACT)
+    return await _ask(update, context, NAME)
 
 
 async def on_place_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -385,6 +389,51 @@ async def on_centre_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     draft = _draft(context)
     draft["centre_id"] = centre.id
     draft["place"] = draft.get("place") or (centre.town_en if register == "en" else centre.town_el)
+    return await _ask(update, context, NAME)
+
+
+async def ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], register: str) -> None:
+    """The name: the one saved with the citizen's consent is offered ("is this you?"), else asked."""
+    user = update.effective_user
+    saved: str | None = None
+    if user is not None and not draft.get("name_other"):
+        async with services_of(context).db.session() as session:
+            citizen = await citizen_by_telegram_id(session, user.id)
+        saved = citizen.name if citizen is not None and citizen.consent_at is not None else None
+    if saved:
+        await send_text(update, t("intake_name_saved", register, name=saved), keyboard([
+            [(plain("btn_name_mine", register), "i:nm:yes")],
+            [(plain("btn_name_other", register), "i:nm:other")],
+        ]))
+    else:
+        await send_text(update, t("intake_ask_name", register))
+
+
+async def on_name_saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    query = update.callback_query
+    await acknowledge(update)
+    user = update.effective_user
+    draft = _draft(context)
+    if query is not None and query.data == "i:nm:other":
+        draft["name_other"] = True
+        return await _ask(update, context, NAME)
+    saved = None
+    if user is not None:
+        async with services_of(context).db.session() as session:
+            citizen = await citizen_by_telegram_id(session, user.id)
+        saved = citizen.name if citizen is not None and citizen.consent_at is not None else None
+    if not saved:
+        return await _ask(update, context, NAME)
+    draft["name"] = saved
+    return await _ask(update, context, CONTACT)
+
+
+async def on_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    name = valid_name(text_of(update))
+    if name is None:
+        await send_text(update, t("bk_bad_name", register_of(context)))
+        return NAME
+    _draft(context)["name"] = name
     return await _ask(update, context, CONTACT)
 
 
@@ -455,6 +504,10 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
     async with services_of(context).db.session() as session:
         citizen = await get_or_create_citizen(session, telegram_id=user.id)
         citizen.consent_at, citizen.consent_version = consent_at, CONSENT_VERSION
+        if isinstance(draft.get("name"), str):  # the consent covers the name: kept on the one citizen record
+            citizen.name = draft["name"]
+        if draft.get("phone"):
+            citizen.phone = draft["phone"]
         if draft.get("centre_id"):
             citizen.home_centre_id = draft["centre_id"]
         try:
@@ -536,6 +589,8 @@ CONVERSATION = ConversationHandler(
                 MessageHandler(filters.TEXT & ~filters.COMMAND, on_place_text),
                 CallbackQueryHandler(on_centre_list, pattern=r"^i:list$"),
                 CallbackQueryHandler(on_centre_chosen, pattern=r"^i:centre:[a-z-]{2,40}$")],
+        NAME: [CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other)$"),
+               MessageHandler(filters.TEXT & ~filters.COMMAND, on_name)],
         CONTACT: [CallbackQueryHandler(on_contact, pattern=r"^i:cm:(telegram|phone)$")],
         PHONE: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_phone)],
         TIME: [CallbackQueryHandler(on_time, pattern=r"^i:ct:(morning|afternoon|any)$")],

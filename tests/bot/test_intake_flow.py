@@ -56,6 +56,7 @@ async def test_a_completed_intake_stores_every_answer(chat: LocalChat) -> None:
     await chat.press("3")
     await chat.say("2")  # typed instead of pressed
     await chat.say("Πτολεμαΐδα")
+    await chat.say("Ελένη Δημητρίου")
     await chat.press("💬 Εδώ, στο Telegram")
     await chat.press("🌇 Απόγευμα")
     replies = await chat.press("✅ Αποστολή")
@@ -75,6 +76,7 @@ async def test_a_completed_intake_stores_every_answer(chat: LocalChat) -> None:
     async with chat.app.services.db.session() as session:
         citizen = await session.scalar(select(Citizen).where(Citizen.telegram_id == USER))
     assert citizen is not None and citizen.id == intake.citizen_id and citizen.home_centre_id == "kk-eordaia"
+    assert citizen.name == "Ελένη Δημητρίου"  # the request asked for the name; the consent covers it
     assert "intake" not in (chat.app.user_data[USER])  # the draft is gone once sent
 
 
@@ -106,6 +108,7 @@ async def test_an_interrupted_intake_resumes_with_what_was_typed(chat: LocalChat
     await chat.press("2")
     await chat.press("0")
     await chat.say("Γρεβενά")
+    await chat.say("Ελένη Δημητρίου")
     await chat.press("📞 Με τηλέφωνο")
     await chat.say("2462012345")
     replies = await chat.press("🌅 Πρωί")
@@ -125,6 +128,7 @@ async def test_danger_words_get_the_helplines_first_and_the_description_is_kept(
     await chat.press("1")
     await chat.press("1")
     await chat.say("Καστοριά")
+    await chat.say("Ελένη Δημητρίου")
     await chat.press("💬 Εδώ, στο Telegram")
     await chat.press("🕐 Οποιαδήποτε ώρα")
     replies = await chat.press("✅ Αποστολή")
@@ -144,6 +148,7 @@ async def test_a_voice_note_is_kept_as_a_file_id(chat: LocalChat) -> None:
     await chat.press("1")
     await chat.press("0")
     await chat.say("Kozani")
+    await chat.say("Amir Haddad")
     await chat.press("💬 Here, on Telegram")
     await chat.press("🕐 Any time")
     await chat.press("✅ Send")
@@ -198,7 +203,45 @@ async def test_an_intake_survives_a_restart(pg_url: str, nlu_cache_dir: Path) ->
         assert "Πόσα παιδιά" in text_of(replies)
         await chat.press_data("i:ch:1")
         await chat.say("Κοζάνη")
+        await chat.say("Ελένη Δημητρίου")
         await chat.press_data("i:cm:telegram")
         replies = await chat.press_data("i:ct:any")
         assert "Χρειαζόμαστε τρόφιμα" in text_of(replies)
         await stop_services(app)
+
+
+async def test_a_second_request_offers_the_saved_name(chat: LocalChat) -> None:
+    """"Is this you?": the name saved with the first request is offered; "another name" asks again."""
+    await begin(chat)
+    await chat.press("✅ Συμφωνώ")
+    await chat.press("🍞 Τρόφιμα και βασικά αγαθά")
+    await chat.press("➡️ Συνέχεια")
+    await chat.say("Δεν έχουμε να φάμε")
+    await chat.press("3")
+    await chat.press("2")
+    await chat.say("Πτολεμαΐδα")
+    replies = await chat.say("12345")  # not a name: asked again, nothing kept
+    assert "Δεν το κατάλαβα ως όνομα" in "\n".join(m.text for m in replies)
+    await chat.say("Ελένη Δημητρίου")
+    await chat.press("💬 Εδώ, στο Telegram")
+    await chat.press("🌇 Απόγευμα")
+    await chat.press("✅ Αποστολή")
+    await chat.say("/request")
+    await chat.press("✅ Συμφωνώ")
+    await chat.press("🍞 Τρόφιμα και βασικά αγαθά")
+    await chat.press("➡️ Συνέχεια")
+    await chat.press("⏭️ Παράλειψη")
+    await chat.press("1")
+    await chat.press("0")
+    replies = await chat.say("Πτολεμαΐδα")
+    assert "Ελένη Δημητρίου" in "\n".join(m.text for m in replies)
+    await chat.press("✏️ Άλλο όνομα")
+    await chat.say("Ελένη Δ. Παπά")
+    await chat.press("💬 Εδώ, στο Telegram")
+    await chat.press("🌇 Απόγευμα")
+    replies = await chat.press("✅ Αποστολή")
+    async with chat.app.services.db.session() as session:
+        citizen = await session.scalar(select(Citizen).where(Citizen.telegram_id == USER))
+        assert citizen is not None and citizen.name == "Ελένη Δ. Παπά"
+        stored = (await session.scalars(select(Intake).where(Intake.citizen_id == citizen.id))).all()
+    assert len(stored) == 2

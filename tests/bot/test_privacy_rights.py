@@ -19,7 +19,8 @@ from core.users import create_user
 
 USER = 424242
 PHONE = "6987654321"
-SECRETS = (str(USER), PHONE, "ξυλοδαρμός", "ζεσταθούμε", "Σιάτιστα", "VOICE-XYZ", "κρύο στο σπίτι")
+NAME = "Ευαγγελία Τσολάκη"
+SECRETS = (str(USER), PHONE, NAME, "ξυλοδαρμός", "ζεσταθούμε", "Σιάτιστα", "VOICE-XYZ", "κρύο στο σπίτι")
 
 
 def text_of(messages: list[SentMessage]) -> str:
@@ -35,6 +36,7 @@ async def make_intake(chat: LocalChat, description: str) -> None:
     await chat.press("2")
     await chat.press("1")
     await chat.say("Σιάτιστα")
+    await chat.say(NAME)
     await chat.press("📞 Με τηλέφωνο")
     await chat.say(PHONE)
     await chat.press("🌅 Πρωί")
