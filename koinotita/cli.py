@@ -127,6 +127,31 @@ def cmd_privacy_purge(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(purge(settings))
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from core.backup import BackupError, backup
+
+    try:
+        backup(settings.effective_database_url, Path(args.path))
+    except BackupError as exc:
+        print(f"koinotita backup: {exc}", file=sys.stderr)
+        return 2
+    print(f"backup written to {args.path} (readable by its owner only: it holds personal data)", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from core.backup import BackupError, restore
+
+    try:
+        restore(settings.effective_database_url, Path(args.path))
+    except BackupError as exc:
+        print(f"koinotita restore: {exc}", file=sys.stderr)
+        return 2
+    print(f"restored from {args.path}; run `koinotita db upgrade` if the backup is older than this version",
+          file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="koinotita", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -182,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
     privacy_sub.add_parser("purge", help="delete records past their retention period (run daily)")
     privacy.set_defaults(func=cmd_privacy_purge)
+
+    backup = sub.add_parser("backup", help="a consistent copy of the database (SQLite online backup; pg_dump)")
+    backup.add_argument("path", help="the new backup file (never overwritten)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup (stop the bot and console first)")
+    restore.add_argument("path", help="a file written by `koinotita backup`")
+    restore.set_defaults(func=cmd_restore)
 
     knowledge = sub.add_parser("knowledge", help="programme content")
     knowledge_sub = knowledge.add_subparsers(dest="knowledge_command", required=True)
