@@ -16,13 +16,19 @@ NOT_AVAILABLE_EXIT = 3
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def _configure_logging(verbose: bool) -> None:
+def _configure_logging(verbose: bool, *, json_lines: bool = False) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     from core.pii import PiiLogFilter
+
+    if json_lines:  # KOINOTITA_JSON_LOGS: one JSON object a line, for a log collector
+        from core.logs import JsonLineFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonLineFormatter())
 
     for handler in logging.getLogger().handlers:  # a library that logs a payload must not leak ΑΜΚΑ or IBAN
         handler.addFilter(PiiLogFilter())
@@ -224,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _configure_logging(args.verbose)
     settings = load_settings()
+    _configure_logging(args.verbose, json_lines=settings.json_logs)
     func: Command = args.func
     return func(args, settings)

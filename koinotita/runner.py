@@ -130,6 +130,10 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
     settings.require_production_secrets()
     wanted = RunMode(mode) if mode else settings.run_mode
     app = build_application(settings)
+    if settings.bot_metrics_port:  # a bot process of its own: its counters on 127.0.0.1:PORT/metrics
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.bot_metrics_port, addr="127.0.0.1")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/venv.sh test
 scripts/rasa-setup.sh
 scripts/browser-setup.sh
+scripts/deploy-tools-setup.sh
 export KOINOTITA_TEST_POSTGRES_URL="$(scripts/pg-start.sh)"
 echo "PostgreSQL for tests: $KOINOTITA_TEST_POSTGRES_URL" >&2
 
