@@ -24,6 +24,7 @@ async def run_purge(app: Any, now: datetime) -> Counts:
     async with app.services.db.write() as session:
         counts = dict(await purge_expired(session, now))
         counts["announcement_delivery"] = await purge_old_deliveries(session, now=now)
+    await app.services.db.checkpoint()
     return counts
 
 

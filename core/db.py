@@ -59,6 +59,8 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted content is overwritten, not left in free pages: erasure (/forget, the purge) really erases.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -92,6 +94,17 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def checkpoint(self) -> None:
+        """After an erasure: on SQLite, copy the write-ahead log into the database file and empty it, so erased
+        rows survive in neither (PostgreSQL has no such file for us to clear)."""
+        if not self.is_sqlite:
+            return
+        async with self.engine.connect() as connection:  # no statement through SQLAlchemy: no BEGIN
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            if driver is not None:
+                await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.models import Base, BotState, Citizen
+from core.models.booking import Appointment, WaitlistEntry
 from core.models.handoff import HandoffConversation, OutboxMessage
 from core.models.intake import Intake
 
@@ -35,6 +36,8 @@ RETENTION: dict[str, timedelta] = {
     "bot_state": timedelta(days=180),  # unfinished conversations and drafts, since last touched
     "citizen": timedelta(days=730),  # a citizen with nothing else stored, since last seen
     "audit": timedelta(days=1825),  # the audit log (no personal data in it) — five years
+    "appointment": timedelta(days=730),  # after the appointment's time: the visit, its reminders
+    "waitlist": timedelta(days=30),  # after the day someone waited for
 }
 # Intake statuses that mean the centre has acted on it: kept (restricted) instead of erased on /forget.
 KEPT_STATUSES = frozenset({"in_progress", "waiting_citizen", "referred", "closed"})
@@ -42,8 +45,8 @@ KEPT_STATUSES = frozenset({"in_progress", "waiting_citizen", "referred", "closed
 _CHAT_COLUMNS = ("telegram_chat_id", "chat_id", "telegram_id")
 _NOT_CITIZEN_TABLES = frozenset({"staff_user", "audit_event", "bot_state", "citizen"})
 # What a restricted intake keeps: nothing that says who the person is or what they wrote.
-_INTAKE_ERASED = ("citizen_id", "description", "voice_file_id", "adults", "children", "place", "contact_method",
-                  "contact_phone", "contact_time", "telegram_chat_id", "checklist_text")
+_INTAKE_ERASED = ("citizen_id", "description", "voice_file_id", "adults", "children", "place", "municipality_id",
+                  "contact_method", "contact_phone", "contact_time", "telegram_chat_id", "checklist_text", "language")
 
 
 @dataclass
@@ -89,11 +92,22 @@ async def _delete_rows(session: AsyncSession, table: Table, ids: list[Any], repo
     report.add(table.name, int(getattr(result, "rowcount", 0) or 0))
 
 
-def _restrict_intake(intake: Intake, now: datetime) -> None:
+async def _restrict_intake(session: AsyncSession, intake: Intake, now: datetime, report: ForgetReport) -> None:
+    """Keep the fact, erase the person: the identifying fields, and the casework on it (staff notes, referrals,
+    the assignment — whatever table references an intake, found from the schema) which names and quotes them."""
     for name in _INTAKE_ERASED:
         setattr(intake, name, None)
     intake.restricted_at = now
     intake.updated_at = now
+    await session.flush()
+    for dependant, column, nullable in _dependants(_tables()["intake"]):
+        col = dependant.c[column]
+        if nullable:
+            await session.execute(update(dependant).where(col == intake.id).values({column: None}))
+            continue
+        dep_pk = next(iter(dependant.primary_key.columns))
+        ids = list((await session.execute(select(dep_pk).where(col == intake.id))).scalars().all())
+        await _delete_rows(session, dependant, ids, report)
 
 
 async def _forget_bot_state(session: AsyncSession, telegram_id: int, report: ForgetReport) -> None:
@@ -131,7 +145,7 @@ async def forget_citizen(session: AsyncSession, *, telegram_id: int, now: dateti
     for intake in (await session.scalars(select(Intake).where(intake_filter))).all():
         report.found = True
         if intake.status in KEPT_STATUSES:
-            _restrict_intake(intake, now)
+            await _restrict_intake(session, intake, now, report)
             report.restricted_intakes.append(intake.id)
         else:
             await _delete_rows(session, tables["intake"], [intake.id], report)
@@ -251,6 +265,12 @@ async def purge_expired(session: AsyncSession, now: datetime) -> dict[str, int]:
     await purge("outbox", tables["outbox_message"], list((await session.scalars(
         select(OutboxMessage.id).where(OutboxMessage.status.in_(("sent", "failed")),
                                        OutboxMessage.created_at < cutoff))).all()))
+    cutoff = now - RETENTION["appointment"]
+    await purge("appointment", tables["appointment"], list((await session.scalars(
+        select(Appointment.id).where(Appointment.starts_at < cutoff))).all()))
+    cutoff_day = (now - RETENTION["waitlist"]).date()
+    await purge("waitlist", tables["waitlist_entry"], list((await session.scalars(
+        select(WaitlistEntry.id).where(WaitlistEntry.day < cutoff_day))).all()))
     cutoff = now - RETENTION["bot_state"]
     stale = (await session.scalars(select(BotState).where(BotState.updated_at < cutoff))).all()
     for row in stale:

@@ -185,6 +185,7 @@ async def purge(settings: Settings) -> int:
     try:
         async with db.write() as session:
             counts = await purge_expired(session, datetime.now(UTC))
+        await db.checkpoint()
         print(json.dumps(counts, ensure_ascii=False))
         return 0
     finally:

@@ -92,6 +92,7 @@ async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     async with services_of(context).db.write() as session:
         report = await forget_citizen(session, telegram_id=user.id, now=utcnow())
     _drop_in_memory(context.application, user.id, chat.id)
+    await services_of(context).db.checkpoint()
     log.info("personal data erased on request (%d tables touched)", len(report.deleted))
     await send_text(update, t("forget_done" if report.found else "forget_nothing", register))
     if report.restricted_intakes:

@@ -46,7 +46,8 @@ async def test_purge_removes_only_what_outlived_its_period(database: Database) -
         await session.commit()
     async with database.write() as session:
         counts = await purge_expired(session, NOW)
-    assert counts == {"intake": 1, "handoff": 2, "outbox": 1, "bot_state": 1, "citizen": 1, "audit": 0}
+    assert counts == {"intake": 1, "handoff": 2, "outbox": 1, "appointment": 0, "waitlist": 0, "bot_state": 1,
+                      "citizen": 1, "audit": 0}
     async with database.session() as session:
         assert await count(session, Intake) == 2
         assert await count(session, HandoffConversation) == 0 and await count(session, HandoffMessage) == 0
