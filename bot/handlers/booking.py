@@ -21,6 +21,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
+from bot import memory
 from bot.drafts import now_utc
 from bot.handlers import booking_details as details
 from bot.handlers import booking_pickers as pickers
@@ -58,7 +59,12 @@ from knowledge.messages import t
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await acknowledge(update)
     clear_draft(context)
-    draft_of(context)
+    draft = draft_of(context)
+    # What the visit is about: the topic the citizen asked about in this conversation (named in the
+    # confirmation, shown to staff), e.g. «rantevou gia to epidoma paidiou» → child benefit.
+    topic = memory.recall(context.user_data).get("topic")
+    if isinstance(topic, str):
+        draft["topic"] = topic
     register = register_of(context)
     await send_text(update, t("bk_ask_place", register), pickers.place_markup(register))
     return CENTRE

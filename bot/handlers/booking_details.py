@@ -134,7 +134,7 @@ async def on_settlement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     draft = draft_of(context)
     draft.update(settlement=settlement, step=ORAL_CONSENT)
     start_iso = draft.get("start")
-    when = when_text(datetime.fromisoformat(start_iso), register) if isinstance(start_iso, str) else ""
+    when = when_text(datetime.fromisoformat(start_iso), register, "gen") if isinstance(start_iso, str) else ""
     await send_text(
         update,
         t("md_consent", register, phone=bool(draft.get("phone")), when=when),

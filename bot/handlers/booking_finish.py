@@ -4,6 +4,7 @@ citizen with the mediator on the record; then the confirmation with an .ics file
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes, ConversationHandler
@@ -36,7 +37,9 @@ from core.booking.tx import booking_write
 from core.booking.waitlist import join_waitlist, position
 from core.citizens import get_or_create_citizen
 from core.models.booking import Appointment
+from knowledge import answers
 from knowledge.messages import plain, t
+from knowledge.programmes import default_knowledge
 
 
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -80,6 +83,7 @@ async def finish_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 starts_at=starts_at,
                 now=now,
                 reschedule_of=reschedule,
+                topic=topic_of(draft),
             )
     except AlreadyBooked as exc:
         clear_draft(context)
@@ -106,6 +110,20 @@ async def finish_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return ConversationHandler.END
 
 
+def topic_of(draft: dict[str, Any]) -> str | None:
+    """The topic kept for this booking, if it is one the bot answers."""
+    topic = draft.get("topic")
+    return topic if isinstance(topic, str) and topic in answers.topics() else None
+
+
+def docs_rows(topic: str | None, register: str) -> list[list[tuple[str, str]]]:
+    """The documents checklist of the topic's (first) programme, one tap from the confirmation."""
+    programmes = default_knowledge().topics[topic].programmes if topic else ()
+    if not programmes:
+        return []
+    return [[(plain("bk_btn_docs", register, topic=plain(f"topic_{topic}", register)), f"a:docs:{programmes[0]}")]]
+
+
 async def send_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, appointment: Appointment) -> None:
     register = register_of(context)
     centre = await centre_of(context, appointment.centre_id)
@@ -117,6 +135,8 @@ async def send_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         "when": when_text(appointment.starts_at, register),
         "where": where_text(centre, register),
     }
+    topic = appointment.topic if appointment.topic in answers.topics() else None
+    values["topic"] = plain(f"topic_{topic}", register) if topic else ""
     await send_text(update, t("bk_confirmed", register, **values), ReplyKeyboardRemove())
     ics = calendar_file(
         uid=f"appointment-{appointment.id}@koinotita",
@@ -134,7 +154,8 @@ async def send_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             filename=f"rantevou-{local_day(appointment.starts_at)}.ics",
             caption=plain("bk_ics_caption", register),
             reply_markup=keyboard(
-                [[(plain("btn_my_appointments", register), "ap:l")], [(plain("btn_menu", register), "m:menu")]]
+                [*docs_rows(topic, register), [(plain("btn_my_appointments", register), "ap:l")],
+                 [(plain("btn_menu", register), "m:menu")]]
             ),
         )
 

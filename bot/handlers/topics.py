@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from bot import memory
 from bot.handlers import events
 from bot.handlers.menu import main_menu_markup
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
@@ -28,6 +29,8 @@ async def show_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def show_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str) -> None:
+    if intent not in memory.NOT_A_TOPIC:
+        memory.remember(context.user_data, topic=intent)  # an appointment booked next is about this
     if intent == "ask_events":
         await events.show_events(update, context)
         return

@@ -40,6 +40,7 @@ async def book(
     booked_by_staff_id: int | None = None,
     settlement: str | None = None,
     reschedule_of: int | None = None,
+    topic: str | None = None,
 ) -> Appointment:
     """Book the first free seat of a slot for a citizen, or raise a BookingError (nothing changed)."""
     avail = await lock_service(session, centre_id, service)
@@ -64,7 +65,7 @@ async def book(
         ends_at=starts_at + timedelta(minutes=avail.slot_minutes), seat=seat, citizen_id=citizen_id,
         status=BOOKED, booked_by_kind="mediator" if booked_by_staff_id else "citizen",
         booked_by_staff_id=booked_by_staff_id, consent_kind=consent_kind, consent_at=now, settlement=settlement,
-        created_at=now, rescheduled_from_id=reschedule_of,
+        created_at=now, rescheduled_from_id=reschedule_of, topic=topic,
     )
     session.add(appointment)
     try:

@@ -82,6 +82,7 @@ class Appointment(Base):
     consent_kind: Mapped[str | None] = mapped_column(String(20))  # telegram | oral
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settlement: Mapped[str | None] = mapped_column(String(120))  # where a mediator met the citizen
+    topic: Mapped[str | None] = mapped_column(String(40))  # what the visit is about: an ask_* topic id
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # "I'll come" from a reminder
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
