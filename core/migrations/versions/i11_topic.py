@@ -1,7 +1,7 @@
 """appointment: the topic the visit is about (an ask_* topic id, from what the citizen asked)
 
 Revision ID: i11_topic
-Revises: i14_console
+Revises: i10_citizen
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i11_topic"
-down_revision: str | Sequence[str] | None = "i14_console"
+down_revision: str | Sequence[str] | None = "i10_citizen"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
