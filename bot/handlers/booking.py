@@ -24,6 +24,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, Conversation
 from bot import memory
 from bot.drafts import now_utc
 from bot.handlers import booking_details as details
+from bot.handlers import booking_finish as finish
 from bot.handlers import booking_pickers as pickers
 from bot.handlers.booking_steps import (
     CENTRE,
@@ -51,14 +52,31 @@ from bot.nlu_access import IntentFilter
 from bot.services import services_of
 from bot.ui import acknowledge, register_of, send_text, text_of
 from core.booking.display import when_text
+from core.booking.policy import policy
+from core.booking.waitlist import future_count
 from core.citizens import citizen_by_telegram_id
 from core.models.booking import BOOKED, Appointment
 from knowledge.messages import t
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def at_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the citizen already holds as many upcoming appointments as allowed: said at the start, before any
+    choice, rather than after seven taps."""
+    user = update.effective_user
+    if user is None:
+        return False
+    async with services_of(context).db.session() as session:
+        citizen = await citizen_by_telegram_id(session, user.id)
+        if citizen is None:
+            return False
+        return await future_count(session, citizen.id, now_utc()) >= policy().max_future_bookings
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
     await acknowledge(update)
     clear_draft(context)
+    if await at_limit(update, context):
+        return await finish.limit_reached(update, context)
     draft = draft_of(context)
     # What the visit is about: the topic the citizen asked about in this conversation (named in the
     # confirmation, shown to staff), e.g. «rantevou gia to epidoma paidiou» → child benefit.

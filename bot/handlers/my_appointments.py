@@ -3,11 +3,13 @@ with a confirmation, "I'll come" from a reminder, and taking or declining a wait
 starts the booking flow (`ap:r:<id>`, handled in bot/handlers/booking.py).
 
 Callback data: `ap:l` the list, `ap:x:<id>` ask to cancel, `ap:xy:<id>` cancel, `ap:k` keep, `ap:ok:<id>` I'll
-come, `wl:y:<id>` / `wl:n:<id>` take or decline an offer. The id is checked against the person pressing it.
+come, `wl:y:<id>` / `wl:n:<id>` take or decline an offer, `wl:l:<id>` leave a waiting list (or a held
+seat). The id is checked against the person pressing it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -24,12 +26,12 @@ from bot.ui import acknowledge, keyboard, register_of, send_text
 from core import audit
 from core.booking import service as booking
 from core.booking import waitlist
-from core.booking.display import centre_name, service_label, when_text
+from core.booking.display import centre_name, day_text, service_label, until_text, when_text
 from core.booking.errors import AlreadyCancelled, AlreadyPast, BookingError, NotFound, OfferGone
 from core.booking.tx import booking_write
 from core.citizens import citizen_by_telegram_id
 from core.models import Centre
-from core.models.booking import Appointment
+from core.models.booking import Appointment, WaitlistEntry
 from knowledge.messages import plain, t
 
 
@@ -48,18 +50,26 @@ def _id_arg(update: Update) -> int | None:
 
 
 async def show_appointments(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Booked appointments, then seats held from a waiting list (with the hold's end) and waiting-list places,
+    each with its way out."""
     await acknowledge(update)
     register = register_of(context)
     citizen_id = await _citizen_id(update, context)
     items: list[tuple[Appointment, Centre | None]] = []
+    places: list[tuple[WaitlistEntry, Appointment | None, Centre | None, int]] = []
+    now = now_utc()
     if citizen_id is not None:
         async with booking_write(services_of(context).db) as session:
-            for appointment in await booking.upcoming_for_citizen(session, citizen_id, now_utc()):
+            for appointment in await booking.upcoming_for_citizen(session, citizen_id, now):
                 items.append((appointment, await session.get(Centre, appointment.centre_id)))
-            if items:
+            for entry, hold in await waitlist.places_for_citizen(session, citizen_id, now):
+                places.append((entry, hold, await session.get(Centre, entry.centre_id),
+                               await waitlist.position(session, entry)))
+            if items or places:
                 audit.record(session, actor_kind="citizen", actor_id=str(citizen_id), action="view",
-                             record_kind="appointment", record_id=None, details={"count": len(items)})
-    if not items:
+                             record_kind="appointment", record_id=None,
+                             details={"count": len(items), "waiting": len(places)})
+    if not items and not places:
         await send_text(update, t("ap_none", register), keyboard([[(plain("btn_book", register), "m:book")],
                                                                   [(plain("btn_menu", register), "m:menu")]]))
         return
@@ -71,6 +81,44 @@ async def show_appointments(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await send_text(update, text, keyboard([
             [(plain("btn_cancel_appointment", register), f"ap:x:{appointment.id}"),
              (plain("btn_reschedule", register), f"ap:r:{appointment.id}")]]))
+    for entry, hold, centre, place in places:
+        await _show_place(update, register, entry, hold, centre, place, now)
+
+
+async def _show_place(update: Update, register: str, entry: WaitlistEntry, hold: Appointment | None,
+                      centre: Centre | None, place: int, now: datetime) -> None:
+    name = centre_name(centre, register) if centre else ""
+    leave = (plain("btn_leave_waitlist", register), f"wl:l:{entry.id}")
+    if hold is not None and hold.hold_expires_at is not None:
+        text = t("ap_held_item", register, when=when_text(hold.starts_at, register),
+                 service=service_label(entry.service, register), centre=name,
+                 until=until_text(hold.hold_expires_at, now, register))
+        await send_text(update, text, keyboard([[(plain("btn_take_offer", register), f"wl:y:{entry.id}")],
+                                                [leave]]))
+        return
+    text = t("ap_waiting_item", register, day=day_text(entry.day, register),
+             service=service_label(entry.service, register), centre=name, position=place)
+    await send_text(update, text, keyboard([[leave]]))
+
+
+async def leave_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`wl:l:<id>`: leave a waiting list (a held seat goes to the next in line at once)."""
+    await acknowledge(update)
+    register = register_of(context)
+    citizen_id = await _citizen_id(update, context)
+    entry_id = _id_arg(update)
+    if citizen_id is None or entry_id is None:
+        await stale(update, context)
+        return
+    try:
+        async with booking_write(services_of(context).db) as session:
+            await waitlist.leave_waitlist(session, entry_id=entry_id, citizen_id=citizen_id, now=now_utc())
+    except OfferGone:
+        await send_text(update, t("ap_waitlist_gone", register), stale_markup(register))
+        return
+    await deliver_offers(context.application, now_utc())
+    await send_text(update, t("ap_waitlist_left", register), keyboard([
+        [(plain("btn_my_appointments", register), "ap:l")], [(plain("btn_menu", register), "m:menu")]]))
 
 
 async def _own_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, Appointment] | None:
@@ -204,4 +252,5 @@ HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     CallbackQueryHandler(will_come, pattern=r"^ap:ok:\d{1,12}$"),
     CallbackQueryHandler(take_offer, pattern=r"^wl:y:\d{1,12}$"),
     CallbackQueryHandler(decline_offer, pattern=r"^wl:n:\d{1,12}$"),
+    CallbackQueryHandler(leave_place, pattern=r"^wl:l:\d{1,12}$"),
 ]

@@ -158,3 +158,37 @@ async def pending_offers(session: AsyncSession, now: datetime) -> list[int]:
         WaitlistEntry.status == OFFERED, WaitlistEntry.offer_sent_at.is_(None), Appointment.status == HELD,
         Appointment.hold_expires_at > now))
     return list(rows.all())
+
+
+async def places_for_citizen(session: AsyncSession, citizen_id: int, now: datetime
+                             ) -> list[tuple[WaitlistEntry, Appointment | None]]:
+    """The citizen's places in waiting lists for days still to come, each with its held seat when one is offered
+    (and still held), in order of day."""
+    entries = (await session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.citizen_id == citizen_id, WaitlistEntry.status.in_((WAITING, OFFERED)),
+        WaitlistEntry.day >= local_day(now)).order_by(WaitlistEntry.day, WaitlistEntry.id))).all()
+    out: list[tuple[WaitlistEntry, Appointment | None]] = []
+    for entry in entries:
+        hold = await session.get(Appointment, entry.hold_appointment_id) if entry.hold_appointment_id else None
+        held = hold is not None and hold.status == HELD and hold.hold_expires_at is not None \
+            and hold.hold_expires_at > now
+        out.append((entry, hold if held and entry.status == OFFERED else None))
+    return out
+
+
+async def leave_waitlist(session: AsyncSession, *, entry_id: int, citizen_id: int, now: datetime) -> None:
+    """Leave a waiting list; a seat held for the citizen goes to the next in line. OfferGone when the place is not
+    the citizen's or already left (nothing changes)."""
+    entry = await session.scalar(select(WaitlistEntry).where(WaitlistEntry.id == entry_id).with_for_update())
+    if entry is None or entry.citizen_id != citizen_id or entry.status not in (WAITING, OFFERED):
+        raise OfferGone("no place in the list")
+    if entry.status == OFFERED and entry.hold_appointment_id is not None:
+        hold = await session.get(Appointment, entry.hold_appointment_id)
+        if hold is not None and hold.status == HELD and hold.hold_expires_at is not None \
+                and hold.hold_expires_at > now:
+            await decline_offer(session, entry_id=entry_id, citizen_id=citizen_id, now=now)
+            return
+    entry.status = "left"
+    await session.flush()
+    audit.record(session, actor_kind="citizen", actor_id=str(citizen_id), action="update",
+                 record_kind="waitlist_entry", record_id=str(entry.id), details={"status": "left"})

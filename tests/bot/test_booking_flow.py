@@ -159,14 +159,17 @@ async def test_reschedule_moves_the_appointment(chat: LocalChat) -> None:
     assert new.rescheduled_from_id == old.id
 
 
-async def test_the_future_booking_limit(chat: LocalChat) -> None:
+async def test_the_future_booking_limit_is_said_before_any_choice(chat: LocalChat) -> None:
     await book_first_free(chat)
-    for _ in range(2):
-        await choose_service(chat)
-        await chat.press("⏩ Η πρώτη ελεύθερη ώρα")
-        await chat.press("✅ Κλείστε αυτή την ώρα")
-        replies = await chat.press("✅ Ναι, με αυτά τα στοιχεία")
-    assert "όσα επιτρέπονται" in text_of(replies) and "🗓 Τα ραντεβού μου" in labels(replies)
+    await choose_service(chat)
+    await chat.press("⏩ Η πρώτη ελεύθερη ώρα")
+    await chat.press("✅ Κλείστε αυτή την ώρα")
+    await chat.press("✅ Ναι, με αυτά τα στοιχεία")
+    # A third booking is refused at its first step, not after the day, the time and the details.
+    for start in (lambda: chat.press_data("m:book"), lambda: chat.say("θέλω ραντεβού")):
+        replies = await start()
+        assert "όσα επιτρέπονται" in text_of(replies) and "🗓 Τα ραντεβού μου" in labels(replies)
+        assert "Πού μένετε" not in text_of(replies) and "κέντρο" not in text_of(replies).lower()
     async with chat.app.services.db.session() as session:
         count = await session.scalar(select(func.count()).select_from(Appointment))
     assert count == 2

@@ -12,11 +12,11 @@ from bot.app import build_application, start_services, stop_services
 from bot.local_api import RecordingBotApi
 from bot.local_chat import LocalChat, buttons_of, html_to_text
 from bot.reminders import deliver_due_reminders
-from core.booking import service
+from core.booking import service, waitlist
 from core.booking.availability import availability_for, bookable_days, free_slots
 from core.booking.slots import local_day
 from core.models import Citizen
-from core.models.booking import BOOKED, Appointment, Reminder
+from core.models.booking import BOOKED, HELD, Appointment, Reminder, WaitlistEntry
 from tests.bot.conftest import make_settings
 
 CENTRE = "unit-prespes"  # social worker on Tuesdays and Thursdays, 09:00-13:00: a day is quick to fill
@@ -132,3 +132,47 @@ async def test_reminders_are_sent_once_and_survive_a_restart(sqlite_url: str, nl
         confirmed = await session.get(Appointment, appointment.id)
     assert rows[0].sent_at is not None and all(r.sent_at is None for r in rows[1:])
     assert confirmed is not None and confirmed.confirmed_at is not None
+
+
+async def test_a_held_seat_and_a_waiting_place_are_listed_and_left(chat: LocalChat) -> None:
+    """«Τα ραντεβού μου» lists a seat held from the waiting list (with the hold's end) and a waiting-list place,
+    each with a way out; leaving the held seat gives it to the next in line."""
+    people, booked = await fill_first_day(chat)
+    db = chat.app.services.db
+    now = datetime.now(UTC)
+    await chat.say("/start")
+    await chat.press("🇬🇷 Ελληνικά")
+    replies = await chat.say("τα ραντεβού μου")
+    assert "Δεν έχετε ραντεβού" in text(replies)
+    async with db.session() as session:
+        me = await session.scalar(select(Citizen).where(Citizen.telegram_id == int(str(chat.user["id"]))))
+        if me is None:
+            me = Citizen(telegram_id=int(str(chat.user["id"])), language="el")
+            session.add(me)
+        second = Citizen(telegram_id=620001, language="el")
+        session.add(second)
+        await session.commit()
+    day = local_day(booked[0].starts_at)
+    async with db.write() as session:
+        mine = await waitlist.join_waitlist(session, citizen_id=me.id, centre_id=CENTRE, service="social_worker",
+                                            day=day, now=now)
+        nxt = await waitlist.join_waitlist(session, citizen_id=second.id, centre_id=CENTRE,
+                                           service="social_worker", day=day, now=now)
+    replies = await chat.say("τα ραντεβού μου")
+    assert "Λίστα αναμονής" in text(replies) and "Σειρά σας: 1" in text(replies)
+    assert "🚪 Βγαίνω από τη λίστα" in [b["text"] for m in replies for b in buttons_of(m)]
+    # A seat frees up: it is held for us, and the list says so, with until when.
+    async with db.write() as session:
+        await service.cancel(session, appointment_id=booked[0].id, citizen_id=people[0], now=now)
+    replies = await chat.say("τα ραντεβού μου")
+    assert "Σας κρατάμε ώρα" in text(replies) and "Σας την κρατάμε ως" in text(replies)
+    assert "✅ Την κλείνω" in [b["text"] for m in replies for b in buttons_of(m)]
+    replies = await chat.press("🚪 Βγαίνω από τη λίστα")
+    assert "Βγήκατε από τη λίστα αναμονής" in text(replies)
+    async with db.session() as session:
+        hold = await session.scalar(select(Appointment).where(Appointment.status == HELD))
+        statuses = {e.id: e.status for e in (await session.scalars(select(WaitlistEntry))).all()}
+    assert hold is not None and hold.citizen_id == second.id  # the seat went to the next in line
+    assert statuses[mine.id] == "left" and statuses[nxt.id] == "offered"
+    replies = await chat.press_data(f"wl:l:{mine.id}")  # the same button again changes nothing
+    assert "Δεν είστε πια σε αυτή τη λίστα" in text(replies)
