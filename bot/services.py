@@ -6,6 +6,7 @@ Kept on the Application (not in bot_data) so nothing here is ever written to per
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,12 +23,33 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+ROUTING_REFRESH_SECONDS = 60.0  # how stale the routing may be after an admin changes a centre's municipalities
+
+
 @dataclass
 class Services:
     settings: Settings
     db: Database
     nlu: NluEngine | None = None
     _router: Router | None = field(default=None, repr=False)
+    _routing_loaded_at: float | None = field(default=None, repr=False)
+
+    async def refresh_routing(self, now: float | None = None) -> None:
+        """Route with the database's centres (the truth at run time; the YAML only seeds), re-read at most
+        once a minute. If the database cannot be read, the last routing stays."""
+        now = time.monotonic() if now is None else now
+        if self._routing_loaded_at is not None and now - self._routing_loaded_at < ROUTING_REFRESH_SECONDS:
+            return
+        from core.routing import Router, database_routing
+
+        try:
+            async with self.db.session() as session:
+                serving, annexes = await database_routing(session)
+        except Exception:  # a database hiccup must not stop the bot answering
+            log.warning("routing: could not read the centres; keeping the last routing", exc_info=True)
+            return
+        self._router = Router.default().with_centres(serving, annexes)
+        self._routing_loaded_at = now
 
     @property
     def router(self) -> Router:
@@ -51,6 +73,7 @@ class KoinotitaApplication(Application):
     services: Services
 
     async def process_update(self, update: object) -> None:
+        await self.services.refresh_routing()
         key = _conversation_key(update)
         before = self._active_flows(key)
         await super().process_update(update)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import Centre
 from knowledge.messages import plain
+from knowledge.translit import latin_label
 
 _KIND_ORDER = case({"centre": 0, "regional_unit": 1, "roma_annex": 2}, value=Centre.kind, else_=3)
 
@@ -22,10 +23,24 @@ async def get_centre(session: AsyncSession, centre_id: str) -> Centre | None:
 
 
 def _with_doubt(value: str | None, meta: dict[str, Any] | None, register: str) -> str | None:
-    """A detail the facts doubt is shown with the year of its source, so nobody relies on it blindly."""
+    """A detail the facts doubt is shown with the year of its source (or as undated), so nobody relies on it
+    blindly. In English a Greek value gets its Latin spelling first, the Greek in brackets."""
+    if value and register == "en":
+        value = latin_label(value)
     if value and meta and meta.get("uncertain"):
-        return plain("detail_uncertain", register, value=value, year=meta.get("as_of") or "?")
+        if meta.get("as_of"):
+            return plain("detail_uncertain", register, value=value, year=meta["as_of"])
+        return plain("detail_undated", register, value=value)
     return value
+
+
+def _public_source(sources: dict[str, Any]) -> str | None:
+    """The source a citizen sees: a public page about a detail (never the town's coordinates data file)."""
+    for key, meta in sources.items():
+        source = meta.get("source") if isinstance(meta, dict) else None
+        if key != "town" and isinstance(source, str) and source.startswith(("http://", "https://")):
+            return source
+    return None
 
 
 def centre_view(centre: Centre, register: str) -> dict[str, Any]:
@@ -45,8 +60,7 @@ def centre_view(centre: Centre, register: str) -> dict[str, Any]:
             "value": _with_doubt(value, contact, register),
             "source": contact.get("source"),
         })
-    first_source = next((m.get("source") for m in sources.values() if isinstance(m, dict) and m.get("source")),
-                        None)
+    note = (sources.get("operator") or {}).get("note") or {}
     return {
         "name": centre.name_en if english else centre.name_el,
         "town": centre.town_en if english else centre.town_el,
@@ -55,6 +69,7 @@ def centre_view(centre: Centre, register: str) -> dict[str, Any]:
         "email": _with_doubt(centre.email, sources.get("email"), register),
         "hours": _with_doubt(centre.hours, sources.get("hours"), register),
         "related": related,
-        "source": first_source,
+        "source": _public_source(sources),
+        "note": note.get("en" if english else "el") if isinstance(note, dict) else None,
         "checked": centre.checked,
     }

@@ -8,16 +8,22 @@ default (an annex is a place, never a label on a person).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import Centre
 from knowledge.geo import nearest_settlement
 from knowledge.places import CentreInfo, Gazetteer, PlaceName, load_centres, load_gazetteer, place_names
+from knowledge.translit import elot743
 from nlu.normalise import fold
 from nlu.places import PlaceMatcher
 
-__all__ = ["RouteResult", "Router"]
+__all__ = ["RouteResult", "Router", "database_routing"]
 
 # When one name fits several things in the same municipality, the most specific one names the place.
 FUZZY_MIN_POPULATION = 1000
@@ -57,6 +63,9 @@ class Router:
 
     def __init__(self, gazetteer: Gazetteer, centres: Sequence[CentreInfo]) -> None:
         self.gazetteer = gazetteer
+        # From the database (with_centres): municipality -> serving centre, and -> Roma annexes. None: the YAML seed.
+        self._serving: dict[str, str] | None = None
+        self._annexes: dict[str, list[str]] | None = None
         self.centres = {c.id: c for c in centres}
         self._names = {p.canonical: p for p in place_names(gazetteer, fold)}
         self.matcher = PlaceMatcher(
@@ -128,8 +137,27 @@ class Router:
 
     # ------------------------------------------------------------------------------------ lookups
 
+    def place_label(self, name: str | None, register: str) -> str | None:
+        """A place name as a message in `register` shows it: the Latin spelling (ELOT 743) in English."""
+        if name is None or register != "en":
+            return name
+        for s in self.gazetteer.settlements:
+            if s.name == name:
+                return s.latin_name
+        return elot743(name)
+
+    def with_centres(self, serving: Mapping[str, str], annexes: Mapping[str, Sequence[str]]) -> Router:
+        """This router, answering with the database's centres (`database_routing`): the database is the truth at
+        run time, the YAML only seeds it. Shares the (costly) place index."""
+        clone = copy.copy(self)
+        clone._serving = dict(serving)
+        clone._annexes = {mid: sorted(ids) for mid, ids in annexes.items()}
+        return clone
+
     def centre_for(self, municipality_id: str) -> str | None:
         """The centre serving a municipality; None if no centre is known (Βελβεντός)."""
+        if self._serving is not None:
+            return self._serving.get(municipality_id)
         return self.gazetteer.municipality(municipality_id).centre_id
 
     def centre(self, centre_id: str) -> CentreInfo:
@@ -137,6 +165,8 @@ class Router:
 
     def annexes_for(self, municipality_id: str) -> list[str]:
         """Roma annexes that serve people of this municipality (to offer, never to route to)."""
+        if self._annexes is not None:
+            return list(self._annexes.get(municipality_id, []))
         return sorted(
             c.id for c in self.centres.values() if c.kind == "roma_annex" and municipality_id in c.municipalities
         )
@@ -176,6 +206,19 @@ class Router:
             return min((_KIND_ORDER[k] for k in kinds), default=len(_KIND_ORDER))
 
         return min(mentions, key=rank).canonical
+
+
+async def database_routing(session: AsyncSession) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """From the centres table: municipality -> the centre that serves it, and -> the Roma annexes there."""
+    serving: dict[str, str] = {}
+    annexes: dict[str, list[str]] = {}
+    for centre in (await session.scalars(select(Centre).order_by(Centre.id))).all():
+        for mid in centre.municipalities or []:
+            if centre.kind == "roma_annex":
+                annexes.setdefault(mid, []).append(centre.id)
+            else:
+                serving[mid] = centre.id
+    return serving, annexes
 
 
 @cache

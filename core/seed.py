@@ -39,6 +39,8 @@ def centre_from_info(info: CentreInfo) -> Centre:
     facts = {"address": info.address, "phone": info.phone, "email": info.email, "hours": info.hours}
     sources = {key: meta for key, fact in facts.items() if (meta := _fact_meta(fact)) is not None}
     sources["town"] = {"source": info.town.source, "checked": info.town.checked.isoformat()}
+    if info.operator_note is not None:
+        sources["operator"] = {"note": {"el": info.operator_note.el, "en": info.operator_note.en}}
     checked = max([info.town.checked, *(f.checked for f in facts.values() if f is not None)])
     return Centre(
         id=info.id,

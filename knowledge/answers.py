@@ -18,7 +18,9 @@ from urllib.parse import urlparse
 import yaml
 
 from knowledge.answer import REGISTERS, Answer, Button
+from knowledge.glossary import explain_terms
 from knowledge.programmes import (
+    MONEY_KINDS,
     Amount,
     CheckedOn,
     Knowledge,
@@ -27,6 +29,7 @@ from knowledge.programmes import (
     default_knowledge,
 )
 from knowledge.templating import TEMPLATE_DIR, environment, split_message
+from knowledge.translit import latinise_acronyms
 
 STRINGS_FILE = TEMPLATE_DIR / "answers" / "strings.yaml"
 
@@ -81,11 +84,13 @@ def _domain(url: str) -> str:
 
 def _amount_view(a: Amount, register: str) -> dict[str, Any]:
     t = strings(register)
-    when = None
+    # Every figure shows its own date, or says it has none: never the date of the figure above it.
     if a.since:
         when = t["since"].format(date=format_date(a.since, register))
     elif a.as_of:
         when = t["as_of"].format(date=format_date(a.as_of, register))
+    else:
+        when = t["undated"]
     return {
         "key": a.key,
         "label": a.label[register],
@@ -115,7 +120,10 @@ def _programme_view(p: Programme, register: str) -> dict[str, Any]:
         "what": p.what[register],
         "who": p.who[register],
         "amounts": amounts,
-        "amount_groups": _group_by_date(amounts),
+        "money": [a for a in amounts if a["kind"] in MONEY_KINDS],
+        "limits": [a for a in amounts if a["kind"] not in MONEY_KINDS],
+        "money_groups": _group_by_date([a for a in amounts if a["kind"] in MONEY_KINDS]),
+        "limit_groups": _group_by_date([a for a in amounts if a["kind"] not in MONEY_KINDS]),
         "apply": p.apply[register],
         "centre_role": p.centre_role[register],
         "notes": p.notes[register],
@@ -129,13 +137,13 @@ def _programme_view(p: Programme, register: str) -> dict[str, Any]:
     }
 
 
-def _source_view(refs: Iterable[SourceRef], amounts: Iterable[Amount] = ()) -> dict[str, Any]:
+def _source_view(refs: Iterable[SourceRef], amounts: Iterable[Amount] = (), register: str = "el") -> dict[str, Any]:
     """One source line: every distinct source, and the *oldest* check date among them (honest)."""
     links: list[dict[str, str | None]] = []
     seen: set[str] = set()
     checks: list[CheckedOn] = []
     pairs: list[tuple[str | None, str | None, CheckedOn | None]] = [
-        (r.url, r.title, r.checked) for r in refs
+        (r.url, (r.title_en or r.title) if register == "en" else r.title, r.checked) for r in refs
     ]
     pairs += [(a.source, None, a.checked) for a in amounts]
     for url, title, checked in pairs:
@@ -164,6 +172,8 @@ def _programme_buttons(p: Programme, register: str, *, documents: bool = True) -
     buttons: list[Button] = []
     if documents and p.documents:
         buttons.append(_button(register, "docs", f"docs:{p.id}"))
+    if p.categories:
+        buttons.append(_button(register, "which", f"cat:{p.id}"))
     if p.check:
         buttons.append(_button(register, "check", f"check:{p.check}"))
     buttons += [_button(register, "book"), _button(register, "handoff")]
@@ -179,6 +189,10 @@ def _render(template: str, register: str, buttons: Sequence[Button], **context: 
     # Templates are written for readability, not exact spacing: tidy blank lines and line ends here.
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if register == "el-simple":
+        text = explain_terms(text)  # every technical word explained at its first use
+    elif register == "en":
+        text = latinise_acronyms(text)  # Greek acronyms in Latin letters, the Greek in brackets once
     return Answer(parts=tuple(split_message(text)), buttons=tuple(buttons))
 
 
@@ -202,6 +216,13 @@ def render_topic(intent: str, register: str, *, knowledge: Knowledge | None = No
     topic = kn.topics.get(intent)
     if topic is None:
         raise KeyError(f"no topic answer for intent {intent!r}")
+    if register == "el-simple" and len(topic.programmes) == 1:
+        # Easy-to-read: a short first part and buttons for the rest (knowledge.answer_parts).
+        from knowledge.answer_parts import render_topic_short
+
+        short = render_topic_short(intent, register, knowledge=kn)
+        if short is not None:
+            return short
     progs = [kn.programmes[pid] for pid in topic.programmes]
     if len(progs) == 1:
         buttons = _programme_buttons(progs[0], register)
@@ -223,7 +244,7 @@ def render_topic(intent: str, register: str, *, knowledge: Knowledge | None = No
         buttons,
         topic=topic_view,
         programmes=[_programme_view(p, register) for p in progs],
-        src=_source_view(refs, amounts),
+        src=_source_view(refs, amounts, register),
     )
 
 
@@ -245,7 +266,7 @@ def render_programme(
         register,
         _programme_buttons(p, register),
         p=_programme_view(p, register),
-        src=_source_view(_programme_sources(p), p.amounts),
+        src=_source_view(_programme_sources(p), p.amounts, register),
     )
 
 
@@ -263,7 +284,7 @@ def render_documents(
         register,
         buttons,
         p=_programme_view(p, register),
-        src=_source_view(refs),
+        src=_source_view(refs, register=register),
     )
 
 
@@ -331,6 +352,7 @@ def render_centre(centre: Mapping[str, Any], register: str) -> Answer:
         "source_text": _domain(source) if _is_url(source) else source,
         "source_is_url": _is_url(source),
         "checked": checked,
+        "note": centre.get("note"),
     }
     any_known = any(value for _, value in fields)
     buttons = [_button(register, "book"), _button(register, "handoff")]

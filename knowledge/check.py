@@ -17,9 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from knowledge import answers, readability
+from knowledge import answer_parts, answers, content_checks, eligibility, places, readability
 from knowledge.answer import REGISTERS, Answer
-from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, load_knowledge
+from knowledge.glossary import glossary
+from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge
 from knowledge.templating import TELEGRAM_LIMIT
 
 # The ask_* intents and volunteer of the intent contract (nlu/types.py INTENTS). `knowledge` may
@@ -40,6 +41,20 @@ SAMPLE_EVENTS: list[dict[str, Any]] = [
     {"title": "Ενημέρωση για το Ελάχιστο Εισόδημα", "starts_at": "Τρίτη 2/12, 11:00", "place": "Κοζάνη"},
     {"title": "Εργαστήρι βιογραφικού", "starts_at": "Πέμπτη 4/12, 10:00", "place": None},
 ]
+# English answers show what the console holds in English (names, towns, labels); events are the staff's own words.
+SAMPLE_EVENTS_EN: list[dict[str, Any]] = [
+    {"title": "Information session on the Minimum Income", "starts_at": "Tue 2 Dec, 11:00", "place": "Kozani"},
+    {"title": "CV workshop", "starts_at": "Thu 4 Dec, 10:00", "place": None},
+]
+SAMPLE_CENTRES_EN: list[dict[str, Any]] = [
+    {"name": None, "town": None, "address": None, "phone": None, "email": None, "hours": None,
+     "related": None, "source": None, "checked": None},
+    {"name": "Community Centre of the Municipality of Florina", "town": "Florina", "address": None, "phone": None,
+     "email": None, "hours": None,
+     "related": [{"label": "Social Services of the Municipality of Florina", "value": "2385044511",
+                  "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html"}],
+     "source": "http://www.floriniotika.gr/2018/04/blog-post_96.html", "checked": date(2026, 11, 1)},
+]
 SAMPLE_CENTRES: list[dict[str, Any]] = [
     {"name": None, "town": None, "address": None, "phone": None, "email": None, "hours": None,
      "related": None, "source": None, "checked": None},
@@ -55,6 +70,7 @@ SAMPLE_CENTRES: list[dict[str, Any]] = [
 class CheckReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # known and explained, e.g. a figure shown as undated
 
     @property
     def ok(self) -> bool:
@@ -64,6 +80,7 @@ class CheckReport:
         lines = [f"knowledge check: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"]
         lines += [f"ERROR   {e}" for e in self.errors]
         lines += [f"WARNING {w}" for w in self.warnings]
+        lines += [f"NOTE    {n}" for n in self.notes]
         lines.append("OK" if self.ok else "FAILED")
         return "\n".join(lines)
 
@@ -89,8 +106,9 @@ def _check_freshness(report: CheckReport, where: str, checked: CheckedOn | None,
 
 
 def _check_url(report: CheckReport, where: str, url: str | None) -> None:
-    if url and "..." in url:
-        report.warnings.append(f"{where}: the link {url} is abbreviated: put the full address")
+    problem = content_checks.bad_source(url)
+    if problem:
+        report.errors.append(f"{where}: the source {url!r} {problem}")
 
 
 def _check_sources(report: CheckReport, where: str, refs: Iterable[SourceRef], cutoff: date) -> None:
@@ -129,12 +147,68 @@ def _check_data(report: CheckReport, kn: Knowledge, cutoff: date) -> None:
             else:
                 _check_freshness(report, at, a.checked, cutoff)
             if a.since is None and a.as_of is None:
-                report.warnings.append(f"{at}: no date it applies from (since) nor page date (as_of)")
+                if a.undated:  # shown to citizens as undated, with the reason kept here
+                    report.notes.append(f"{at}: shown as undated ({a.undated})")
+                else:
+                    report.warnings.append(f"{at}: no date it applies from (since) nor page date (as_of) nor "
+                                           "'undated' reason")
         if not any(t == pid for t in (p for topic in kn.topics.values() for p in topic.programmes)):
             report.warnings.append(f"{where}: no topic lists this programme")
 
     for h in kn.helplines:
-        _check_sources(report, f"helplines.yaml: {h.number}", [h.source], cutoff)
+        # helplines.yaml and the emergency answer are the helplines work's (NLU + helplines): a bad source
+        # there is reported, as a warning, for them to fix.
+        _check_freshness(report, f"helplines.yaml: {h.number}", h.source.checked, cutoff)
+        problem = content_checks.bad_source(h.source.url)
+        if problem:
+            report.warnings.append(f"helplines.yaml: {h.number}: the source {h.source.url!r} {problem}")
+    for prog in kn.programmes.values():
+        for d in prog.documents:
+            _check_url(report, f"programmes/{prog.path.name}: document", d.source)
+
+
+def _check_figures(report: CheckReport, kn: Knowledge, data_dir: Path | None) -> None:
+    """eligibility.yaml and the programme files must state every shared figure the same."""
+    path = (data_dir / "eligibility.yaml") if data_dir else eligibility.RULES_FILE
+    if not path.exists():
+        return
+
+    def value(ref: str) -> Any:
+        try:
+            values = amount(ref, kn).values
+        except KeyError:
+            return None
+        return values[0] if len(values) == 1 else list(values)
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if set(node) == {"amount"}:
+                return value(str(node["amount"]))
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    for problem in content_checks.figure_disagreements(resolve(eligibility.raw_rules(path)), value):
+        report.errors.append(problem)
+
+
+def _check_centres(report: CheckReport, data_dir: Path | None) -> None:
+    """Every source a centre card can show is a plain address (notes belong in a note field)."""
+    centres_file = (data_dir / "centres.yaml") if data_dir else places.CENTRES_FILE
+    if not centres_file.exists():
+        return
+    for c in places.parse_centres(places.read_yaml(centres_file)):
+        facts = [("address", c.address), ("phone", c.phone), ("email", c.email), ("hours", c.hours)]
+        for key, fact in facts:
+            if fact is not None:
+                _check_url(report, f"centres.yaml: {c.id} {key}", fact.source)
+        for contact in c.related_contacts:
+            _check_url(report, f"centres.yaml: {c.id} related {contact.phone}", contact.source)
+            if contact.as_of is None and not contact.uncertain:
+                report.warnings.append(
+                    f"centres.yaml: {c.id} related {contact.phone}: undated and not marked uncertain"
+                )
 
 
 def _is_emoji_start(label: str) -> bool:
@@ -157,9 +231,15 @@ def _check_answer(report: CheckReport, where: str, register: str, answer: Answer
             report.warnings.append(f"{where}: button label {b.label!r} is long")
         if register == "el-simple" and not _is_emoji_start(b.label):
             report.errors.append(f"{where}: el-simple button {b.label!r} does not start with an emoji")
+    text = "\n\n".join(answer.parts)
     if register == "el-simple":
-        for issue in readability.check_text("\n\n".join(answer.parts)):
+        for issue in readability.check_text(text):
             report.errors.append(f"{where}: readability {issue.rule}: {issue.detail}: «{issue.text}»")
+        for term in content_checks.unexplained_terms(text, glossary()):
+            report.errors.append(f"{where}: uses «{term}» without the glossary's explanation")
+    if register == "en":
+        for line in content_checks.greek_in_english(text):
+            report.errors.append(f"{where}: Greek outside brackets in English: «{line[:90]}»")
 
 
 def _renders(kn: Knowledge) -> Iterable[tuple[str, str, Callable[[], Answer]]]:
@@ -170,10 +250,14 @@ def _renders(kn: Knowledge) -> Iterable[tuple[str, str, Callable[[], Answer]]]:
         for pid in kn.programmes:
             yield f"programme {pid} [{r}]", r, partial(answers.render_programme, pid, r, knowledge=kn)
             yield f"documents {pid} [{r}]", r, partial(answers.render_documents, pid, r, knowledge=kn)
+            yield f"how {pid} [{r}]", r, partial(answer_parts.render_how, pid, r, knowledge=kn)
+            if kn.programmes[pid].categories:
+                yield f"categories {pid} [{r}]", r, partial(answer_parts.render_categories, pid, r, knowledge=kn)
         yield f"emergency [{r}]", r, partial(answers.render_emergency, r, knowledge=kn)
         yield f"events (none) [{r}]", r, partial(answers.render_events, [], r)
-        yield f"events (sample) [{r}]", r, partial(answers.render_events, SAMPLE_EVENTS, r)
-        for n, centre in enumerate(SAMPLE_CENTRES):
+        events = SAMPLE_EVENTS_EN if r == "en" else SAMPLE_EVENTS
+        yield f"events (sample) [{r}]", r, partial(answers.render_events, events, r)
+        for n, centre in enumerate(SAMPLE_CENTRES_EN if r == "en" else SAMPLE_CENTRES):
             yield f"centre (sample {n + 1}) [{r}]", r, partial(answers.render_centre, centre, r)
 
 
@@ -193,6 +277,18 @@ def run_check(today: date, data_dir: Path | None = None) -> CheckReport:
             report.errors.append(f"{where}: does not render: {type(exc).__name__}: {exc}")
             continue
         _check_answer(report, where, register, answer)
+        if where.startswith("topic ") and register == "el-simple":
+            too_long = content_checks.long_first_part(answer.parts)
+            if too_long:
+                report.errors.append(f"{where}: easy-to-read, {too_long}")
+    for pid, prog in kn.programmes.items():
+        for r in REGISTERS:
+            text = "\n".join(answers.render_programme(pid, r, knowledge=kn).parts)
+            views = [answers._amount_view(a, r) for a in prog.amounts]
+            for problem in content_checks.misdated_amounts(text, views, r):
+                report.errors.append(f"programme {pid} [{r}]: {problem}")
+    _check_figures(report, kn, data_dir)
+    _check_centres(report, data_dir)
     emergency = [h.number for h in kn.helplines if h.emergency]
     if emergency and "112" not in emergency:
         report.errors.append("helplines.yaml: 112 is missing from the emergency numbers")

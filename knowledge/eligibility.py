@@ -26,6 +26,7 @@ import yaml
 
 from knowledge.answer import REGISTERS, Answer, Button
 from knowledge.answer_meaning import count_meaning, yes_no_meaning
+from knowledge.programmes import amount as programme_amount
 from knowledge.templating import environment, split_message
 
 RULES_FILE = Path(__file__).parent / "data" / "eligibility.yaml"
@@ -139,10 +140,28 @@ class EligibilityResult:
 # Rules and catalogue
 
 
+def raw_rules(path: Path = RULES_FILE) -> dict[str, Any]:
+    """eligibility.yaml as written: figures a programme states are references {amount: programme.key}."""
+    with path.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def resolve_amounts(value: Any) -> Any:
+    """Replace every {amount: programme.key} by that amount's value (knowledge/data/programmes)."""
+    if isinstance(value, dict):
+        if set(value) == {"amount"}:
+            values = programme_amount(str(value["amount"])).values
+            return values[0] if len(values) == 1 else list(values)
+        return {k: resolve_amounts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_amounts(v) for v in value]
+    return value
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
-    with RULES_FILE.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = resolve_amounts(raw_rules())
     missing = [s for s in SCHEMES if s not in data]
     if missing:
         raise ValueError(f"{RULES_FILE.name}: missing schemes {missing}")

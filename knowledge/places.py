@@ -87,6 +87,7 @@ class Contact:
     checked: date
     uncertain: bool = False
     as_of: int | None = None
+    source_note: str | None = None  # for editors ("directory listing, undated"); never shown to citizens
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class CentreInfo:
     hours: Fact | None
     related_contacts: tuple[Contact, ...]
     sources: tuple[str, ...]
+    operator_note: Localized | None = None  # who runs it, when the facts doubt it (shown on the card)
 
 
 @dataclass(frozen=True)
@@ -339,7 +341,7 @@ def _contact(raw: Mapping[str, Any], where: str) -> Contact:
         label=_text(raw["label"], where), phone=str(raw["phone"]),
         hours=_text(raw["hours"], where) if raw.get("hours") is not None else None,
         source=str(raw["source"]), checked=_day(raw.get("checked"), where),
-        uncertain=bool(raw.get("uncertain", False)), as_of=raw.get("as_of"),
+        uncertain=bool(raw.get("uncertain", False)), as_of=raw.get("as_of"), source_note=raw.get("source_note"),
     )
 
 
@@ -347,6 +349,11 @@ def _point(raw: Any, where: str) -> Point | None:
     if raw is None:
         return None
     return Point(lat=float(raw["lat"]), lon=float(raw["lon"]), source=str(raw["source"]))
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A data file of this module (centres.yaml, gazetteer.yaml) as a mapping."""
+    return _read(path)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -448,6 +455,7 @@ def parse_centres(data: Mapping[str, Any], source: str = "centres.yaml") -> list
             hours=_fact(raw.get("hours"), f"{where} hours"),
             related_contacts=tuple(_contact(c, f"{where} related contact") for c in raw.get("related_contacts") or []),
             sources=tuple(raw.get("sources") or ()),
+            operator_note=_text(raw["operator_note"], where) if raw.get("operator_note") else None,
         ))
     return centres
 

@@ -9,7 +9,7 @@ the check can report them instead of the loader refusing to start.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -22,7 +22,11 @@ from knowledge.answer import REGISTERS
 
 DATA_DIR = Path(__file__).parent / "data"
 UNITS: tuple[str, ...] = ("month", "year", "day", "once", "six_months", "percent", "sum")
-KINDS: tuple[str, ...] = ("benefit", "limit")
+# benefit: a payment; upto: a payment or discount "up to" (ΚΟΤ‑Α 70%); limit: an income limit ("up to");
+# increase: how much a limit rises ("+8.000 €" for a member with a disability). Payments and limits are
+# shown under separate headings, so that a limit never reads as money paid.
+KINDS: tuple[str, ...] = ("benefit", "upto", "limit", "increase")
+MONEY_KINDS: tuple[str, ...] = ("benefit", "upto")
 SCHEMES: tuple[str, ...] = ("min_income", "kot_a", "housing")
 
 # Text written for one register: a tuple of lines (a plain string in YAML becomes one line).
@@ -59,6 +63,7 @@ class SourceRef:
     title: str | None
     as_of: date | None
     checked: CheckedOn | None
+    title_en: str | None = None  # the title in English answers (a Greek title would be Greek in English)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,9 @@ class Amount:
     as_of: date | None
     source: str | None
     checked: CheckedOn | None
+    # Computed, not typed: (the amount it comes from, "key" or "programme.key", and the factor).
+    derived: tuple[str, Decimal] | None = None
+    undated: str | None = None  # why no date is known ("the facts give no page date"): shown as undated
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,9 @@ class Programme:
     sources: tuple[SourceRef, ...]
     check: str | None
     path: Path
+    # "Which one am I?": the income categories that decide which amount applies (child benefit), if any.
+    categories: Text | None = None
+    categories_source: SourceRef | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +220,7 @@ class _Reader:
             url = None
         if url is None and not title:
             self.problem(field, "needs a url or a title")
-        return SourceRef(url, title, self.day(raw, "as_of"), self.checked(raw))
+        return SourceRef(url, title, self.day(raw, "as_of"), self.checked(raw), raw.get("title_en"))
 
     def sources(self, raw: Mapping[str, Any], field: str) -> tuple[SourceRef, ...]:
         items = raw.get(field) or []
@@ -232,9 +243,19 @@ def _amount(r: _Reader, raw: Any, field: str) -> Amount | None:
     if not isinstance(raw, Mapping):
         r.problem(field, "an amount must be a mapping")
         return None
+    derived = raw.get("derived")
     value = raw.get("value")
     raw_values = value if isinstance(value, list) else [value]
     values: list[Decimal] = []
+    derived_from: tuple[str, Decimal] | None = None
+    if isinstance(derived, Mapping):
+        if value is not None:
+            r.problem(f"{field}.value", "a derived amount is computed: give 'derived', not 'value'")
+        try:
+            derived_from = (str(derived["of"]), Decimal(str(derived.get("times", 1))))
+        except (KeyError, InvalidOperation, ValueError):
+            r.problem(f"{field}.derived", "needs 'of' (an amount key) and a number 'times'")
+        raw_values = []
     for v in raw_values:
         try:
             # str() first: YAML floats such as 21.6 must not pick up binary noise.
@@ -257,7 +278,43 @@ def _amount(r: _Reader, raw: Any, field: str) -> Amount | None:
         as_of=sub.day(raw, "as_of"),
         source=raw.get("source"),
         checked=sub.checked(raw),
+        derived=derived_from,
+        undated=raw.get("undated"),
     )
+
+
+def resolve_derived(programmes: dict[str, Programme], problems: list[str]) -> dict[str, Programme]:
+    """Compute every derived amount from the one it comes from (its value, and its date if it has none)."""
+    out: dict[str, Programme] = {}
+    for pid, prog in programmes.items():
+        amounts: list[Amount] = []
+        for a in prog.amounts:
+            if a.derived is None:
+                amounts.append(a)
+                continue
+            ref, times = a.derived
+            owner, _, key = ref.rpartition(".")
+            source_prog = programmes.get(owner or pid)
+            base = next((b for b in source_prog.amounts if b.key == key), None) if source_prog else None
+            if base is None or base.derived is not None:
+                problems.append(f"{pid}.yaml: amount {a.key}: derived from unknown or derived amount {ref!r}")
+                continue
+            amounts.append(replace(
+                a, values=tuple(v * times for v in base.values),
+                since=a.since or (base.since if a.as_of is None else None), as_of=a.as_of or base.as_of,
+            ))
+        out[pid] = replace(prog, amounts=tuple(amounts))
+    return out
+
+
+def amount(ref: str, knowledge: Knowledge | None = None) -> Amount:
+    """The amount "programme.key" (KeyError if there is none): the one place a figure lives."""
+    kn = knowledge or default_knowledge()
+    pid, _, key = ref.partition(".")
+    for a in kn.programmes[pid].amounts:
+        if a.key == key:
+            return a
+    raise KeyError(ref)
 
 
 def load_programme(path: Path, problems: list[str]) -> Programme | None:
@@ -297,6 +354,8 @@ def load_programme(path: Path, problems: list[str]) -> Programme | None:
         sources=r.sources(raw, "sources"),
         check=check,
         path=path,
+        categories=r.text(raw, "categories") if raw.get("categories") else None,
+        categories_source=r.source(raw.get("categories_source"), "categories_source"),
     )
 
 
@@ -309,6 +368,8 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         prog = load_programme(path, problems)
         if prog is not None:
             programmes[prog.id] = prog
+
+    programmes = resolve_derived(programmes, problems)
 
     topics: dict[str, Topic] = {}
     raw_topics = _read_yaml(data_dir / "topics.yaml", problems) or {}

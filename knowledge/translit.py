@@ -15,9 +15,10 @@ u for ου, h or x for χ, 8 for θ, w for ω): used for the gazetteer's `latin`
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-__all__ = ["elot743", "greeklish_variants", "strip_accents", "visual_greeklish"]
+__all__ = ["elot743", "greeklish_variants", "latin_label", "latinise_acronyms", "strip_accents", "visual_greeklish"]
 
 _SINGLE = {
     "α": "a",
@@ -158,3 +159,46 @@ def visual_greeklish(name: str) -> str:
     for greek, latin in _VISUAL:
         out = out.replace(greek, latin)
     return elot743(out)
+
+
+_GREEK_CHAR = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+# A Greek acronym: capitals (and digits, hyphens) only, at least two characters: ΟΠΕΚΑ, ΚΟΤ‑Α, Ε9, Α21.
+_ACRONYM = re.compile(r"(?<![\w‑-])(?=[\w‑-]*[Α-ΩΆΈΉΊΌΎΏ])[Α-ΩΆΈΉΊΌΎΏ0-9][Α-ΩΆΈΉΊΌΎΏ0-9‑-]*[Α-ΩΆΈΉΊΌΎΏ0-9](?![\w‑-])")
+_SKIP = re.compile(r"<a [^>]*>.*?</a>|<[^>]+>|https?://\S+|\([^()]*\)")
+
+
+def latin_label(text: str) -> str:
+    """For English: "Δημαρχείο Πρεσπών" -> "Dimarcheio Prespon (Δημαρχείο Πρεσπών)"; Latin text unchanged."""
+    if not _GREEK_CHAR.search(text):
+        return text
+    return f"{elot743(text)} ({text})"
+
+
+def latinise_acronyms(text: str) -> str:
+    """English answers: each Greek acronym in Latin letters (ELOT 743), the Greek in brackets the first time.
+
+    "ΟΠΕΚΑ pays … ΟΠΕΚΑ" -> "OPEKA (ΟΠΕΚΑ) pays … OPEKA". Text in brackets, tags and links is left alone.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    pos = 0
+    for skip in [*_SKIP.finditer(text), None]:
+        end = skip.start() if skip else len(text)
+        chunk = text[pos:end]
+
+        def swap(m: re.Match[str]) -> str:
+            word = m.group(0)
+            # a one-letter category after a hyphen reads as the usual A, B, C (ΚΟΤ‑Β -> KOT‑B)
+            latin = re.sub(r"(?<=[‑-])[ΑΒΓ]$", lambda c: "ABC"["ΑΒΓ".index(c.group(0))], word)
+            latin = elot743(latin)
+            if word in seen:
+                return latin
+            seen.add(word)
+            return f"{latin} ({word})"
+
+        out.append(_ACRONYM.sub(swap, chunk))
+        if skip:
+            out.append(skip.group(0))
+            pos = skip.end()
+    # "OPEKA (ΟΠΕΚΑ) (the agency…)" reads better as "OPEKA (ΟΠΕΚΑ, the agency…)"
+    return re.sub(r"\(([^()<>]+)\) \((?!http)", r"(\1, ", "".join(out))

@@ -23,6 +23,7 @@ from core.centres import centre_view, get_centre, list_centres
 from core.routing import RouteResult
 from knowledge.answers import render_centre
 from knowledge.messages import plain, t
+from knowledge.translit import latin_label
 
 ASK_PLACE = "ask_place"
 CENTRE_PATTERN = r"^c:([a-z-]{2,40})$"
@@ -95,11 +96,13 @@ async def _answer_route(update: Update, context: ContextTypes.DEFAULT_TYPE, resu
                 centre = await get_centre(session, cid)
                 if centre is not None:
                     rows.append([(centre.name_en if register == "en" else centre.name_el, f"c:{cid}")])
-        await send_text(update, t("centre_ambiguous", register, place=result.place or result.text),
-                        keyboard(rows))
+        place = services_of(context).router.place_label(result.place, register) or result.text
+        await send_text(update, t("centre_ambiguous", register, place=place), keyboard(rows))
         return ConversationHandler.END
     if result.centre_id is None and result.municipality_id is not None:
         municipality = services_of(context).router.gazetteer.municipality(result.municipality_id).name
+        if register == "en":
+            municipality = latin_label(municipality)
         await send_text(update, t("centre_not_served", register, municipality=municipality),
                         keyboard([[(plain("btn_centre_list", register), "m:centres")]]))
         return ConversationHandler.END
@@ -112,10 +115,11 @@ async def _answer_route(update: Update, context: ContextTypes.DEFAULT_TYPE, resu
         await send_text(update, t("centre_unknown_place", register), _ask_markup(register))
         return ASK_PLACE
     name = centre.name_en if register == "en" else centre.name_el
+    shown = services_of(context).router.place_label(result.place, register)  # Latin letters in English
     if by_location:
-        intro = t("centre_found_location", register, place=result.place, centre=name, km=f"{km or 0:.0f}")
+        intro = t("centre_found_location", register, place=shown, centre=name, km=f"{km or 0:.0f}")
     else:
-        intro = t("centre_found", register, place=result.place, centre=name)
+        intro = t("centre_found", register, place=shown, centre=name)
     await send_text(update, intro, ReplyKeyboardRemove())
     await show_centre(update, context, centre.id)
     return ConversationHandler.END

@@ -16,7 +16,7 @@ from bot import memory
 from bot.handlers import events
 from bot.handlers.menu import main_menu_markup
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
-from knowledge import answers
+from knowledge import answer_parts, answers
 from knowledge.messages import plain, t
 
 
@@ -38,7 +38,8 @@ async def show_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, intent:
 
 
 async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`a:topic:<intent>`, `a:prog:<id>`, `a:docs:<id>` — anything unknown is treated as a stale button."""
+    """`a:topic:<intent>`, `a:prog:<id>` (the whole programme: «more»), `a:docs:<id>`, `a:how:<id>` (how to
+    apply), `a:cat:<id>` (which income category) — anything unknown is treated as a stale button."""
     query = update.callback_query
     await acknowledge(update)
     register = register_of(context)
@@ -53,6 +54,12 @@ async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if kind == "docs":
             await send_answer(update, context, answers.render_documents(ident, register))
             return
+        if kind == "how":
+            await send_answer(update, context, answer_parts.render_how(ident, register))
+            return
+        if kind == "cat":
+            await send_answer(update, context, answer_parts.render_categories(ident, register))
+            return
     except KeyError:
         pass  # an id that does not exist (forged or from an old version): answered below
     await send_text(update, t("stale_button", register), main_menu_markup(register))
@@ -62,5 +69,7 @@ HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     CallbackQueryHandler(show_topics, pattern=r"^m:topics$"),
     # ask_entitlements' button belongs to the "what can I get?" conversation (entitlements.py), wherever it is
     # registered.
-    CallbackQueryHandler(on_action, pattern=r"^a:(?!topic:ask_entitlements$)(topic|prog|docs):[a-z0-9_-]{1,40}$"),
+    CallbackQueryHandler(
+        on_action, pattern=r"^a:(?!topic:ask_entitlements$)(topic|prog|docs|how|cat):[a-z0-9_-]{1,40}$"
+    ),
 ]

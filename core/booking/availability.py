@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking.holidays import is_public_holiday
 from core.booking.policy import SERVICES
 from core.booking.slots import local_day, slot_starts
+from core.models import Centre
 from core.models.booking import HELD, Appointment, Availability, Closure
+from knowledge.holidays import local_holidays
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,13 @@ async def services_at(session: AsyncSession, centre_id: str) -> list[str]:
 
 
 async def closed_days(session: AsyncSession, centre_id: str, first: date, last: date) -> set[date]:
+    """Closures entered for the centre (or all centres), and the local public holidays of the municipalities
+    the centre serves (knowledge/data/local_holidays.yaml; the database says which municipalities)."""
     rows = (await session.scalars(select(Closure.day).where(
         or_(Closure.centre_id == centre_id, Closure.centre_id.is_(None)), Closure.day >= first,
         Closure.day <= last))).all()
-    return set(rows)
+    municipalities = await session.scalar(select(Centre.municipalities).where(Centre.id == centre_id))
+    return set(rows) | set(local_holidays(municipalities or [], first, last))
 
 
 def occupied(now: datetime) -> ColumnElement[bool]:

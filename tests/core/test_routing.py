@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from core.routing import Router, RouteResult
@@ -218,3 +220,28 @@ def test_every_elstat_settlement_is_in_the_gazetteer_with_its_municipality() -> 
 def test_the_village_named_like_the_centre_is_never_matched(router: Router) -> None:
     assert router.route_text("Έχει πάρκινγκ κοντά στο κέντρο;").place is None
     assert not next(s for s in GAZ.settlements if s.name == "Κέντρο").match
+
+
+async def test_the_database_is_the_truth_for_routing(database: Any) -> None:
+    from sqlalchemy import select
+
+    from core.models import Centre
+    from core.routing import database_routing
+
+    async with database.session() as session:
+        serving, annexes = await database_routing(session)
+    router = Router.default().with_centres(serving, annexes)
+    assert router.route_text("Σιάτιστα").centre_id == "kk-voio"  # the seed, as the database holds it
+    assert router.annexes_for("florina") == ["annex-roma-florina"]
+    assert router.route_text("Βελβεντός").centre_id is None
+    # an admin says Κοζάνη's centre also serves Βελβεντός: routing follows the database, not the YAML
+    async with database.session() as session:
+        kozani = await session.scalar(select(Centre).where(Centre.id == "kk-kozani"))
+        assert kozani is not None
+        kozani.municipalities = ["kozani", "velventos"]
+        await session.commit()
+    async with database.session() as session:
+        serving, annexes = await database_routing(session)
+    moved = Router.default().with_centres(serving, annexes)
+    assert moved.route_text("μένω στον Βελβεντό").centre_id == "kk-kozani"
+    assert Router.default().route_text("μένω στον Βελβεντό").centre_id is None  # the shared default is untouched
