@@ -10,7 +10,7 @@ def text_of(messages: list) -> str:
     return "\n".join(m.text for m in messages)
 
 
-def actions(messages: list) -> list[str]:
+def actions(messages: list) -> list[str | None]:
     return [b.get("callback_data") for m in messages for b in buttons_of(m)]
 
 
