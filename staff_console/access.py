@@ -62,6 +62,9 @@ RULES: dict[str, frozenset[str]] = {
     "appointments.cancel": FIELDWORK_WRITE,
     "reports.view": OVERSIGHT,
     "reports.csv": OVERSIGHT,
+    "announcements.list": OVERSIGHT,
+    "announcements.create": OVERSIGHT,
+    "operations.view": OVERSIGHT,
 }
 
 

@@ -30,6 +30,8 @@ NAVIGATION: list[tuple[str, str]] = [
     ("centres.list", "/centres"),
     ("users.list", "/users"),
     ("audit.list", "/audit"),
+    ("announcements.list", "/announcements"),
+    ("operations.view", "/operations"),
 ]
 
 

@@ -14,6 +14,7 @@ from staff_console.routes import (
     conversations,
     dashboard,
     intakes,
+    operations,
     reports,
     users,
 )
@@ -29,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     conversations.router,
     appointments.router,
     reports.router,
+    operations.router,
 ]
 
 
