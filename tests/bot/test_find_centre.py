@@ -68,3 +68,24 @@ async def test_cancel_leaves_the_conversation(chat: LocalChat) -> None:
     await chat.press("📍 Το Κέντρο Κοινότητας μου")
     replies = await chat.say("/cancel")
     assert "Τίποτα δεν άλλαξε" in all_text(replies)
+
+
+async def test_english_answers_name_places_in_latin_letters(chat: LocalChat) -> None:
+    await start_greek(chat, "🇬🇧 English")
+    await chat.press("📍 My Community Centre")
+    text = all_text(await chat.say("I live in Nestorio"))
+    assert "Nestorio: you are served by" in text and "Νεστόριο" not in text
+
+
+async def test_english_location_answer_names_the_place_in_latin_letters(chat: LocalChat) -> None:
+    await start_greek(chat, "🇬🇧 English")
+    await chat.press("📍 My Community Centre")
+    located = all_text(await chat.share_location(40.52, 21.27))  # Καστοριά
+    assert "You are near Kastoria" in located and "Καστοριά" not in located
+
+
+async def test_a_village_of_the_full_list_with_its_regional_unit(chat: LocalChat) -> None:
+    await start_greek(chat)
+    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    text = all_text(await chat.say("eimai apo to vateron kozanis"))  # ΕΛΣΤΑΤ: Βατερόν, Δήμος Κοζάνης
+    assert "Κέντρο Κοινότητας Δήμου Κοζάνης" in text
