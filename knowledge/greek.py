@@ -2,10 +2,10 @@
 
 - Weekdays and months: nominative («Παρασκευή»), accusative («την Παρασκευή»), genitive («της Παρασκευής»,
   «4 Δεκεμβρίου»). A date in a sentence is «την Παρασκευή 4 Δεκεμβρίου», its header «Παρασκευή 4 Δεκεμβρίου».
-- Counted things: «1 ενήλικας», «2 ενήλικες» (`count(n, one, many)`), in every register (English too).
+- Counted things: «1 ενήλικας», «2 ενήλικες» (`counted(n, one, many)` in templates), in every register (English too).
 
 Registered in the one Jinja2 environment (`knowledge.templating`) as globals, so catalogue texts and templates
-use the same words: `{{ count(adults, "ενήλικας", "ενήλικες") }}`, `{{ weekday(d, "gen") }}`.
+use the same words: `{{ counted(adults, "ενήλικας", "ενήλικες") }}`, `{{ weekday(d, "gen") }}`.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(count=greek.count, plural=greek.plural, weekday=greek.weekday,
+    env.globals.update(counted=greek.count, plural=greek.plural, weekday=greek.weekday,
                        weekday_article=greek.weekday_article, day_month=greek.day_month)
     return env
 

@@ -16,7 +16,7 @@ def all_text(messages: list) -> str:
 
 async def test_typed_place_inside_a_sentence_finds_the_centre_with_a_pin(chat: LocalChat) -> None:
     await start_greek(chat)
-    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    await chat.press("📍 Το Κέντρο Κοινότητάς μου")
     replies = await chat.say("μενω στη σιατιστα")
     text = all_text(replies)
     assert "Κέντρο Κοινότητας Δήμου Βοΐου" in text
@@ -37,7 +37,7 @@ async def test_shared_location_routes_to_the_nearest_settlements_centre(chat: Lo
 
 async def test_location_far_outside_the_region_is_answered_kindly_and_keeps_asking(chat: LocalChat) -> None:
     await start_greek(chat)
-    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    await chat.press("📍 Το Κέντρο Κοινότητάς μου")
     replies = await chat.share_location(37.9838, 23.7275)  # Athens
     assert "έξω από τη Δυτική Μακεδονία" in all_text(replies)
     # Still in the conversation: a place typed next is routed.
@@ -47,14 +47,14 @@ async def test_location_far_outside_the_region_is_answered_kindly_and_keeps_aski
 
 async def test_unknown_place_asks_again(chat: LocalChat) -> None:
     await start_greek(chat)
-    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    await chat.press("📍 Το Κέντρο Κοινότητάς μου")
     replies = await chat.say("Τιμπουκτού")
     assert "Δεν βρήκα το μέρος" in all_text(replies)
 
 
 async def test_list_of_centres_then_a_centre(chat: LocalChat) -> None:
     await start_greek(chat)
-    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    await chat.press("📍 Το Κέντρο Κοινότητάς μου")
     replies = await chat.say("📋 Λίστα Κέντρων")
     names = [b["text"] for m in replies for b in buttons_of(m)]
     assert len(names) == 15
@@ -65,7 +65,7 @@ async def test_list_of_centres_then_a_centre(chat: LocalChat) -> None:
 
 async def test_cancel_leaves_the_conversation(chat: LocalChat) -> None:
     await start_greek(chat)
-    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    await chat.press("📍 Το Κέντρο Κοινότητάς μου")
     replies = await chat.say("/cancel")
     assert "Τίποτα δεν άλλαξε" in all_text(replies)
 
