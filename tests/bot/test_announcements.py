@@ -121,3 +121,15 @@ async def test_5000_recipients_a_crash_midway_each_exactly_once(db_url: str, nlu
         assert unreachable == blocked  # shown in the console; the next announcement skips them at once
     finally:
         await db.dispose()
+
+
+async def test_opting_in_with_one_tap_after_a_booking(chat: LocalChat) -> None:
+    from tests.bot.test_booking_flow import appointments, book_first_free
+
+    replies = await book_first_free(chat)
+    assert "🔔 Θέλω ανακοινώσεις από αυτό το Κέντρο" in [b["text"] for m in replies for b in buttons_of(m)]
+    replies = await chat.press("🔔 Θέλω ανακοινώσεις από αυτό το Κέντρο")
+    assert "Θα λαμβάνετε τις ανακοινώσεις του Κέντρου" in html_to_text(replies[-1].text)
+    (booked,) = await appointments(chat)
+    async with chat.app.services.db.session() as session:
+        assert await subscriptions_of(session, booked.citizen_id) == [booked.centre_id]
