@@ -3,6 +3,11 @@
 - polling: a token and no webhook URL — for a small site;
 - webhook: a token and `KOINOTITA_WEBHOOK_URL` — production, Telegram's `secret_token` checked on every call;
 - local: no token — the Bot API is replaced by the in-process `RecordingBotApi` (`koinotita chat`, tests).
+
+Every update is a step of the inbox (bot/inbox.py, docs/delivery.md): the Application's update queue stores it
+before PTB acknowledges it, the Bot is a `StepBot` that records what a step sends, and conversation state is
+the bot's own (bot/flow_state.py) — PTB's persistence is not used. A rate limiter, when there is one, is passed
+to the `StepBot` (`rate_limiter=`): recording is not paced, only the real sending after the commit.
 """
 
 from __future__ import annotations
@@ -11,15 +16,16 @@ import logging
 
 from telegram import BotCommand
 from telegram.ext import ApplicationBuilder, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.fault_plan import FaultPlan
 from bot.handlers import register
+from bot.inbox import InboxQueue, StepRunner
 from bot.lifecycle import RunningApplication, post_init, post_shutdown, post_stop
 from bot.local_api import RecordingBotApi
-from bot.persistence import SQLAlchemyPersistence
 from bot.reachability import make_rate_limiter, register_reachability
 from bot.services import KoinotitaApplication, Services
+from bot.step_bot import StepBot
 from core.db import Database
 from core.settings import RunMode, Settings
 
@@ -59,24 +65,29 @@ def build_application(
     local = settings.run_mode is RunMode.LOCAL
     if local and request is None:
         request = RecordingBotApi(FaultPlan.parse(settings.fault_plan))
+    bot = StepBot(
+        settings.token or LOCAL_TOKEN,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(),
+        defaults=Defaults(block=True),
+        rate_limiter=make_rate_limiter(settings, db),
+    )
+    queue = InboxQueue()
     builder = (
         ApplicationBuilder()
         .application_class(RunningApplication)
-        .token(settings.token or LOCAL_TOKEN)
-        .persistence(SQLAlchemyPersistence(db))
-        .defaults(Defaults(block=True))
-        .rate_limiter(make_rate_limiter(settings, db))
+        .bot(bot)
+        .update_queue(queue)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
     if local:  # no Telegram to poll or to call us: updates come from the local chat or the tests
         builder = builder.updater(None)
     app = builder.build()
     assert isinstance(app, KoinotitaApplication)
     app.services = Services(settings=settings, db=db)
+    app.runner = queue.runner = StepRunner(app)
     register_reachability(app)
     register(app)
     return app

@@ -26,11 +26,12 @@ class RunningApplication(KoinotitaApplication):
 
     scheduler: Scheduler | None = None
 
-    async def process_update(self, update: object) -> None:
+    async def dispatch(self, update: Update) -> None:
+        """Every update is handled here once, inside its step (bot/inbox.py), whichever way it arrived."""
         metrics.UPDATES.labels(update_kind(update)).inc()
         started = time.perf_counter()
         try:
-            await super().process_update(update)
+            await super().dispatch(update)
         finally:
             metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
 

@@ -24,6 +24,8 @@ LOCATION_LINE = re.compile(r"^@loc\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s
 BUTTON_LINE = re.compile(r"^\[(.+)\]$")
 _LINK = re.compile(r'<a\s+href="([^"]*)"\s*>(.*?)</a>', re.S)
 _TAG = re.compile(r"<[^>]+>")
+# Update ids unique across every chat of this process and later processes (microseconds since the epoch at start).
+_UPDATE_IDS = itertools.count(time.time_ns() // 1000)
 
 
 def html_to_text(value: str) -> str:
@@ -66,7 +68,7 @@ class LocalChat:
         self.user_id = user_id
         self.user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "el"}
         self.chat = {"id": user_id, "type": "private"}
-        self._update_ids = itertools.count(int(time.time() * 1000) % 1_000_000_000)
+        self._update_ids = _UPDATE_IDS  # shared: the inbox recognises a repeated update_id as a redelivery
         self._message_ids = itertools.count(1_000_000)
         self._seen = len(api.outbox_order)
 

@@ -33,7 +33,10 @@ def _register(claim: OutboxClaim) -> str:
     return claim.language if claim.language in REGISTERS else "el"
 
 
-async def _send(app: KoinotitaApplication, claim: OutboxClaim) -> Message:
+async def _send(app: KoinotitaApplication, claim: OutboxClaim) -> Message | None:
+    if claim.kind == "bot":  # a step's call, left over (a failed send, a process killed after its commit)
+        result = await app.bot.deliver(claim.method or "", claim.payload or {}, {})
+        return Message.de_json(result, app.bot) if isinstance(result, dict) and "chat" in result else None
     register = _register(claim)
     if claim.kind == "handoff_closed":
         return await app.bot.send_message(claim.chat_id, t("handoff_closed_by_staff", register),
@@ -46,7 +49,7 @@ async def deliver_outbox(app: KoinotitaApplication, now: datetime) -> int:
     """One delivery round; returns how many messages Telegram accepted."""
     db = app.services.db
     async with db.write() as session:
-        claims = await claim_due(session, now=now)
+        claims = await claim_due(session, now=now, claimed_by=app.runner.name)
     delivered = 0
     for claim in claims:
         try:
@@ -61,7 +64,7 @@ async def deliver_outbox(app: KoinotitaApplication, now: datetime) -> int:
             await _retry(app, claim, now, type(exc).__name__)
         else:
             async with db.write() as session:
-                await mark_sent(session, claim.id, telegram_message_id=sent.message_id, now=utcnow())
+                await mark_sent(session, claim.id, telegram_message_id=sent.message_id if sent else None, now=utcnow())
             delivered += 1
     return delivered
 

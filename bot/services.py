@@ -5,18 +5,23 @@ Kept on the Application (not in bot_data) so nothing here is ever written to per
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, ConversationHandler
+from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
 
+from bot.flow_state import FlowConversationHandler, StateStore, current_store
+from bot.inbox import chat_key_of
 from core.db import Database
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.inbox import StepRunner
     from core.routing import Router
     from nlu.types import NluEngine
 
@@ -61,57 +66,94 @@ class Services:
 
 
 class KoinotitaApplication(Application):
-    """The PTB Application plus our services.
+    """The PTB Application plus our services, handling every update as a step (bot/inbox.py).
 
+    - `process_update(update)` stores the update in the inbox, handles that chat's pending updates in one
+      transaction and sends their messages: when it returns, the update is handled and answered (the local chat
+      and the tests use it). Webhook and polling put updates into the inbox through the update queue instead,
+      and the inbox loop handles them.
+    - Conversations keep their state in the step's store (bot/flow_state.py): every ConversationHandler added is
+      turned into a `FlowConversationHandler`.
     - One flow at a time: when an update starts a flow (booking, an intake, a pre-check...) while another is
       waiting for an answer, the older one ends, so the next thing the citizen types goes to the flow they
       see, not to a question asked earlier.
-    - Persistence is written after every update, so that a crash (even `kill -9`) never loses a step the
-      user has already seen answered.
     """
 
     services: Services
+    runner: StepRunner
+    _inbox_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """PTB's start, and the inbox loop: updates the webhook or polling stored (or another replica's
+        process received) are handled by it."""
+        from bot.inbox import run_inbox_loop
+
+        await super().start()
+        self._inbox_task = asyncio.create_task(run_inbox_loop(self), name="inbox")
+
+    async def stop(self) -> None:
+        if self._inbox_task is not None:
+            self._inbox_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._inbox_task
+            self._inbox_task = None
+        await super().stop()
+
+    def add_handler(self, handler: BaseHandler[Any, Any, Any], group: int = 0) -> None:
+        if isinstance(handler, ConversationHandler) and not isinstance(handler, FlowConversationHandler):
+            handler = FlowConversationHandler.from_handler(handler)
+        super().add_handler(handler, group)
 
     async def process_update(self, update: object) -> None:
-        await self.services.refresh_routing()
-        key = _conversation_key(update)
-        before = self._active_flows(key)
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        await self.runner.receive(update)
+        key = chat_key_of(update)
+        while await self.runner.run_batch(chat_keys=[key] if key is not None else None):
+            pass
+
+    async def dispatch(self, update: Update) -> None:
+        """PTB's handling of one update, inside a step."""
+        key = self.conversation_key(update)
+        store = current_store()
+        before = store.active_flows(key) if store is not None and key is not None else set()
         await super().process_update(update)
-        if key is not None and before:
-            started = self._active_flows(key) - before
-            if started:
-                self._end_flows(key, before)
-        if self.persistence is not None:
-            await self.update_persistence()
+        if store is not None and key is not None and before and store.active_flows(key) - before:
+            store.end_flows(key, before)
 
     def end_flows(self, update: object) -> None:
         """The citizen went back to the start or the menu: no flow is waiting for an answer any more. (Drafts in
         user data stay, so a flow entered again resumes with what was typed.)"""
-        key = _conversation_key(update)
-        if key is not None:
-            self._end_flows(key, self._active_flows(key))
+        key = self.conversation_key(update)
+        store = current_store()
+        if key is not None and store is not None:
+            store.end_flows(key, store.active_flows(key))
 
-    def _conversations(self) -> list[ConversationHandler]:
-        return [h for h in self.handlers.get(0, []) if isinstance(h, ConversationHandler)]
+    def forget_state(self, user_id: int, chat_id: int) -> None:
+        """Erasure (/forget): the person's user and chat data and flows are gone from this step on."""
+        store = current_store()
+        if store is not None:
+            store.forget(user_id, chat_id)
+        self.user_data[user_id].clear()
+        self.chat_data[chat_id].clear()
 
-    def _active_flows(self, key: tuple[int, int] | None) -> set[str]:
-        if key is None:
-            return set()
-        # PTB has no public "is this conversation active" call; its state dict is the source of truth.
-        return {str(h.name) for h in self._conversations() if key in h._conversations}
+    async def active_flows(self, key: tuple[int, int]) -> set[str]:
+        """The flows waiting for an answer from this (chat, user), as stored."""
+        store = StateStore(self.flow_names())
+        async with self.services.db.session() as session:
+            await store.load(session, users=[], chats=[], keys=[key])
+        return store.active_flows(key)
 
-    def _end_flows(self, key: tuple[int, int], names: set[str]) -> None:
-        for handler in self._conversations():
-            if handler.name in names and key in handler._conversations:
-                # The same deletion PTB performs when a callback returns END (tracked for persistence).
-                del handler._conversations[key]
+    def flow_names(self) -> list[str]:
+        return [str(h.name) for hs in self.handlers.values() for h in hs if isinstance(h, FlowConversationHandler)]
 
-
-def _conversation_key(update: object) -> tuple[int, int] | None:
-    """The (chat, user) key our conversations use (per_chat and per_user, not per_message)."""
-    if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
-        return None
-    return update.effective_chat.id, update.effective_user.id
+    @staticmethod
+    def conversation_key(update: object) -> tuple[int, int] | None:
+        """The (chat, user) key our conversations use (per_chat and per_user, not per_message)."""
+        if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
+            return None
+        return update.effective_chat.id, update.effective_user.id
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE | Any) -> Services:

@@ -7,18 +7,33 @@ right trade for the embedded default (one small site); readers outside a transac
 Writes that must not race (a seat booked twice, an outbox row sent twice) go through `Database.write()`,
 which commits for the caller; on PostgreSQL the caller also locks the rows it reads (`with_for_update()`),
 since `SELECT ... FOR UPDATE` does nothing on SQLite.
+
+A *step* (`Database.step()`) is one transaction that every `session()` and `write()` of the same database joins
+while it runs, in the same asyncio task: the bot handles an update inside a step, so the handler's changes, the
+conversation state and the inbox's "done" mark commit together or not at all (docs/delivery.md). Inside a step a
+block's `commit()` releases a SAVEPOINT and `rollback()` (or an exception leaving `write()`) rolls back to it, so
+code written for separate transactions keeps its meaning; nothing is durable until the step commits.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    AsyncSessionTransaction,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -68,18 +83,102 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_FLUSHES = "koinotita_flushes"
+_AFTER_COMMIT = "koinotita_after_commit"
+
+
+def _count_flush(session: Session, _context: Any) -> None:
+    session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1
+
+
+_STEP: ContextVar[tuple[Database, AsyncSession] | None] = ContextVar("koinotita_step", default=None)
+
+
+class _JoinedSession:
+    """The step's session as one block sees it: its own SAVEPOINT, released by `commit()`, undone by
+    `rollback()`; everything else is the step's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._savepoint: AsyncSessionTransaction | None = None
+        self._flushes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+    async def _begin(self) -> None:
+        self._savepoint = await self._session.begin_nested()
+        self._flushes = self._session.info.get(_FLUSHES, 0)
+
+    @property
+    def changed(self) -> bool:
+        s = self._session
+        return s.info.get(_FLUSHES, 0) != self._flushes or bool(s.new or s.dirty or s.deleted)
+
+    async def commit(self) -> None:
+        await self._session.flush()
+        if self._savepoint is not None and self._savepoint.is_active:
+            await self._savepoint.commit()
+        await self._begin()
+
+    async def rollback(self) -> None:
+        if self._savepoint is not None and self._savepoint.is_active:
+            await self._savepoint.rollback()
+        await self._begin()
+
+    async def close(self) -> None:
+        return None
+
+    async def end(self, *, keep: bool) -> None:
+        """Leave the block: keep its changes (`write()` on success) or undo them."""
+        if self._savepoint is None or not self._savepoint.is_active:
+            return
+        if keep:
+            await self._session.flush()
+            await self._savepoint.commit()
+        else:
+            await self._savepoint.rollback()
+
+
 class Database:
-    """One engine and its session factory; `session()` for reads and ordinary writes, `write()` for racing writes."""
+    """One engine and its session factory; `session()` for reads and ordinary writes, `write()` for racing writes,
+    `step()` for a transaction they all join."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = create_engine_for(url, echo=echo)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.is_sqlite = is_sqlite(url)
+        # SQLite has one writer: this process's writers queue here (FIFO) before asking SQLite for the lock, instead
+        # of polling against each other until the busy timeout (see core/booking/tx.py).
+        self.queue = asyncio.Lock()
+
+    def in_step(self) -> bool:
+        current = _STEP.get()
+        return current is not None and current[0] is self
+
+    @asynccontextmanager
+    async def _joined(self, *, commit_on_exit: bool) -> AsyncIterator[AsyncSession]:
+        current = _STEP.get()
+        assert current is not None
+        joined = _JoinedSession(current[1])
+        await joined._begin()
+        try:
+            yield joined  # type: ignore[misc]  # quacks like the AsyncSession it wraps
+        except BaseException:
+            await joined.end(keep=False)
+            raise
+        # session(): what the block did not commit is undone, as closing a session would; a block that only read
+        # keeps its savepoint released (undoing it could expire objects the caller still reads).
+        await joined.end(keep=commit_on_exit or not joined.changed)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction the caller commits (or it is rolled back)."""
+        if self.in_step():
+            async with self._joined(commit_on_exit=False) as joined:
+                yield joined
+            return
         async with self.sessions() as session:
             yield session
 
@@ -87,6 +186,10 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on error; on SQLite it holds the write lock
         from its first statement, on PostgreSQL callers lock the rows they read with `with_for_update()`."""
+        if self.in_step():
+            async with self._joined(commit_on_exit=True) as joined:
+                yield joined
+            return
         async with self.sessions() as session:
             try:
                 yield session
@@ -97,14 +200,47 @@ class Database:
 
     async def checkpoint(self) -> None:
         """After an erasure: on SQLite, copy the write-ahead log into the database file and empty it, so erased
-        rows survive in neither (PostgreSQL has no such file for us to clear)."""
+        rows survive in neither (PostgreSQL has no such file for us to clear). Inside a step, done once the step
+        has committed (before that the erasure is not in the database, and the step holds the write lock)."""
         if not self.is_sqlite:
+            return
+        current = _STEP.get()
+        if current is not None and current[0] is self:
+            current[1].info.setdefault(_AFTER_COMMIT, []).append(self.checkpoint)
             return
         async with self.engine.connect() as connection:  # no statement through SQLAlchemy: no BEGIN
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection
             if driver is not None:
                 await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    @asynccontextmanager
+    async def step(self) -> AsyncIterator[AsyncSession]:
+        """One transaction that `session()` and `write()` join (as savepoints) until the block ends; committed
+        at the end, rolled back on any exception. On SQLite it waits its turn in `queue` first."""
+        if self.in_step():
+            raise RuntimeError("a step is already running in this task")
+        async with self._queued(), self.sessions() as session:
+            event.listen(session.sync_session, "after_flush", _count_flush)
+            token = _STEP.set((self, session))
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                _STEP.reset(token)
+            for after_commit in session.info.pop(_AFTER_COMMIT, []):
+                await after_commit()
+
+    @asynccontextmanager
+    async def _queued(self) -> AsyncIterator[None]:
+        if not self.is_sqlite:
+            yield
+            return
+        async with self.queue:
+            yield
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -1,4 +1,6 @@
-"""The outbox: messages the bot must deliver (staff replies, "staff closed the chat"), each exactly once.
+"""The outbox: messages the bot must deliver — staff replies, "staff closed the chat", and (kind `bot`) every
+message a step of the bot sent, queued in the step's transaction (bot/inbox.py sends those at once after the
+commit; this loop takes over what could not be sent then).
 
 Delivery is claim → send → mark, each step its own short transaction (`Database.write()`):
 - claiming moves due rows to `sending` under the write lock (SQLite `BEGIN IMMEDIATE`, PostgreSQL row locks), so
@@ -7,7 +9,9 @@ Delivery is claim → send → mark, each step its own short transaction (`Datab
   error that retrying cannot fix (the user blocked the bot, the chat is gone) marks it `failed`;
 - a row left in `sending` by a process killed mid-delivery is taken again once its lease expires. If the kill
   fell in the instant after Telegram accepted the message and before `sent` was committed, the citizen gets it
-  twice: Telegram has no idempotency key, and a duplicate reply is far better than a lost one.
+  twice: Telegram has no idempotency key, and a duplicate reply is far better than a lost one (the policy and the
+  size of that window: docs/delivery.md).
+- a delivered `bot` row is deleted (its payload is the citizen's answer: not kept once shown).
 Order within a chat is kept: only the oldest undelivered row of a chat is ever claimed, at most one per chat per
 round (Telegram allows about one message a second per chat), and at most `MAX_PER_ROUND` per round (30/s).
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +46,8 @@ class OutboxClaim:
     text: str | None
     language: str | None
     attempts: int
+    method: str | None = None
+    payload: dict[str, Any] | None = None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -49,7 +56,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 async def claim_due(session: AsyncSession, *, now: datetime, limit: int = MAX_PER_ROUND,
-                    lease: timedelta = LEASE) -> list[OutboxClaim]:
+                    lease: timedelta = LEASE, claimed_by: str | None = None) -> list[OutboxClaim]:
     """Claim up to `limit` due rows, one per chat, the oldest undelivered of each chat. Run inside
     `Database.write()` so that the claim holds the write lock."""
     query = (select(OutboxMessage).where(OutboxMessage.status.in_(("pending", "sending")))
@@ -67,8 +74,10 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = MAX_PE
             continue
         row.status = "sending"
         row.claimed_at = now
+        row.claimed_by = claimed_by
         row.attempts += 1
-        claims.append(OutboxClaim(row.id, row.chat_id, row.kind, row.text, row.language, row.attempts))
+        claims.append(OutboxClaim(row.id, row.chat_id, row.kind, row.text, row.language, row.attempts,
+                                  row.method, row.payload))
         if len(claims) >= limit:
             break
     await session.flush()
@@ -79,6 +88,9 @@ async def mark_sent(session: AsyncSession, outbox_id: int, *, telegram_message_i
                     now: datetime) -> None:
     row = await session.get(OutboxMessage, outbox_id)
     if row is None:  # erased meanwhile (/forget): nothing to record
+        return
+    if row.kind == "bot":
+        await session.delete(row)
         return
     row.status = "sent"
     row.sent_at = now

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import Template
 from markupsafe import Markup
 
 from knowledge.answer import REGISTERS
@@ -36,7 +37,13 @@ def t(key: str, register: str | None = None, **values: Any) -> str:
     """The text for `key` in `register`, rendered as Telegram HTML with values escaped."""
     variants = catalogue()[key]
     source = variants.get("all") or variants.get(register or DEFAULT_REGISTER) or variants[DEFAULT_REGISTER]
-    return environment().from_string(source).render(**values)
+    return _compiled(source).render(**values)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> Template:
+    """Each catalogue text is compiled once (compiling is most of the cost of a short message)."""
+    return environment().from_string(source)
 
 
 def plain(key: str, register: str | None = None, **values: Any) -> str:

@@ -82,7 +82,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from koinotita.runner import run_bot
 
-    mode = "webhook" if args.webhook else "polling" if args.polling else None
+    mode = "webhook" if args.webhook else "polling" if args.polling else "worker" if args.worker else None
     return asyncio.run(run_bot(settings, mode=mode))
 
 
@@ -169,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode = bot.add_mutually_exclusive_group()
     mode.add_argument("--polling", action="store_true")
     mode.add_argument("--webhook", action="store_true")
+    mode.add_argument("--worker", action="store_true",
+                      help="a replica on PostgreSQL: handle the shared inbox, receive nothing (docs/delivery.md)")
     bot.set_defaults(func=cmd_bot)
     sub.add_parser("console", help="the staff console only").set_defaults(func=cmd_console)
     chat = sub.add_parser("chat", help="talk to the real bot in the terminal (protocol in DESIGN.md)")

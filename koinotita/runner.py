@@ -128,7 +128,7 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
         print("No TELEGRAM_BOT_TOKEN: starting the local chat instead.", file=sys.stderr)
         return await chat_loop(settings, user_id=424242, interactive=sys.stdin.isatty())
     settings.require_production_secrets()
-    wanted = RunMode(mode) if mode else settings.run_mode
+    wanted = RunMode(mode) if mode in ("polling", "webhook") else settings.run_mode
     app = build_application(settings)
     if settings.bot_metrics_port:  # a bot process of its own: its counters on 127.0.0.1:PORT/metrics
         from prometheus_client import start_http_server
@@ -140,10 +140,11 @@ async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     async with running(app):  # post_init: NLU model, background jobs; stopped through post_stop/post_shutdown
-        await publish_commands(app)
-        await start_updates(app, settings, wanted)
-        await app.start()
-        log.info("bot running in %s mode", wanted.value)
+        if mode != "worker":  # a worker replica only handles what the shared inbox holds (docs/delivery.md)
+            await publish_commands(app)
+            await start_updates(app, settings, wanted)
+        await app.start()  # and the inbox loop
+        log.info("bot running in %s mode", "worker" if mode == "worker" else wanted.value)
         await stop.wait()
     return 0
 

@@ -6,13 +6,13 @@ written back after the erasure."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import InputFile, Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.handlers.menu import main_menu_markup
-from bot.services import services_of
+from bot.services import KoinotitaApplication, services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text
 from core.models import utcnow
 from core.privacy import RETENTION, export_citizen, export_json, forget_citizen
@@ -68,15 +68,8 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _drop_in_memory(application: Application[Any, Any, Any, Any, Any, Any], user_id: int, chat_id: int) -> None:
-    """Forget the person in the running bot too; otherwise the next persistence write would bring it back.
-    PTB has public calls for user and chat data; conversation states have none, so the tracking dicts the
-    Application keeps per ConversationHandler are used (popping marks the key deleted for persistence)."""
-    application.drop_user_data(user_id)
-    application.drop_chat_data(chat_id)
-    conversations = getattr(application, "_conversation_handler_conversations", {})
-    for states in conversations.values():
-        for key in [k for k in list(states.keys()) if user_id in k or chat_id in k]:
-            states.pop(key, None)
+    """Forget the person in the running step too, so that nothing of theirs is written back after the erasure."""
+    cast(KoinotitaApplication, application).forget_state(user_id, chat_id)
 
 
 async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,26 +9,21 @@ the busy timeout. PostgreSQL needs no queue: row locks wait in order.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
 
-_queues: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
-
 
 @asynccontextmanager
 async def booking_write(db: Database) -> AsyncIterator[AsyncSession]:
-    if not db.is_sqlite:
+    """Inside a bot step (`Database.step()`) the write joins the step's transaction, which already holds the
+    queue and the lock."""
+    if not db.is_sqlite or db.in_step():
         async with db.write() as session:
             yield session
         return
-    lock = _queues.get(db)
-    if lock is None:
-        lock = _queues[db] = asyncio.Lock()
-    async with lock, db.write() as session:
+    async with db.queue, db.write() as session:
         yield session

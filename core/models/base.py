@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -47,3 +47,14 @@ JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def never_reuse_ids(metadata: MetaData) -> None:
+    """Every table with an integer id gets SQLite's AUTOINCREMENT, so an id is never handed out twice — not even
+    after the row with the highest id was deleted (`/forget`): an audit entry that names a record keeps naming
+    that record and no other. PostgreSQL sequences never go back anyway. Migrations create these tables with
+    `sqlite_autoincrement=True` (tests/core/test_ids.py checks the migrated schema)."""
+    for table in metadata.tables.values():
+        columns = list(table.primary_key.columns)
+        if len(columns) == 1 and isinstance(columns[0].type, Integer) and not columns[0].foreign_keys:
+            table.dialect_kwargs["sqlite_autoincrement"] = True

@@ -4,11 +4,12 @@ staff replies the bot delivers (each exactly once, see core/outbox.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models.base import Base, UTCDateTime, utcnow
+from core.models.base import Base, JSONType, UTCDateTime, utcnow
 
 CONVERSATION_STATUSES = ("open", "closed")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
@@ -49,7 +50,8 @@ class HandoffMessage(Base):
 
 
 class OutboxMessage(Base):
-    """A message the bot must deliver to a chat: a staff reply or the notice that staff closed the chat."""
+    """A message the bot must deliver to a chat: a staff reply, the notice that staff closed the chat, or (kind
+    `bot`) any Bot API call a step made — `method` and its `payload` — sent after the step committed."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
@@ -58,7 +60,7 @@ class OutboxMessage(Base):
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    # staff_reply | handoff_closed | appointment_cancelled | appointment_moved (to the citizen) |
+    # staff_reply | handoff_closed | appointment_cancelled | appointment_moved (to the citizen) | bot (a step's call) |
     # visit_cancelled | visit_moved (to the mediator who booked the visit)
     kind: Mapped[str] = mapped_column(String(30))
     text: Mapped[str | None] = mapped_column(Text)  # the staff reply or message (masked); None for fixed notices
@@ -75,3 +77,6 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(80))  # the error class only, never a payload
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    method: Mapped[str | None] = mapped_column(String(40))  # kind bot: the Bot API method
+    payload: Mapped[Any] = mapped_column(JSONType, nullable=True)  # kind bot: its parameters (files base64)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))  # the process sending it (replicas)

@@ -36,11 +36,11 @@ async def intakes(chat: LocalChat) -> list[Intake]:
 
 
 async def counts(chat: LocalChat) -> dict[str, int]:
-    """Rows per table, except the bot's own state (it always records that the user pressed something)."""
+    """Rows per table, except the bot's own state and inbox (it always records that the user pressed something)."""
     out = {}
     async with chat.app.services.db.session() as session:
         for name, table in Base.metadata.tables.items():
-            if name != "bot_state":
+            if name not in ("bot_state", "inbox_update"):  # the bot's own bookkeeping
                 out[name] = int(await session.scalar(select(func.count()).select_from(table)) or 0)
     return out
 

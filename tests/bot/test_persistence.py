@@ -6,27 +6,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import build_application, start_services, stop_services
+from bot.flow_state import StateStore
 from bot.local_api import RecordingBotApi
 from bot.local_chat import LocalChat, html_to_text
-from bot.persistence import SQLAlchemyPersistence
 from core.db import Database
 
 from .conftest import make_settings
 
 
-async def test_persistence_round_trip(database: Database) -> None:
-    persistence = SQLAlchemyPersistence(database)
-    await persistence.update_conversation("find_centre", (42, 42), "ask_place")
-    await persistence.update_user_data(42, {"lang": "en"})
-    await persistence.update_chat_data(42, {"x": 1})
-    fresh = SQLAlchemyPersistence(database)
-    assert await fresh.get_conversations("find_centre") == {(42, 42): "ask_place"}
-    assert (await fresh.get_user_data())[42] == {"lang": "en"}
-    assert (await fresh.get_chat_data())[42] == {"x": 1}
-    await fresh.update_conversation("find_centre", (42, 42), None)
-    await fresh.drop_user_data(42)
-    assert await fresh.get_conversations("find_centre") == {}
-    assert 42 not in await fresh.get_user_data()
+async def test_state_store_round_trip_writes_only_what_changed(database: Database) -> None:
+    store = StateStore(["find_centre", "booking"])
+    async with database.write() as session:
+        await store.load(session, users=[42], chats=[42], keys=[(42, 42)])
+        store.set_state("find_centre", (42, 42), "ask_place")
+        store.keep_user_data(42, {"lang": "en"})
+        store.keep_chat_data(42, {"x": 1})
+        assert await store.save(session) == 3
+        assert await store.save(session) == 0  # nothing changed since
+    fresh = StateStore(["find_centre", "booking"])
+    async with database.write() as session:
+        await fresh.load(session, users=[42], chats=[42], keys=[(42, 42)])
+        assert fresh.active_flows((42, 42)) == {"find_centre"}
+        assert fresh.user_data(42) == {"lang": "en"} and fresh.chat_data(42) == {"x": 1}
+        fresh.end_flows((42, 42), {"find_centre"})
+        fresh.keep_user_data(42, {"lang": "en"})  # the same: not written again
+        fresh.keep_chat_data(42, {})  # empty: the row goes
+        assert await fresh.save(session) == 2
+    again = StateStore(["find_centre", "booking"])
+    async with database.session() as session:
+        await again.load(session, users=[42], chats=[42], keys=[(42, 42)])
+    assert again.active_flows((42, 42)) == set() and again.chat_data(42) == {} and again.user_data(42) == {"lang": "en"}
 
 
 async def test_a_new_application_resumes_the_conversation(db_url: str, nlu_cache_dir: Path) -> None:
@@ -39,7 +48,7 @@ async def test_a_new_application_resumes_the_conversation(db_url: str, nlu_cache
     await chat.say("/start")
     await chat.press("🇬🇧 English")
     await chat.press("📍 My Community Centre")  # now waiting for a place
-    # No shutdown(): as after a crash, only what was written after each update survives.
+    # No shutdown(): as after a crash, only what each step committed survives.
     await first.services.db.dispose()
 
     second_api = RecordingBotApi()

@@ -1,0 +1,44 @@
+"""One bot process for the delivery benchmark: loads everything, prints its name, waits for "go" on stdin, then
+handles the shared inbox until it is empty and every message is sent; prints the CPU seconds it used."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.app import build_application
+from bot.lifecycle import running
+from bot.local_api import RecordingBotApi
+from core import inbox
+from core.models.handoff import OutboxMessage
+from core.settings import Settings
+
+
+async def main(url: str, data_dir: str) -> None:
+    settings = Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=Path(data_dir), TELEGRAM_BOT_TOKEN=None)
+    api = RecordingBotApi()
+    app = build_application(settings, request=api)
+    async with running(app):  # the NLU model, the scheduled jobs (outbox, reminders...)
+        print(app.runner.name, flush=True)
+        sys.stdin.readline()
+        cpu = time.process_time()
+        await app.start()  # the inbox loop
+        while True:
+            await asyncio.sleep(0.05)
+            async with app.services.db.session() as session:
+                pending = await inbox.pending_count(session)
+                queued = await session.scalar(select(func.count()).select_from(OutboxMessage)
+                                              .where(OutboxMessage.status.in_(("pending", "sending"))))
+            if pending == 0 and not queued:
+                break
+        used = time.process_time() - cpu
+    print(json.dumps({"cpu_s": used, "sent": len(api.calls_to("sendMessage"))}), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))

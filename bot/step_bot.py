@@ -1,0 +1,163 @@
+"""The Bot the Application talks through: while a step runs, calls that change what the citizen sees are
+recorded for the step's outbox instead of reaching Telegram; they are sent after the step has committed.
+
+- Sends (`sendMessage`, `sendDocument`, ...) return a Message with a *provisional* id (negative); an edit or a
+  reply that names a provisional id in the same step gets the real id when it is sent. A real id is known only
+  after the step: a handler that needs it later must keep what Telegram gives back in a later step.
+- Edits, deletions and `answerCallbackQuery` are recorded too (they return True); `sendChatAction` is dropped (a
+  "typing…" shown after the answer means nothing).
+- Everything else (getMe, getFile, getUpdates, setMyCommands...) reads or configures and goes straight through.
+Outside a step every call goes straight through, as with the plain ExtBot (background jobs, the outbox sender).
+Recording happens above the rate limiter, so only the real sending is paced.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dtm
+import enum
+import itertools
+import json
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InputFile, TelegramObject
+from telegram.ext import ExtBot
+
+SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendLocation", "sendVenue", "sendContact",
+                          "sendVoice", "sendAudio", "sendVideo", "sendAnimation", "sendSticker", "sendDice",
+                          "sendPoll", "forwardMessage", "copyMessage"})
+TRUE_METHODS = frozenset({"answerCallbackQuery", "editMessageText", "editMessageReplyMarkup", "editMessageCaption",
+                          "deleteMessage", "deleteMessages", "pinChatMessage", "unpinChatMessage",
+                          "setMessageReaction"})
+DROPPED_METHODS = frozenset({"sendChatAction"})
+# Calls whose effect Telegram makes once however often they are repeated (a retry cannot show the citizen twice).
+IDEMPOTENT_METHODS = TRUE_METHODS
+_ID_FIELDS = ("message_id", "reply_to_message_id")
+FILE_KEY = "__file__"
+
+
+@dataclass
+class RecordedCall:
+    method: str
+    payload: dict[str, Any]
+    chat_id: int | None
+
+
+@dataclass
+class Recorder:
+    """The calls of one step, in order."""
+
+    chat_id: int | None = None
+    calls: list[RecordedCall] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def provisional_id(self) -> int:
+        return -next(self._ids)
+
+
+_RECORDER: ContextVar[Recorder | None] = ContextVar("koinotita_recorder", default=None)
+
+
+def start_recording(recorder: Recorder) -> Any:
+    return _RECORDER.set(recorder)
+
+
+def stop_recording(token: Any) -> None:
+    _RECORDER.reset(token)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for one parameter, the way PTB would put it on the wire; files as base64."""
+    if isinstance(value, InputFile):
+        filename, content, mimetype = value.field_tuple
+        raw = content if isinstance(content, bytes) else content.read()
+        return {FILE_KEY: base64.b64encode(raw).decode(), "filename": filename, "mimetype": mimetype}
+    if isinstance(value, TelegramObject):
+        return _plain(value.to_dict())
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dtm.datetime):
+        return int(value.timestamp())
+    if isinstance(value, dtm.timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _revive(value: Any) -> Any:
+    if isinstance(value, dict) and FILE_KEY in value:
+        return InputFile(base64.b64decode(value[FILE_KEY]), filename=value.get("filename"))
+    return value
+
+
+def _chat_of(payload: dict[str, Any]) -> int | None:
+    try:
+        return int(payload["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class StepBot(ExtBot[Any]):
+    """ExtBot that records a step's visible calls (see the module docstring)."""
+
+    def _fabricated(self, method: str, payload: dict[str, Any], provisional: int) -> dict[str, Any]:
+        chat_id = _chat_of(payload) or 0
+        if method == "copyMessage":
+            return {"message_id": provisional}
+        message: dict[str, Any] = {"message_id": provisional, "date": int(time.time()),
+                                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                                   "from": {"id": self.id, "is_bot": True, "first_name": self.first_name,
+                                            "username": self.username}}
+        for key in ("text", "caption"):
+            if isinstance(payload.get(key), str):
+                message[key] = payload[key]
+        if isinstance(payload.get("reply_markup"), dict) and "inline_keyboard" in payload["reply_markup"]:
+            message["reply_markup"] = payload["reply_markup"]
+        return message
+
+    async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        recorder = _RECORDER.get()
+        if recorder is None or not (endpoint in SEND_METHODS or endpoint in TRUE_METHODS
+                                    or endpoint in DROPPED_METHODS):
+            return await super()._do_post(endpoint, data, **kwargs)
+        if endpoint in DROPPED_METHODS:
+            return True
+        payload = {k: _plain(v) for k, v in data.items() if v is not None}
+        json.dumps(payload)  # refuse here, in the handler, anything that could not be stored
+        chat_id = _chat_of(payload) or recorder.chat_id
+        if endpoint in SEND_METHODS:
+            provisional = recorder.provisional_id()
+            recorder.calls.append(RecordedCall(endpoint, {**payload, "_provisional": provisional}, chat_id))
+            return self._fabricated(endpoint, payload, provisional)
+        recorder.calls.append(RecordedCall(endpoint, payload, chat_id))
+        return True
+
+    async def deliver(self, method: str, payload: dict[str, Any], real_ids: dict[int, int]) -> Any:
+        """Send a recorded call now (never recorded again). `real_ids` maps the provisional ids of messages
+        already sent to Telegram's; a call naming a provisional id that was never sent is skipped (None)."""
+        data: dict[str, Any] = {}
+        for key, value in payload.items():
+            if key == "_provisional":
+                continue
+            if key in _ID_FIELDS and isinstance(value, int) and value < 0:
+                if value not in real_ids:
+                    if key == "message_id":
+                        return None
+                    continue
+                value = real_ids[value]
+            data[key] = _revive(value)
+        token = _RECORDER.set(None)
+        try:
+            result = await ExtBot._do_post(self, method, data)
+        finally:
+            _RECORDER.reset(token)
+        provisional = payload.get("_provisional")
+        if isinstance(provisional, int) and isinstance(result, dict) and "message_id" in result:
+            real_ids[provisional] = int(result["message_id"])
+        return result

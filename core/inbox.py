@@ -1,0 +1,139 @@
+"""The inbox (table `inbox_update`): updates stored before Telegram is told they arrived, handled in per-chat order.
+
+- `store` inserts updates, ignoring an `update_id` already stored: a redelivery (Telegram retrying a webhook, a
+  poll repeated after a crash) is never handled twice.
+- `claim` picks pending updates to handle inside the caller's step transaction (`Database.step()`), in arrival
+  order per chat. On PostgreSQL several bot processes (replicas) share the inbox: a chat is taken with a
+  transaction-level advisory lock (`pg_try_advisory_xact_lock`), so while one replica handles a chat's updates
+  no other touches that chat, and the lock ends with the transaction — a killed replica's chats are free again
+  as soon as PostgreSQL notices the dead connection. Updates with no chat are claimed `FOR UPDATE SKIP LOCKED`.
+  On SQLite one process writes at a time (`BEGIN IMMEDIATE`), so a plain read is enough.
+- `mark_done` records the step, in the same transaction as the step's own changes, and drops the payload (the
+  citizen's text is not kept once handled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, null, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models.inbox import InboxUpdate
+
+__all__ = ["ADVISORY_NAMESPACE", "DONE_RETENTION", "Incoming", "PendingUpdate", "claim", "forget_chats", "mark_done",
+           "pending_count", "purge_done", "store"]
+
+ADVISORY_NAMESPACE = 1616  # first key of pg_try_advisory_xact_lock(int, int): the inbox's chat locks
+DONE_RETENTION = timedelta(days=2)  # a handled update's id is kept this long to recognise a redelivery
+_SCAN = 400  # pending rows looked at per claim
+
+
+@dataclass(frozen=True)
+class Incoming:
+    update_id: int
+    chat_key: int | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    id: int
+    update_id: int
+    chat_key: int | None
+    payload: dict[str, Any]
+
+
+async def store(session: AsyncSession, items: Sequence[Incoming], *, now: datetime) -> None:
+    if not items:
+        return
+    rows = [{"update_id": i.update_id, "chat_key": i.chat_key, "payload": i.payload, "status": "pending",
+             "attempts": 0, "received_at": now} for i in items]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]), rows)
+
+
+def _pending(rows: Sequence[Any]) -> list[PendingUpdate]:
+    return [PendingUpdate(r.id, r.update_id, r.chat_key, r.payload) for r in rows if r.payload is not None]
+
+
+_COLUMNS = (InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.chat_key, InboxUpdate.payload)
+
+
+async def claim(session: AsyncSession, *, replicas: bool, chat_keys: Sequence[int] | None = None,
+                limit: int = 50) -> list[PendingUpdate]:
+    """Pending updates to handle now, oldest first, every pending update of each chat taken (up to `limit` in
+    all, whole chats). `chat_keys` narrows the claim to those chats. `replicas`: PostgreSQL shared by several
+    processes (advisory locks, SKIP LOCKED)."""
+    scan = select(InboxUpdate.id, InboxUpdate.chat_key).where(InboxUpdate.status == "pending")
+    if chat_keys is not None:
+        scan = scan.where(InboxUpdate.chat_key.in_(list(chat_keys)))
+    candidates = (await session.execute(scan.order_by(InboxUpdate.id).limit(_SCAN))).all()
+    if not candidates:
+        return []
+    keys: list[int] = []
+    no_chat: list[int] = []
+    for row in candidates:
+        if row.chat_key is None:
+            no_chat.append(row.id)
+        elif row.chat_key not in keys:
+            keys.append(row.chat_key)
+    if replicas and keys:
+        keys = await _lock_chats(session, keys)
+    chosen: list[PendingUpdate] = []
+    if keys:
+        query = (select(*_COLUMNS).where(InboxUpdate.status == "pending", InboxUpdate.chat_key.in_(keys))
+                 .order_by(InboxUpdate.id))
+        by_chat: dict[int, list[PendingUpdate]] = {}
+        for item in _pending((await session.execute(query)).all()):
+            by_chat.setdefault(item.chat_key or 0, []).append(item)
+        for key in keys:  # whole chats, oldest chat first, while there is room
+            items = by_chat.get(key, [])
+            if chosen and len(chosen) + len(items) > limit:
+                break
+            chosen.extend(items)
+    if no_chat and len(chosen) < limit:
+        query = select(*_COLUMNS).where(InboxUpdate.id.in_(no_chat[: limit - len(chosen)]),
+                                        InboxUpdate.status == "pending")
+        if replicas:
+            query = query.with_for_update(skip_locked=True)
+        chosen.extend(_pending((await session.execute(query.order_by(InboxUpdate.id))).all()))
+    return chosen
+
+
+async def _lock_chats(session: AsyncSession, keys: list[int]) -> list[int]:
+    """The chats whose advisory lock this transaction got (another replica holds the others)."""
+    result = await session.execute(
+        text("SELECT k FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n) "
+             "WHERE pg_try_advisory_xact_lock(:ns, CAST(mod(k, 2147483647) AS integer)) ORDER BY n"),
+        {"keys": keys, "ns": ADVISORY_NAMESPACE})
+    return [int(k) for k in result.scalars().all()]
+
+
+async def mark_done(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:
+    if ids:
+        await session.execute(update(InboxUpdate).where(InboxUpdate.id.in_(list(ids)))
+                              .values(status="done", payload=null(), done_at=now))
+
+
+async def forget_chats(session: AsyncSession, chat_keys: Sequence[int]) -> None:
+    """Erasure: the handled updates of these chats go (pending ones are new messages, handled later)."""
+    await session.execute(delete(InboxUpdate).where(InboxUpdate.chat_key.in_(list(chat_keys)),
+                                                    InboxUpdate.status == "done"))
+
+
+async def purge_done(session: AsyncSession, *, now: datetime) -> int:
+    result = await session.execute(delete(InboxUpdate).where(InboxUpdate.status == "done",
+                                                             InboxUpdate.done_at < now - DONE_RETENTION))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def pending_count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(InboxUpdate)
+                                    .where(InboxUpdate.status == "pending")) or 0)
