@@ -174,8 +174,8 @@ class StepRunner:
     async def _queue(self, session: Any, calls: list[RecordedCall], now: datetime,
                      behind: set[int]) -> list[OutboxRow]:
         """The recorded calls as outbox rows, already claimed by this process (`sending`) — except in chats
-        where older messages are still undelivered (a dead process's, a failed send, a staff reply): those wait
-        their turn in the outbox loop, so a chat's messages are never shown out of order."""
+        where an earlier step's messages are still undelivered (a dead process's, a failed send): those wait their
+        turn in the outbox loop, so a chat's answers are never shown out of order."""
         rows = [{"chat_id": c.chat_id or 0, "kind": "bot", "method": c.method, "payload": c.payload,
                  "status": "pending" if (c.chat_id or 0) in behind else "sending",
                  "attempts": 0 if (c.chat_id or 0) in behind else 1, "next_attempt_at": now,
@@ -242,10 +242,11 @@ class StepRunner:
 
 
 async def undelivered_chats(session: Any, chats: set[int]) -> set[int]:
-    """The chats among `chats` with a message still waiting in the outbox."""
+    """The chats among `chats` with an earlier step's message still waiting in the outbox. (Staff replies and
+    notices are not in this order: they come when staff send them, and a queued one must not hold up answers.)"""
     if not chats:
         return set()
-    query = select(OutboxMessage.chat_id).where(OutboxMessage.chat_id.in_(sorted(chats)),
+    query = select(OutboxMessage.chat_id).where(OutboxMessage.chat_id.in_(sorted(chats)), OutboxMessage.kind == "bot",
                                                 OutboxMessage.status.in_(("pending", "sending"))).distinct()
     return {int(c) for c in (await session.execute(query)).scalars().all()}
 
