@@ -6,7 +6,7 @@ existing table, so each table is rebuilt (batch mode copies the rows; the new se
 kept). PostgreSQL sequences never go back: nothing to do there.
 
 Revision ID: i16_ids
-Revises: i10_citizen
+Revises: i11_topic
 Create Date: 2026-12-01 23:10:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i16_ids"
-down_revision: str | Sequence[str] | None = "i10_citizen"
+down_revision: str | Sequence[str] | None = "i11_topic"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
