@@ -7,9 +7,9 @@ for confirmation ("Είστε 1 ενήλικας με 2 παιδιά; [Ναι] [
 
 Telegram-free: every function takes the user's data mapping (PTB's `context.user_data`). Kept in
 `user_data[MEMORY_KEY]` (JSON, written to the database with the rest of the bot's state): for the
-conversation only — forgotten after `CONVERSATION_HOURS` of silence — unless the citizen consented to their
-details being kept (the consent step of a request or a booking), when it stays until /forget, which erases all of
-a user's bot data.
+conversation only — forgotten after `CONVERSATION_HOURS` of silence; /forget erases all of a user's bot data.
+`keep_with_consent` lifts the time limit, for a consent question that asks to keep household details (none of
+today's consent texts does, so nothing calls it yet).
 """
 
 from __future__ import annotations

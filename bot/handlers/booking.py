@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
@@ -55,8 +56,11 @@ from core.booking.display import when_text
 from core.booking.policy import policy
 from core.booking.waitlist import future_count
 from core.citizens import citizen_by_telegram_id
-from core.models.booking import BOOKED, Appointment
+from core.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW, Appointment
 from knowledge.messages import t
+
+# Appointments that show where a citizen goes (a hold that ran out or a waiting-list seat do not).
+USED_STATUSES = (BOOKED, ATTENDED, NO_SHOW, CANCELLED)
 
 
 async def at_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -84,8 +88,33 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int
     if isinstance(topic, str):
         draft["topic"] = topic
     register = register_of(context)
+    known = await known_centres(update, context)
+    if known:  # a returning citizen: the centre used last time first, no «where do you live?» again
+        await send_text(update, t("bk_known_centres", register))
+        return await pickers.offer_centres(update, context, known, None)
     await send_text(update, t("bk_ask_place", register), pickers.place_markup(register))
     return CENTRE
+
+
+async def known_centres(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    """The centres this citizen is known to use: the one of their latest appointment, then the ones serving the
+    place they told us about in this conversation (the memory). Empty for someone new."""
+    ids: list[str] = []
+    user = update.effective_user
+    if user is not None:
+        async with services_of(context).db.session() as session:
+            citizen = await citizen_by_telegram_id(session, user.id)
+            if citizen is not None:
+                last = await session.scalar(
+                    select(Appointment.centre_id).where(Appointment.citizen_id == citizen.id,
+                                                        Appointment.status.in_(USED_STATUSES))
+                    .order_by(Appointment.created_at.desc(), Appointment.id.desc()).limit(1))
+                if last:
+                    ids.append(last)
+    place = memory.recall(context.user_data).get("place")
+    if isinstance(place, str) and place:
+        ids += pickers.routed_ids(context, services_of(context).router.route_text(place))
+    return list(dict.fromkeys(ids))
 
 
 async def start_from_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:

@@ -91,7 +91,7 @@ async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     return CENTRE
 
 
-def _routed_ids(context: ContextTypes.DEFAULT_TYPE, result: RouteResult) -> list[str]:
+def routed_ids(context: ContextTypes.DEFAULT_TYPE, result: RouteResult) -> list[str]:
     """The serving centre, then the annexes that serve that municipality (offered, never imposed)."""
     router = services_of(context).router
     ids: list[str] = []
@@ -113,7 +113,7 @@ async def on_place_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     if text == plain("btn_cancel", register):
         return await cancel(update, context)
     result = services_of(context).router.route_text(text)
-    ids = _routed_ids(context, result)
+    ids = routed_ids(context, result)
     if ids:
         return await offer_centres(update, context, ids, result.place)
     if result.municipality_id is not None:  # a known place no centre is known to serve: all centres
@@ -133,7 +133,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
         await send_text(update, t("centre_outside_region", register), place_markup(register))
         return CENTRE
     draft_of(context)["near"] = [lat, lon]
-    ids = _routed_ids(context, routed)
+    ids = routed_ids(context, routed)
     async with services_of(context).db.session() as session:
         others = [c for c in await list_centres(session) if c.lat is not None and c.lon is not None]
     others.sort(key=lambda c: haversine_km(lat, lon, c.lat or 0.0, c.lon or 0.0))

@@ -29,7 +29,7 @@ async def choose_service(chat: LocalChat, register_label: str = "🇬🇷 Ελλ
     await chat.say("/start")
     await chat.press(register_label)
     replies = await chat.say("Θέλω να κλείσω ραντεβού")
-    assert "Σε ποιο Κέντρο" in text_of(replies) or "Πού μένετε" in text_of(replies)
+    assert any(s in text_of(replies) for s in ("Σε ποιο Κέντρο", "Πού μένετε", "Στο ίδιο Κέντρο"))
     replies = await chat.say("Φλώρινα")
     assert CENTRE_BUTTON in labels(replies)
     assert "Παράρτημα Ρομά του Κέντρου Κοινότητας Δήμου Φλώρινας" in labels(replies)  # the annex is offered
@@ -157,6 +157,24 @@ async def test_reschedule_moves_the_appointment(chat: LocalChat) -> None:
     old_after, new = await appointments(chat)
     assert old_after.id == old.id and old_after.status == CANCELLED and new.status == BOOKED
     assert new.rescheduled_from_id == old.id
+
+
+async def test_a_returning_citizen_is_offered_the_last_centre_first(chat: LocalChat) -> None:
+    await book_first_free(chat)
+    replies = await chat.say("θέλω ραντεβού")
+    assert "Στο ίδιο Κέντρο" in text_of(replies) and "Σε ποιο Κέντρο" not in text_of(replies)
+    assert labels(replies)[0] == CENTRE_BUTTON  # the centre of the last appointment, first
+    replies = await chat.press(CENTRE_BUTTON)
+    assert "👥 Κοινωνικός λειτουργός" in labels(replies)
+
+
+async def test_a_place_said_earlier_skips_the_place_question(chat: LocalChat) -> None:
+    await chat.say("/start")
+    await chat.press("🇬🇷 Ελληνικά")
+    await chat.say("μένω στη Φλώρινα")
+    replies = await chat.say("Θέλω να κλείσω ραντεβού")
+    assert "Σε ποιο Κέντρο" not in text_of(replies)
+    assert CENTRE_BUTTON in labels(replies)
 
 
 async def test_the_future_booking_limit_is_said_before_any_choice(chat: LocalChat) -> None:
