@@ -86,6 +86,6 @@ async def test_english_location_answer_names_the_place_in_latin_letters(chat: Lo
 
 async def test_a_village_of_the_full_list_with_its_regional_unit(chat: LocalChat) -> None:
     await start_greek(chat)
-    await chat.press("📍 Το Κέντρο Κοινότητας μου")
+    await chat.press("📍 Το Κέντρο Κοινότητάς μου")
     text = all_text(await chat.say("eimai apo to vateron kozanis"))  # ΕΛΣΤΑΤ: Βατερόν, Δήμος Κοζάνης
     assert "Κέντρο Κοινότητας Δήμου Κοζάνης" in text
