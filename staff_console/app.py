@@ -21,6 +21,7 @@ from core.settings import RunMode, Settings
 from staff_console import cookies, health
 from staff_console.catalogue import t
 from staff_console.errors import BadRequest, CsrfFailed, Forbidden, NotFound, NotLoggedIn
+from staff_console.live import LiveHub
 from staff_console.routes import ROUTERS, route_table
 from staff_console.web import build_environment, render
 
@@ -86,10 +87,12 @@ def create_app(
     closed at shutdown. `secure_cookies`: default True outside local mode (see staff_console/cookies.py)."""
     owns_database = database is None
     db = database or Database(settings.effective_database_url)
+    live = LiveHub(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await live.close()
         if owns_database:
             await db.dispose()
 
@@ -101,6 +104,7 @@ def create_app(
     app.state.templates = build_environment()
     app.state.settings = settings
     app.include_router(health.router)  # /healthz, /readyz, /metrics: for monitoring, no login, no personal data
+    app.state.live = live
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -15,6 +15,7 @@ from staff_console.routes import (
     dashboard,
     intakes,
     operations,
+    live,
     reports,
     users,
 )
@@ -31,6 +32,7 @@ ROUTERS: list[APIRouter] = [
     appointments.router,
     reports.router,
     operations.router,
+    live.router,
 ]
 
 

@@ -9,13 +9,13 @@ from sqlalchemy import Select, select
 from core import audit
 from core.centres import list_centres
 from core.handoff import MAX_TEXT, HandoffError, close_conversation, enqueue_staff_reply, messages_of
-from core.models import StaffUser
 from core.models.handoff import HandoffConversation
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
 from staff_console.deps import DbSession, Now
 from staff_console.errors import NotFound
+from staff_console.live_state import deliveries_of, staff_names
 from staff_console.routes.common import notice_of, protected_router, text_field
 from staff_console.web import render
 
@@ -59,11 +59,10 @@ async def conversation_detail(request: Request, viewer: CurrentViewer, session: 
                  record_kind="handoff_conversation", record_id=str(conversation.id))
     await session.commit()
     messages = await messages_of(session, conversation.id)
-    staff_ids = {m.staff_user_id for m in messages if m.staff_user_id}
-    names = dict((await session.execute(select(StaffUser.id, StaffUser.username)
-                                        .where(StaffUser.id.in_(staff_ids)))).all()) if staff_ids else {}
+    names = await staff_names(session, messages)
     return render(request, "conversation.html", viewer=viewer, conversation=conversation, messages=messages,
-                  names=names, notice=notice_of(notice), error=t(f"conversations.{error}") if error in ERRORS else None,
+                  names=names, deliveries=await deliveries_of(session, messages),
+                  notice=notice_of(notice), error=t(f"conversations.{error}") if error in ERRORS else None,
                   max_text=MAX_TEXT,
                   can_write=viewer.may("conversations.reply") and conversation.status == "open")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.centres import list_centres
@@ -35,11 +36,18 @@ async def scoped_intake(session: DbSession, viewer: Viewer, intake_id: int) -> I
     return intake
 
 
-async def usernames(session: DbSession, ids: set[int]) -> dict[int, str]:
+async def usernames(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = await session.execute(select(StaffUser.id, StaffUser.username).where(StaffUser.id.in_(ids)))
     return {i: name for i, name in rows.all()}
+
+
+async def queue_context(session: AsyncSession, viewer: Viewer, staff_ids: set[int]
+                        ) -> tuple[dict[int, str], dict[str, str]]:
+    """The assignees' usernames and the names of the centres the viewer sees (queue page and its live rows)."""
+    names = await usernames(session, staff_ids)
+    return names, {c.id: c.name_el for c in await list_centres(session) if viewer.sees_centre(c.id)}
 
 
 @router.get("/intakes", name="intakes.list")
@@ -51,8 +59,7 @@ async def intakes_list(request: Request, viewer: CurrentViewer, session: DbSessi
     number = page_number(page)
     intakes, total = await queue_page(session, viewer, qf, page=number, page_size=PAGE_SIZE)
     who = await assignees(session, [i.id for i in intakes])
-    names = await usernames(session, set(who.values()))
-    centres = {c.id: c.name_el for c in await list_centres(session) if viewer.sees_centre(c.id)}
+    names, centres = await queue_context(session, viewer, set(who.values()))
     # The queue lists no personal details (no description, no phone), so the list itself is not audited;
     # opening an intake is.
     query = {"status": qf.status, "category": qf.category, "urgent": "1" if qf.urgent_only else "",
