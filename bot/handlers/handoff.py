@@ -30,9 +30,11 @@ from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter, understand
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text, text_of
+from core.booking.display import when_text
 from core.centres import get_centre
 from core.citizens import get_or_create_citizen
 from core.handoff import close_conversation, open_conversation, open_conversation_for_chat, record_citizen_message
+from core.handoff_outlook import Outlook, centre_outlook
 from core.intake import CONSENT_VERSION, intakes_of_citizen
 from core.models import utcnow
 from core.pii import contains_pii
@@ -141,12 +143,25 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, centre_id: s
         await open_conversation(session, telegram_chat_id=chat.id, citizen_id=citizen.id, centre_id=centre_id,
                                 language=register, now=now)
         centre = await get_centre(session, centre_id) if centre_id else None
+        outlook = await centre_outlook(session, centre_id, now)
         await session.commit()
     name = (centre.name_en if register == "en" else centre.name_el) if centre else plain("handoff_coordinator",
                                                                                          register)
     log.info("conversation handed over to staff")
-    await send_text(update, t("handoff_opened", register, centre=name), _end_markup(register))
+    await send_text(update, t("handoff_opened", register, centre=name) + "\n\n" + _expect(outlook, register),
+                    _end_markup(register))
     return ConversationHandler.END
+
+
+def _expect(outlook: Outlook | None, register: str) -> str:
+    """What to expect, from the bookable hours (the official opening hours are not known: the text says so)."""
+    if outlook is None:
+        return t("handoff_expect_unknown", register)
+    if outlook.open_now:
+        return t("handoff_expect_open", register)
+    if outlook.next_opening is None:
+        return t("handoff_expect_unknown", register)
+    return t("handoff_expect_closed", register, when=when_text(outlook.next_opening, register))
 
 
 async def on_end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,47 +1,92 @@
-"""Monthly figures per centre (admins, coordinators): a table, a bar chart (inline SVG) and a CSV export."""
+"""Programme figures per centre (admins, coordinators) for a month or any range of days: a table, two SVG charts
+(axes, legend, zero shown as 0), a printable layout and a CSV with Greek headers (staff_console/report_csv.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from core import audit
 from core.centres import list_centres
-from core.reports import monthly_report, to_csv
-from staff_console.access import CurrentViewer
-from staff_console.dates import parse_month
+from core.intake import CATEGORIES
+from core.period_report import CentrePeriod, period_report, totals
+from staff_console.access import CurrentViewer, Viewer
+from staff_console.catalogue import label, labels_of, t
+from staff_console.charts import bar_chart
+from staff_console.dates import FIRST_YEAR, LAST_YEAR, parse_day, parse_month
 from staff_console.deps import DbSession, Now
+from staff_console.errors import BadRequest
+from staff_console.report_csv import report_csv
 from staff_console.routes.common import protected_router
 from staff_console.web import ATHENS, render
 
 router = protected_router()
+MAX_RANGE = timedelta(days=3 * 366)
 
 
-def _month(value: str, today: date) -> date:
-    return parse_month(value, today)
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    month: date | None  # set when the period is one calendar month
+
+    @property
+    def key(self) -> str:
+        return self.month.strftime("%Y-%m") if self.month else f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+
+def period_of(month: str, start: str, end: str, today: date) -> Period:
+    """`?from=YYYY-MM-DD&to=YYYY-MM-DD` for a range, else `?month=YYYY-MM` (default: this month)."""
+    if start or end:
+        first, last = parse_day(start, today), parse_day(end, today)
+        if last < first or last - first > MAX_RANGE:
+            raise BadRequest()
+        return Period(first, last, None)
+    first = parse_month(month, today)
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return Period(first, following - timedelta(days=1), first)
+
+
+async def _figures(session: DbSession, viewer: Viewer, period: Period
+                   ) -> tuple[list[tuple[str, CentrePeriod]], CentrePeriod]:
+    report = await period_report(session, first=period.first, last=period.last, centre_ids=viewer.centre_ids)
+    names = {c.id: c.name_el for c in await list_centres(session)}
+    return [(names.get(r.centre_id, r.centre_id), r) for r in report], totals(report)
 
 
 @router.get("/reports", name="reports.view")
-async def reports_view(request: Request, viewer: CurrentViewer, session: DbSession, now: Now,
-                       month: str = "") -> Response:
-    first = _month(month, now.astimezone(ATHENS).date())
-    report = await monthly_report(session, month=first, centre_ids=viewer.centre_ids)
-    names = {c.id: c.name_el for c in await list_centres(session)}
-    peak = max([r.citizens_served for r in report] + [r.visits for r in report] + [1])
-    return render(request, "reports.html", viewer=viewer, month=first, report=report, names=names, peak=peak)
+async def reports_view(request: Request, viewer: CurrentViewer, session: DbSession, now: Now, month: str = "",
+                       start: str = "", end: str = "") -> Response:
+    today = now.astimezone(ATHENS).date()
+    period = period_of(month, start, end, today)
+    rows, total = await _figures(session, viewer, period)
+    short = [name.replace(t("reports.centre_long"), t("reports.centre_short")) for name, _ in rows]
+    people = bar_chart(t("reports.chart_people"), short, [
+        (label("report_column", "citizens_served"), [float(r.citizens_served) for _, r in rows]),
+        (label("report_column", "appointments_booked"), [float(r.appointments_booked) for _, r in rows]),
+        (label("report_column", "attended"), [float(r.attended) for _, r in rows]),
+        (label("report_column", "no_show"), [float(r.no_show) for _, r in rows]),
+        (label("report_column", "cancelled"), [float(r.cancelled) for _, r in rows]),
+    ]) if rows else None
+    topics = bar_chart(t("reports.chart_topics"), [label("category", c) for c in CATEGORIES], [
+        (label("report_column", "intakes"), [float(total.intakes_by_category.get(c, 0)) for c in CATEGORIES]),
+    ]) if rows else None
+    years = list(range(max(FIRST_YEAR, today.year - 5), min(LAST_YEAR, today.year + 1) + 1))
+    return render(request, "reports.html", viewer=viewer, period=period, rows=rows, total=total, people=people,
+                  topics=topics, months=labels_of("month"), years=years, statuses=labels_of("status"))
 
 
 @router.get("/reports.csv", name="reports.csv")
-async def reports_csv(viewer: CurrentViewer, session: DbSession, now: Now, month: str = "") -> Response:
-    first = _month(month, now.astimezone(ATHENS).date())
-    report = await monthly_report(session, month=first, centre_ids=viewer.centre_ids)
-    names = {c.id: c.name_el for c in await list_centres(session)}
+async def reports_csv(viewer: CurrentViewer, session: DbSession, now: Now, month: str = "", start: str = "",
+                      end: str = "") -> Response:
+    period = period_of(month, start, end, now.astimezone(ATHENS).date())
+    rows, total = await _figures(session, viewer, period)
     audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="export", record_kind="report",
-                 record_id=first.strftime("%Y-%m"))
+                 record_id=period.key)
     await session.commit()
-    # A BOM so that a spreadsheet opened by double-click reads the Greek names as UTF-8.
-    body = "\ufeff" + to_csv(first, report, names)
+    body = report_csv(period.first, period.last, [*rows, (t("reports.all_centres"), total)])
     return Response(body, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="koinotita-{first.strftime("%Y-%m")}.csv"'})
+        "Content-Disposition": f'attachment; filename="koinotita-{period.key}.csv"'})

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from core.models import AuditEvent, Centre, StaffUser
 from core.models.booking import Appointment
 from core.models.console import IntakeAssignment, IntakeNote, IntakeReferral
-from core.models.handoff import OutboxMessage
+from core.models.handoff import HandoffMessage, OutboxMessage
 from core.models.intake import Intake
-from tests.staff_console.conftest import Console, login, login_ok, page_csrf
+from tests.staff_console.conftest import START, Console, login, login_ok, page_csrf
 from tests.staff_console.records import make_records
 
 
@@ -180,22 +180,40 @@ async def test_admin_creates_and_resets_users_and_sees_the_audit_log(console: Co
         assert (await login(other, "grevena", "another long pass 2")).status_code == 303
 
 
-async def test_monthly_report_and_csv(console: Console) -> None:
+async def test_programme_report_charts_and_csv(console: Console) -> None:
     records = await make_records(console.db, mediator_id=console.user_ids["mediator"])
     async with console.db.session() as session:
         visit = await session.get(Appointment, records.appointment_kozani)
         assert visit is not None
         visit.status = "attended"
+        # A staff answer 30 minutes after the citizen's first message (Καστοριά).
+        session.add(HandoffMessage(conversation_id=records.conversation_kastoria, sender="staff",
+                                   staff_user_id=console.user_ids["kastoria"], text="Καλημέρα",
+                                   created_at=START + timedelta(minutes=30)))
+        # A spreadsheet must not run a name as a formula.
+        centre = await session.get(Centre, "kk-kozani")
+        assert centre is not None
+        centre.name_el = "=HYPERLINK(\"http://x\")"
         await session.commit()
     async with console.client() as client:
         await login_ok(client, "coord")
         page = await client.get("/reports?month=2026-11")
-        assert page.status_code == 200 and "<svg" in page.text
+        assert page.status_code == 200 and page.text.count("<svg") == 2
+        assert "Νοέμβριος 2026" in page.text and "November" not in page.text
+        assert 'class="axis"' in page.text and ">0</text>" in page.text  # an axis from zero, zeros written
+        for words in ("Ραντεβού που κλείστηκαν", "Δεν ήρθαν", "Ακυρώσεις", "Διάμεσος χρόνος πρώτης απάντησης"):
+            assert words in page.text
+        ranged = await client.get("/reports?start=2026-11-24&end=2026-11-30")
+        assert ranged.status_code == 200 and "24/11/2026 – 30/11/2026" in ranged.text
+        assert (await client.get("/reports?start=2026-11-30&end=2026-11-01")).status_code == 400
         csv = await client.get("/reports.csv?month=2026-11")
-        assert csv.headers["content-type"].startswith("text/csv")
+        assert csv.headers["content-type"].startswith("text/csv") and csv.text.startswith("\ufeff")
         lines = csv.text.lstrip("\ufeff").splitlines()
-        assert lines[0].startswith("month,centre_id,centre,citizens_served,visits")
-        kozani = next(line for line in lines if ",kk-kozani," in line)
-        assert kozani.startswith("2026-11,kk-kozani,Κέντρο Κοινότητας Δήμου Κοζάνης,1,1,0,1,new=1,ask_food_aid=1")
-        kastoria = next(line for line in lines if ",kk-kastoria," in line)
-        assert ",1,0,0,1," in kastoria  # one citizen (intake + conversation), no visits, one intake
+        assert lines[0].startswith("Περίοδος,Κέντρο,Μοναδικοί πολίτες,Ραντεβού που κλείστηκαν,Ραντεβού που έγιναν")
+        assert "Θέμα: Τρόφιμα / βασική βοήθεια" in lines[0] and "ask_food_aid" not in csv.text
+        kozani = next(line for line in lines if "HYPERLINK" in line)
+        assert kozani.startswith("01/11/2026–30/11/2026,\"'=HYPERLINK(")  # neutralised: text, not a formula
+        assert ",1,1,1,0,0,1,0,0,,0,0," in kozani  # citizens, booked, attended, no-show, cancelled, intakes...
+        kastoria = next(line for line in lines if "Καστοριάς" in line and "Παράρτημα" not in line)
+        assert ',1,0,0,0,0,1,1,1,"30,0",0,0,' in kastoria  # ...conversations, answered, median minutes
+        assert lines[-1].startswith("01/11/2026–30/11/2026,Όλα τα Κέντρα")

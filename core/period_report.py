@@ -1,0 +1,165 @@
+"""What the programme reports, per centre, for a month or any range of days (Europe/Athens):
+
+- unique citizens served: distinct citizens with an intake created, a conversation opened or an appointment
+  attended in the period (once per centre whatever they did);
+- appointments booked (created in the period, waiting-list holds not counted until taken), attended and no-show
+  (by the day of the visit), cancelled (by the day of the cancellation);
+- requests (intakes) created in the period, by topic (an intake with two topics counts in both) and by status now;
+- median time to the first staff answer in conversations opened in the period (from the citizen's first message,
+  or the opening when there was none before the answer), and how many are still unanswered;
+- waiting-list offers made in the period, and how many the citizen took.
+Restricted records (kept after /forget) still count: they are facts about the service, not about a person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models.booking import ATTENDED, CANCELLED, HELD, NO_SHOW, Appointment, WaitlistEntry
+from core.models.handoff import HandoffConversation, HandoffMessage
+from core.models.intake import Intake
+
+ATHENS = ZoneInfo("Europe/Athens")
+
+
+@dataclass
+class CentrePeriod:
+    centre_id: str
+    citizens_served: int = 0
+    appointments_booked: int = 0
+    attended: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    intakes: int = 0
+    intakes_by_category: dict[str, int] = field(default_factory=dict)
+    intakes_by_status: dict[str, int] = field(default_factory=dict)
+    conversations: int = 0
+    answered: int = 0
+    median_first_response_minutes: float | None = None
+    offers: int = 0
+    offers_accepted: int = 0
+
+
+def bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the first day's start to the end of the last day (inclusive), Athens time."""
+    return (datetime.combine(first, datetime.min.time(), ATHENS),
+            datetime.combine(last + timedelta(days=1), datetime.min.time(), ATHENS))
+
+
+async def period_report(session: AsyncSession, *, first: date, last: date,
+                        centre_ids: Collection[str] | None = None) -> list[CentrePeriod]:
+    """One row per centre with any activity in [first, last] (limited to `centre_ids` when given), by centre id."""
+    start, end = bounds(first, last)
+    rows: dict[str, CentrePeriod] = {}
+    citizens: dict[str, set[int]] = defaultdict(set)
+
+    def row(centre_id: object) -> CentrePeriod:
+        return rows.setdefault(str(centre_id), CentrePeriod(str(centre_id)))
+
+    def scoped(column: Any) -> ColumnElement[bool]:
+        return column.in_(sorted(centre_ids)) if centre_ids is not None else column.is_not(None)
+
+    categories: dict[str, Counter[str]] = defaultdict(Counter)
+    statuses: dict[str, Counter[str]] = defaultdict(Counter)
+    for centre, citizen_id, cats, status in (await session.execute(
+            select(Intake.centre_id, Intake.citizen_id, Intake.categories, Intake.status)
+            .where(Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id)))).all():
+        row(centre).intakes += 1
+        categories[str(centre)].update(cats or [])
+        statuses[str(centre)][status] += 1
+        if citizen_id is not None:
+            citizens[str(centre)].add(citizen_id)
+
+    for centre, status, held_until in (await session.execute(
+            select(Appointment.centre_id, Appointment.status, Appointment.hold_expires_at)
+            .where(Appointment.created_at >= start, Appointment.created_at < end,
+                   scoped(Appointment.centre_id)))).all():
+        if status != HELD and not (status in ("expired",) and held_until is not None):
+            row(centre).appointments_booked += 1
+    for centre, status, citizen_id in (await session.execute(
+            select(Appointment.centre_id, Appointment.status, Appointment.citizen_id)
+            .where(Appointment.starts_at >= start, Appointment.starts_at < end,
+                   Appointment.status.in_((ATTENDED, NO_SHOW)), scoped(Appointment.centre_id)))).all():
+        if status == ATTENDED:
+            row(centre).attended += 1
+            citizens[str(centre)].add(citizen_id)
+        else:
+            row(centre).no_show += 1
+    for centre, count in (await session.execute(
+            select(Appointment.centre_id, func.count())
+            .where(Appointment.status == CANCELLED, Appointment.cancelled_at >= start, Appointment.cancelled_at < end,
+                   scoped(Appointment.centre_id)).group_by(Appointment.centre_id))).all():
+        row(centre).cancelled += int(count)
+
+    await _conversations(session, start, end, scoped, row, citizens)
+
+    for centre, status in (await session.execute(
+            select(WaitlistEntry.centre_id, WaitlistEntry.status)
+            .where(WaitlistEntry.offer_sent_at >= start, WaitlistEntry.offer_sent_at < end,
+                   scoped(WaitlistEntry.centre_id)))).all():
+        row(centre).offers += 1
+        if status == "booked":
+            row(centre).offers_accepted += 1
+
+    for centre_id, report in rows.items():
+        report.citizens_served = len(citizens[centre_id])
+        report.intakes_by_category = dict(sorted(categories[centre_id].items()))
+        report.intakes_by_status = dict(sorted(statuses[centre_id].items()))
+    return [rows[k] for k in sorted(rows)]
+
+
+async def _conversations(session: AsyncSession, start: datetime, end: datetime, scoped: Any, row: Any,
+                         citizens: dict[str, set[int]]) -> None:
+    opened = (await session.execute(
+        select(HandoffConversation.id, HandoffConversation.centre_id, HandoffConversation.citizen_id,
+               HandoffConversation.opened_at)
+        .where(HandoffConversation.opened_at >= start, HandoffConversation.opened_at < end,
+               scoped(HandoffConversation.centre_id)))).all()
+    if not opened:
+        return
+    ids = [c[0] for c in opened]
+    first_citizen: dict[int, datetime] = {}
+    first_staff: dict[int, datetime] = {}
+    for cid, sender, at in (await session.execute(
+            select(HandoffMessage.conversation_id, HandoffMessage.sender, func.min(HandoffMessage.created_at))
+            .where(HandoffMessage.conversation_id.in_(ids))
+            .group_by(HandoffMessage.conversation_id, HandoffMessage.sender))).all():
+        (first_staff if sender == "staff" else first_citizen)[cid] = at
+    waits: dict[str, list[float]] = defaultdict(list)
+    for cid, centre, citizen_id, opened_at in opened:
+        report = row(centre)
+        report.conversations += 1
+        if citizen_id is not None:
+            citizens[str(centre)].add(citizen_id)
+        answer = first_staff.get(cid)
+        if answer is None:
+            continue
+        report.answered += 1
+        asked = first_citizen.get(cid)
+        since = asked if asked is not None and asked <= answer else opened_at
+        waits[str(centre)].append(max(0.0, (answer - since).total_seconds() / 60))
+    for centre, values in waits.items():
+        row(centre).median_first_response_minutes = round(median(values), 1)
+
+
+def totals(report: list[CentrePeriod]) -> CentrePeriod:
+    """All centres together (the median is not additive: it is left out of the total)."""
+    total = CentrePeriod("")
+    for r in report:
+        for name in ("citizens_served", "appointments_booked", "attended", "no_show", "cancelled", "intakes",
+                     "conversations", "answered", "offers", "offers_accepted"):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+        for key, value in r.intakes_by_category.items():
+            total.intakes_by_category[key] = total.intakes_by_category.get(key, 0) + value
+        for key, value in r.intakes_by_status.items():
+            total.intakes_by_status[key] = total.intakes_by_status.get(key, 0) + value
+    return total
