@@ -58,6 +58,7 @@ RULES: dict[str, frozenset[str]] = {
     "conversations.reply": CASEWORK_WRITE,
     "conversations.close": CASEWORK_WRITE,
     "appointments.list": EVERYONE,
+    "waitlist.list": EVERYONE,
     "appointments.attendance": FIELDWORK_WRITE,
     "appointments.cancel": FIELDWORK_WRITE,
     "live.badge": EVERYONE,

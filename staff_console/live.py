@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -21,9 +22,11 @@ from core.models import AuditEvent
 from core.models.handoff import HandoffMessage, OutboxMessage
 from core.models.intake import Intake
 
+T = TypeVar("T")
+
 
 class LiveHub:
-    def __init__(self, database: Database, *, interval: float = 0.4) -> None:
+    def __init__(self, database: Database, *, interval: float = 0.25) -> None:
         self.database = database
         self.interval = interval
         self.version = 0
@@ -31,6 +34,7 @@ class LiveHub:
         self._changed = asyncio.Event()
         self._listeners = 0
         self._task: asyncio.Task[None] | None = None
+        self._shared: dict[tuple[Hashable, ...], asyncio.Future[Any]] = {}
 
     async def signature(self) -> tuple[Any, ...]:
         async with self.database.session() as session:
@@ -80,6 +84,22 @@ class LiveHub:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(changed.wait(), timeout)
         return self.version
+
+    async def shared(self, key: tuple[Hashable, ...], compute: Callable[[], Awaitable[T]]) -> T:
+        """One computation per key and version, awaited by every stream that needs it: fifty pages open on one
+        conversation cost one set of queries per change, not fifty."""
+        if self._task is None:  # nobody streams, so versions do not move: nothing may be kept
+            return await compute()
+        version = self.version
+        full = (version, *key)
+        future = self._shared.get(full)
+        if future is None:
+            if len(self._shared) > 2000:
+                self._shared = {k: v for k, v in self._shared.items() if k[0] == version}
+            future = asyncio.ensure_future(compute())
+            self._shared[full] = future
+        result: T = await asyncio.shield(future)
+        return result
 
     async def close(self) -> None:
         if self._task is not None:

@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("dashboard", "/"),
     ("intakes.list", "/intakes"),
     ("appointments.list", "/appointments"),
+    ("waitlist.list", "/waitlist"),
     ("conversations.list", "/conversations"),
     ("reports.view", "/reports"),
     ("centres.list", "/centres"),

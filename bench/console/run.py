@@ -1,4 +1,4 @@
-"""Intake queue page latency with 100,000 intakes (issue 7, "Measure").
+"""Console page latency with 100,000 intakes (issues 7 and 14): every page, p95 target 100 ms on PostgreSQL.
 
     .venv/bin/python -m bench.console.run                 # SQLite, and PostgreSQL if KOINOTITA_TEST_POSTGRES_URL
     .venv/bin/python -m bench.console.run --intakes 20000 --requests 50
@@ -42,12 +42,26 @@ CATEGORIES = ["ask_min_income", "ask_child_benefit", "ask_housing", "ask_food_ai
               "ask_employment", "ask_psychosocial", "ask_disability", "other", "safety"]
 STATUSES = ["new"] * 2 + ["in_progress"] * 2 + ["waiting_citizen"] + ["closed"] * 5
 QUERIES = {
+    "staff: dashboard": ("staff", "/"),
     "staff: default queue": ("staff", "/intakes"),
     "staff: status=new, urgent first": ("staff", "/intakes?status=new"),
     "staff: category filter": ("staff", "/intakes?category=ask_housing&sort=newest"),
     "staff: page 20": ("staff", "/intakes?page=20"),
     "admin: all centres": ("admin", "/intakes"),
     "admin: all, category": ("admin", "/intakes?category=ask_food_aid"),
+    "staff: one intake": ("staff", "/intakes/{kozani_intake}"),
+    "staff: live queue (snapshot)": ("staff", "/live/intakes"),
+    "staff: unread badge (snapshot)": ("staff", "/live"),
+    "staff: appointments, day": ("staff", "/appointments"),
+    "staff: appointments, week": ("staff", "/appointments?view=week"),
+    "staff: conversations": ("staff", "/conversations"),
+    "staff: password and sessions": ("staff", "/password"),
+    "admin: reports, month": ("admin", "/reports?month=2025-06"),
+    "admin: reports, a year": ("admin", "/reports?start=2025-01-01&end=2025-12-31"),
+    "admin: reports CSV": ("admin", "/reports.csv?month=2025-06"),
+    "admin: centres": ("admin", "/centres"),
+    "admin: users": ("admin", "/users"),
+    "admin: audit log": ("admin", "/audit"),
 }
 
 
@@ -86,7 +100,7 @@ async def fill(url: str, count: int) -> None:
         await db.dispose()
 
 
-async def measure(url: str, requests: int) -> dict[str, list[float]]:
+async def measure(url: str, requests: int, only: list[str] | None = None) -> dict[str, list[float]]:
     db = Database(url)
     app = create_app(Settings(KOINOTITA_DATABASE_URL=url, TELEGRAM_BOT_TOKEN=None), database=db,
                      secure_cookies=False)
@@ -102,7 +116,12 @@ async def measure(url: str, requests: int) -> dict[str, list[float]]:
                                                       "password": PASSWORD})
             assert login.status_code == 303, login.status_code
             clients[who] = client
-        for name, (who, path) in QUERIES.items():
+        async with db.session() as session:
+            kozani = await session.scalar(text("SELECT min(id) FROM intake WHERE centre_id = 'kk-kozani'"))
+        for name, (who, template) in QUERIES.items():
+            if only and not any(word in name for word in only):
+                continue
+            path = template.format(kozani_intake=kozani)
             client = clients[who]
             for _ in range(3):  # warm-up: connection pool, statement caches, template compilation
                 await client.get(path)
@@ -147,12 +166,15 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--intakes", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--postgres-only", action="store_true")
+    parser.add_argument("--only", nargs="*", help="measure only the pages whose name contains one of these words")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        await asyncio.to_thread(upgrade, url)
-        await fill(url, args.intakes)
-        report("SQLite", args.intakes, await measure(url, args.requests))
+        if not args.postgres_only:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            await asyncio.to_thread(upgrade, url)
+            await fill(url, args.intakes)
+            report("SQLite", args.intakes, await measure(url, args.requests, args.only))
     admin = os.environ.get("KOINOTITA_TEST_POSTGRES_URL")
     if not admin:
         print("\nPostgreSQL: skipped (set KOINOTITA_TEST_POSTGRES_URL, e.g. from scripts/pg-start.sh)")
@@ -160,7 +182,7 @@ async def main() -> None:
     url, name = pg_database(admin)
     try:
         await fill(url, args.intakes)
-        report("PostgreSQL", args.intakes, await measure(url, args.requests))
+        report("PostgreSQL", args.intakes, await measure(url, args.requests, args.only))
     finally:
         drop_pg(admin, name)
 

@@ -14,10 +14,11 @@ from staff_console.routes import (
     conversations,
     dashboard,
     intakes,
-    operations,
     live,
+    operations,
     reports,
     users,
+    waitlist,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     appointments.router,
     reports.router,
     operations.router,
+    waitlist.router,
     live.router,
 ]
 

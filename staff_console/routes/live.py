@@ -34,6 +34,8 @@ from staff_console.routes.intakes import queue_context
 router = APIRouter()
 HEARTBEAT = 15.0
 LIFETIME = 300.0
+SESSION_CHECK = 30.0  # how often a stream checks that its login session still exists
+WINDOW = 100  # a conversation stream follows its newest messages (an older page reloads to catch up)
 
 
 async def live_viewer(request: Request) -> Viewer:
@@ -67,12 +69,17 @@ def _stream(request: Request, viewer: Viewer, update: Callable[[], Awaitable[lis
         try:
             yield "retry: 2000\n\n"
             started, seen = time.monotonic(), hub.version
+            checked = started
             for event in await update():
                 yield event
             while time.monotonic() - started < LIFETIME:
                 version = await hub.wait(seen, HEARTBEAT)
-                if await request.is_disconnected() or not await _session_alive(database, viewer):
+                if await request.is_disconnected():
                     return
+                if time.monotonic() - checked > SESSION_CHECK:
+                    checked = time.monotonic()
+                    if not await _session_alive(database, viewer):
+                        return
                 if version == seen:
                     yield ": still here\n\n"
                     continue
@@ -90,9 +97,12 @@ class _Badge:
         self.database, self.viewer, self.exclude = database, viewer, exclude
         self.last: int | None = None
 
-    async def events(self) -> list[str]:
+    async def count(self) -> int:
         async with self.database.session() as session:
-            count = await unread_conversations(session, self.viewer, exclude=self.exclude)
+            return await unread_conversations(session, self.viewer, exclude=self.exclude)
+
+    async def events(self, hub: LiveHub) -> list[str]:
+        count = await hub.shared(("badge", self.viewer.user_id, self.exclude), self.count)
         if count == self.last:
             return []
         self.last = count
@@ -102,7 +112,8 @@ class _Badge:
 @router.get("/live", name="live.badge")
 async def live_badge(request: Request) -> Response:
     viewer = await live_viewer(request)
-    return _stream(request, viewer, _Badge(request.app.state.db, viewer).events)
+    badge, hub = _Badge(request.app.state.db, viewer), _hub(request)
+    return _stream(request, viewer, lambda: badge.events(hub))
 
 
 @router.get("/live/conversations/{conversation_id}", name="conversations.live")
@@ -116,28 +127,28 @@ async def live_conversation(request: Request, conversation_id: int, after: str =
             query = query.where(HandoffConversation.centre_id.in_(sorted(viewer.centre_ids)))
         if await session.scalar(query) is None:
             raise NotFound()
-    badge = _Badge(database, viewer, exclude=conversation_id)
+    badge, hub = _Badge(database, viewer, exclude=conversation_id), _hub(request)
     state = {"last": int(after) if after.isdigit() and len(after) < 12 else 0}
     deliveries: dict[int, str] = {}
     fragment = env.get_template("_message.html")
 
-    async def update() -> list[str]:
-        out = await badge.events()
+    async def snapshot() -> tuple[list[tuple[int, str]], dict[int, str]]:
+        """The conversation's newest messages, rendered, and their delivery statuses (shared by its streams)."""
         async with database.session() as session:
-            new = list((await session.scalars(
-                select(HandoffMessage).where(HandoffMessage.conversation_id == conversation_id,
-                                             HandoffMessage.id > state["last"]).order_by(HandoffMessage.id)
-            )).all())
-            staff = list((await session.scalars(
-                select(HandoffMessage).where(HandoffMessage.conversation_id == conversation_id,
-                                             HandoffMessage.outbox_message_id.is_not(None))
-            )).all())
-            current = await deliveries_of(session, staff)
-            names = await staff_names(session, new)
-        for message in new:
-            html = fragment.render(m=message, names=names, deliveries=current)
-            out.append(sse("message", {"id": message.id, "html": html}))
-            state["last"] = message.id
+            recent = list(reversed((await session.scalars(
+                select(HandoffMessage).where(HandoffMessage.conversation_id == conversation_id)
+                .order_by(HandoffMessage.id.desc()).limit(WINDOW))).all()))
+            current = await deliveries_of(session, recent)
+            names = await staff_names(session, recent)
+        return [(m.id, fragment.render(m=m, names=names, deliveries=current)) for m in recent], current
+
+    async def update() -> list[str]:
+        out = await badge.events(hub)
+        rendered, current = await hub.shared(("conversation", conversation_id), snapshot)
+        for message_id, html in rendered:
+            if message_id > state["last"]:
+                out.append(sse("message", {"id": message_id, "html": html}))
+                state["last"] = message_id
         for message_id, status in current.items():
             if deliveries.get(message_id) != status:
                 out.append(sse("delivery", {"message_id": message_id, "status": status,
@@ -157,21 +168,24 @@ async def live_intakes(request: Request, status: str = "", category: str = "", u
     qf = QueueFilter.parse(status=status, category=category, urgent=urgent, assigned=assigned, centre=centre,
                            sort=sort)
     number = page_number(page)
-    badge = _Badge(database, viewer)
+    badge, hub = _Badge(database, viewer), _hub(request)
     rows_template = env.get_template("_intake_rows.html")
     count_template = env.get_template("_queue_count.html")
     last: dict[str, str] = {}
 
-    async def update() -> list[str]:
-        out = await badge.events()
+    async def rows() -> tuple[str, str]:
         async with database.session() as session:
             intakes, total = await queue_page(session, viewer, qf, page=number, page_size=PAGE_SIZE)
             who = await assignees(session, [i.id for i in intakes])
             names, centres = await queue_context(session, viewer, set(who.values()))
-        html = rows_template.render(intakes=intakes, assignee=who, names=names, centres=centres)
+        return (rows_template.render(intakes=intakes, assignee=who, names=names, centres=centres),
+                count_template.render(total=total, count_cap=COUNT_CAP))
+
+    async def update() -> list[str]:
+        out = await badge.events(hub)
+        html, count = await hub.shared(("queue", viewer.user_id, qf, number), rows)
         if html != last.get("html"):
             last["html"] = html
-            count = count_template.render(total=total, count_cap=COUNT_CAP)
             out.append(sse("rows", {"html": html, "count": count}))
         return out
 
