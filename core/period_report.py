@@ -21,7 +21,7 @@ from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models.booking import ATTENDED, CANCELLED, HELD, NO_SHOW, Appointment, WaitlistEntry
@@ -60,7 +60,7 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
     """One row per centre with any activity in [first, last] (limited to `centre_ids` when given), by centre id."""
     start, end = bounds(first, last)
     rows: dict[str, CentrePeriod] = {}
-    citizens: dict[str, set[int]] = defaultdict(set)
+    citizens_served: dict[str, int] = {}
 
     def row(centre_id: object) -> CentrePeriod:
         return rows.setdefault(str(centre_id), CentrePeriod(str(centre_id)))
@@ -68,16 +68,23 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
     def scoped(column: Any) -> ColumnElement[bool]:
         return column.in_(sorted(centre_ids)) if centre_ids is not None else column.is_not(None)
 
+    # Counted in the database (GROUP BY), never by reading a period's intakes into Python.
+    in_period = (Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id))
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: dict[str, Counter[str]] = defaultdict(Counter)
-    for centre, citizen_id, cats, status in (await session.execute(
-            select(Intake.centre_id, Intake.citizen_id, Intake.categories, Intake.status)
-            .where(Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id)))).all():
-        row(centre).intakes += 1
-        categories[str(centre)].update(cats or [])
-        statuses[str(centre)][status] += 1
-        if citizen_id is not None:
-            citizens[str(centre)].add(citizen_id)
+    for centre, status, count in (await session.execute(
+            select(Intake.centre_id, Intake.status, func.count()).where(*in_period)
+            .group_by(Intake.centre_id, Intake.status))).all():
+        row(centre).intakes += int(count)
+        statuses[str(centre)][status] += int(count)
+    if session.get_bind().dialect.name == "postgresql":
+        topic = func.jsonb_array_elements_text(Intake.categories).table_valued("value").render_derived()
+    else:
+        topic = func.json_each(Intake.categories).table_valued("value")
+    for centre, category, count in (await session.execute(
+            select(Intake.centre_id, topic.c.value, func.count()).select_from(Intake).join(topic, true())
+            .where(*in_period).group_by(Intake.centre_id, topic.c.value))).all():
+        categories[str(centre)][str(category)] += int(count)
 
     for centre, status, held_until in (await session.execute(
             select(Appointment.centre_id, Appointment.status, Appointment.hold_expires_at)
@@ -85,22 +92,35 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
                    scoped(Appointment.centre_id)))).all():
         if status != HELD and not (status in ("expired",) and held_until is not None):
             row(centre).appointments_booked += 1
-    for centre, status, citizen_id in (await session.execute(
-            select(Appointment.centre_id, Appointment.status, Appointment.citizen_id)
+    for centre, status, count in (await session.execute(
+            select(Appointment.centre_id, Appointment.status, func.count())
             .where(Appointment.starts_at >= start, Appointment.starts_at < end,
-                   Appointment.status.in_((ATTENDED, NO_SHOW)), scoped(Appointment.centre_id)))).all():
+                   Appointment.status.in_((ATTENDED, NO_SHOW)), scoped(Appointment.centre_id))
+            .group_by(Appointment.centre_id, Appointment.status))).all():
         if status == ATTENDED:
-            row(centre).attended += 1
-            citizens[str(centre)].add(citizen_id)
+            row(centre).attended += int(count)
         else:
-            row(centre).no_show += 1
+            row(centre).no_show += int(count)
     for centre, count in (await session.execute(
             select(Appointment.centre_id, func.count())
             .where(Appointment.status == CANCELLED, Appointment.cancelled_at >= start, Appointment.cancelled_at < end,
                    scoped(Appointment.centre_id)).group_by(Appointment.centre_id))).all():
         row(centre).cancelled += int(count)
 
-    await _conversations(session, start, end, scoped, row, citizens)
+    await _conversations(session, start, end, scoped, row)
+    served = union(
+        select(Intake.centre_id.label("centre"), Intake.citizen_id.label("person"))
+        .where(*in_period, Intake.citizen_id.is_not(None)),
+        select(Appointment.centre_id, Appointment.citizen_id)
+        .where(Appointment.starts_at >= start, Appointment.starts_at < end, Appointment.status == ATTENDED,
+               scoped(Appointment.centre_id)),
+        select(HandoffConversation.centre_id, HandoffConversation.citizen_id)
+        .where(HandoffConversation.opened_at >= start, HandoffConversation.opened_at < end,
+               scoped(HandoffConversation.centre_id), HandoffConversation.citizen_id.is_not(None)),
+    ).subquery()
+    for centre, count in (await session.execute(
+            select(served.c.centre, func.count()).group_by(served.c.centre))).all():
+        citizens_served[str(centre)] = int(count)
 
     for centre, status in (await session.execute(
             select(WaitlistEntry.centre_id, WaitlistEntry.status)
@@ -111,17 +131,15 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
             row(centre).offers_accepted += 1
 
     for centre_id, report in rows.items():
-        report.citizens_served = len(citizens[centre_id])
+        report.citizens_served = citizens_served.get(centre_id, 0)
         report.intakes_by_category = dict(sorted(categories[centre_id].items()))
         report.intakes_by_status = dict(sorted(statuses[centre_id].items()))
     return [rows[k] for k in sorted(rows)]
 
 
-async def _conversations(session: AsyncSession, start: datetime, end: datetime, scoped: Any, row: Any,
-                         citizens: dict[str, set[int]]) -> None:
+async def _conversations(session: AsyncSession, start: datetime, end: datetime, scoped: Any, row: Any) -> None:
     opened = (await session.execute(
-        select(HandoffConversation.id, HandoffConversation.centre_id, HandoffConversation.citizen_id,
-               HandoffConversation.opened_at)
+        select(HandoffConversation.id, HandoffConversation.centre_id, HandoffConversation.opened_at)
         .where(HandoffConversation.opened_at >= start, HandoffConversation.opened_at < end,
                scoped(HandoffConversation.centre_id)))).all()
     if not opened:
@@ -135,11 +153,9 @@ async def _conversations(session: AsyncSession, start: datetime, end: datetime, 
             .group_by(HandoffMessage.conversation_id, HandoffMessage.sender))).all():
         (first_staff if sender == "staff" else first_citizen)[cid] = at
     waits: dict[str, list[float]] = defaultdict(list)
-    for cid, centre, citizen_id, opened_at in opened:
+    for cid, centre, opened_at in opened:
         report = row(centre)
         report.conversations += 1
-        if citizen_id is not None:
-            citizens[str(centre)].add(citizen_id)
         answer = first_staff.get(cid)
         if answer is None:
             continue
