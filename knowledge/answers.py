@@ -112,21 +112,35 @@ def _group_by_date(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+_FIGURE = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def _with_figures(lines: Sequence[str], p: Programme, register: str) -> list[str]:
+    """Text lines with each «{amount key}» replaced by that amount, formatted: a figure is typed once."""
+    by_key = {a.key: a for a in p.amounts}
+
+    def figure(m: re.Match[str]) -> str:
+        a = by_key.get(m.group(1))
+        return format_money(a.values, a.unit, register) if a else m.group(0)
+
+    return [_FIGURE.sub(figure, line) for line in lines]
+
+
 def _programme_view(p: Programme, register: str) -> dict[str, Any]:
     amounts = [_amount_view(a, register) for a in p.amounts]
     return {
         "id": p.id,
         "name": p.name[register],
-        "what": p.what[register],
-        "who": p.who[register],
+        "what": _with_figures(p.what[register], p, register),
+        "who": _with_figures(p.who[register], p, register),
         "amounts": amounts,
         "money": [a for a in amounts if a["kind"] in MONEY_KINDS],
         "limits": [a for a in amounts if a["kind"] not in MONEY_KINDS],
         "money_groups": _group_by_date([a for a in amounts if a["kind"] in MONEY_KINDS]),
         "limit_groups": _group_by_date([a for a in amounts if a["kind"] not in MONEY_KINDS]),
-        "apply": p.apply[register],
+        "apply": _with_figures(p.apply[register], p, register),
         "centre_role": p.centre_role[register],
-        "notes": p.notes[register],
+        "notes": _with_figures(p.notes[register], p, register),
         "documents": [
             {
                 "text": d.text[register],

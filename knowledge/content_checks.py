@@ -44,6 +44,7 @@ FIGURE_TWINS: dict[tuple[str, str], str] = {
     ("kot_a", "kot_b_first_adult"): "kot.kot_b_income_single",
     ("kot_a", "kot_b_maximum"): "kot.kot_b_income_max",
     ("kot_a", "kot_b_disability_67_supplement"): "kot.kot_b_disability_extra",
+    ("kot_a", "kot_b_life_support_supplement"): "kot.kot_b_life_support_extra",
 }
 _HOUSING_KEYS = ("one_person", "two_members", "three_members", "four_members", "five_members")
 

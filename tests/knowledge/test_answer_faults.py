@@ -154,3 +154,14 @@ def test_one_fact_one_place_the_calculator_reads_the_programme_figures() -> None
     assert amount("min_income.income_limit_single").values == (Decimal(1296),)
     assert amount("kot.kot_a_income_single").values == amount("min_income.income_limit_single").values
     assert amount("min_income.income_limit_single").since == amount("min_income.single").since
+
+
+def test_figures_inside_sentences_come_from_the_amounts() -> None:
+    kot = default_knowledge().programmes["kot"]
+    assert answers._with_figures(["έως {kot_b_income_single}"], kot, "el") == ["έως 9.000 €"]
+    assert answers._with_figures(["up to {kot_b_income_max}"], kot, "en") == ["up to €31,500"]
+    for pid in default_knowledge().programmes:
+        for register in REGISTERS:
+            assert "{" not in text(answers.render_programme(pid, register)), (pid, register)
+    # the life-support rise is one figure: the calculator reads it from the programme file
+    assert eligibility.rules()["kot_a"]["kot_b_life_support_supplement"] == Decimal(15000)
