@@ -31,8 +31,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot import memory
 from bot.handlers.menu import main_menu_markup
 from bot.local_chat import html_to_text
+from bot.memory import confirmation_text
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
 from core.centres import get_centre, list_centres
@@ -50,6 +52,7 @@ from core.phones import phone_display
 from core.pii import contains_pii, mask_pii
 from core.routing import RouteResult
 from knowledge import answers
+from knowledge.eligibility import EligibilityError, parse_answer
 from knowledge.messages import plain, t
 from knowledge.programmes import default_knowledge
 
@@ -111,7 +114,14 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) ->
         await send_text(update, t("intake_ask_description", register),
                         keyboard([[(plain("btn_skip", register), "i:skip")]]))
     elif step == ADULTS:
-        await send_text(update, t("intake_ask_adults", register), _numbers_markup("ad", 1, register))
+        known = memory.recall(context.user_data).only(("adults", "minors"))
+        if len(known) == 2 and not draft.get("household_offered"):
+            # Said earlier in the conversation («μόνη μου με 2 παιδιά»): offered back once, never assumed.
+            draft["household_offered"] = True
+            await send_text(update, confirmation_text(known, register), keyboard([
+                [(plain("mem_btn_yes", register), "i:hh:y"), (plain("mem_btn_change", register), "i:hh:n")]]))
+        else:
+            await send_text(update, t("intake_ask_adults", register), _numbers_markup("ad", 1, register))
     elif step == CHILDREN:
         await send_text(update, t("intake_ask_children", register), _numbers_markup("ch", 0, register))
     elif step == PLACE:
@@ -308,16 +318,39 @@ def _number(text: str) -> int | None:
     return int(match.group(1)) if match and int(match.group(1)) <= 30 else None
 
 
+def _typed_count(field: str, text: str) -> int | None:
+    """Digits, or a natural answer («μόνο εγώ», «δύο», «κανένα») read as the questionnaires read it."""
+    value = _number(text)
+    if value is not None:
+        return value
+    try:
+        parsed = parse_answer("adults" if field == "adults" else "minors", text)
+    except EligibilityError:
+        return None
+    return parsed if isinstance(parsed, int) and not isinstance(parsed, bool) else None
+
+
 async def _on_count(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, step: str,
                     next_step: str) -> str:
     query = update.callback_query
     await acknowledge(update)
-    value = _number((query.data or "").rsplit(":", 1)[-1]) if query else _number(text_of(update))
+    value = _number((query.data or "").rsplit(":", 1)[-1]) if query else _typed_count(field, text_of(update))
     if value is None or (field == "adults" and value < 1):
         await send_text(update, t("intake_bad_number", register_of(context)))
         return await _ask(update, context, step)
     _draft(context)[field] = value
     return await _ask(update, context, next_step)
+
+
+async def on_household(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """`i:hh:y|n` under the household the memory knows: kept (on to the place), or asked."""
+    query = update.callback_query
+    await acknowledge(update)
+    known = memory.recall(context.user_data).only(("adults", "minors"))
+    if query is not None and query.data == "i:hh:y" and len(known) == 2:
+        _draft(context).update(adults=int(known["adults"]), children=int(known["minors"]))
+        return await _ask(update, context, PLACE)
+    return await _ask(update, context, ADULTS)
 
 
 async def on_adults(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -582,6 +615,7 @@ CONVERSATION = ConversationHandler(
                       MessageHandler(filters.TEXT & ~filters.COMMAND, on_description),
                       CallbackQueryHandler(on_skip_description, pattern=r"^i:skip$")],
         ADULTS: [CallbackQueryHandler(on_adults, pattern=r"^i:ad:\d{1,2}$"),
+                 CallbackQueryHandler(on_household, pattern=r"^i:hh:(y|n)$"),
                  MessageHandler(filters.TEXT & ~filters.COMMAND, on_adults)],
         CHILDREN: [CallbackQueryHandler(on_children, pattern=r"^i:ch:\d{1,2}$"),
                    MessageHandler(filters.TEXT & ~filters.COMMAND, on_children)],

@@ -115,3 +115,35 @@ async def test_forget_erases_the_memory(chat: LocalChat) -> None:
     await chat.say("/forget")
     await chat.press_data("p:forget:yes")
     assert MEMORY_KEY not in (chat.app.user_data.get(int(str(chat.user["id"]))) or {})
+
+
+async def test_a_request_offers_the_household_said_earlier(chat: LocalChat) -> None:
+    await start_in(chat, "el")
+    await chat.say("είμαι μόνη μου με 2 παιδιά")
+    await chat.say("/request")
+    await chat.press("✅ Συμφωνώ")
+    await chat.press("🍞 Τρόφιμα και βασικά αγαθά")
+    await chat.press("➡️ Συνέχεια")
+    replies = await chat.say("Χρειαζόμαστε τρόφιμα.")
+    assert "1 ενήλικας και 2 παιδιά" in text_of(replies)
+    assert plain("mem_btn_yes", "el") in labels(replies)
+    replies = await chat.press(plain("mem_btn_yes", "el"))
+    assert html_to_text(plain("intake_ask_place", "el")).split("?")[0] in text_of(replies)
+    draft = data_of(chat)["intake"]
+    assert (draft["adults"], draft["children"]) == (1, 2)
+
+
+async def test_a_request_asks_the_household_after_change_and_reads_natural_counts(chat: LocalChat) -> None:
+    await start_in(chat, "el")
+    await chat.say("μένουμε 2 ενήλικες με 3 παιδιά")
+    await chat.say("/request")
+    await chat.press("✅ Συμφωνώ")
+    await chat.press("🍞 Τρόφιμα και βασικά αγαθά")
+    await chat.press("➡️ Συνέχεια")
+    await chat.say("Χρειαζόμαστε τρόφιμα.")
+    replies = await chat.press(plain("mem_btn_change", "el"))
+    assert "3" in labels(replies)  # the number buttons of the adults question
+    await chat.say("μόνο εγώ")
+    await chat.press("0")
+    draft = data_of(chat)["intake"]
+    assert (draft["adults"], draft["children"]) == (1, 0)
