@@ -3,6 +3,7 @@ users, the audit log and the monthly report."""
 
 from __future__ import annotations
 
+import csv as csv_module
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -217,3 +218,7 @@ async def test_programme_report_charts_and_csv(console: Console) -> None:
         kastoria = next(line for line in lines if "Καστοριάς" in line and "Παράρτημα" not in line)
         assert ',1,0,0,0,0,1,1,1,"30,0",0,0,' in kastoria  # ...conversations, answered, median minutes
         assert lines[-1].startswith("01/11/2026–30/11/2026,Όλα τα Κέντρα")
+        rows = list(csv_module.reader(lines))
+        food, housing = rows[0].index("Θέμα: Τρόφιμα / βασική βοήθεια"), rows[0].index("Θέμα: Στέγαση / ενοίκιο")
+        new = rows[0].index("Αιτήματα: Νέο")
+        assert (rows[-1][food], rows[-1][housing], rows[-1][new], rows[-1][2]) == ("1", "1", "2", "2"), rows
