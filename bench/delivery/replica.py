@@ -37,7 +37,7 @@ async def main(url: str, data_dir: str) -> None:
             if pending == 0 and not queued:
                 break
         used = time.process_time() - cpu
-    print(json.dumps({"cpu_s": used, "sent": len(api.calls_to("sendMessage"))}), flush=True)
+        print(json.dumps({"cpu_s": used, "sent": len(api.calls_to("sendMessage"))}), flush=True)
 
 
 if __name__ == "__main__":

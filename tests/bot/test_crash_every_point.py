@@ -299,7 +299,7 @@ async def test_a_staff_reply_is_delivered_whatever_the_kill(harness: Harness) ->
     async def open_and_reply(app: KoinotitaApplication, api: FaultyBotApi) -> dict[str, Any] | None:
         async with app.services.db.write() as session:
             staff = await create_user(session, username="sw", role="staff", centre_id="kk-kozani",
-                                      password="a-long-password-123")
+                                      password="pale-lantern-over-harbour-17")
             conversation = await open_conversation(session, telegram_chat_id=USER, citizen_id=None,
                                                    centre_id="kk-kozani", language="el")
             await enqueue_staff_reply(session, conversation.id, staff_user_id=staff.id, text=STAFF_REPLY)
