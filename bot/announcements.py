@@ -10,6 +10,7 @@ it twice — the only case of a duplicate). Logs hold delivery ids and error cla
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -40,26 +41,44 @@ BATCH = 200
 MAX_ATTEMPTS = 3
 
 
-async def deliver_announcements(app: Any, now: datetime, *, budget: int = 10_000) -> dict[str, int]:
-    """Send pending deliveries (at most `budget` in this run); returns counts by outcome."""
+async def deliver_announcements(app: Any, now: datetime, *, budget: int = 10_000,
+                                senders: int | None = None) -> dict[str, int]:
+    """Send pending deliveries (at most `budget` in this run); returns counts by outcome.
+
+    `senders` (default `KOINOTITA_ANNOUNCEMENT_SENDERS`, 1): deliveries in flight at once. One keeps the promise
+    "each citizen once" to within the one message in flight at a crash; more reach Telegram's limit on a slow
+    network, and a crash may then repeat up to that many messages."""
     db = app.services.db
+    workers = max(1, senders if senders is not None else app.services.settings.announcement_senders)
     counts = {SENT: 0, BLOCKED: 0, FAILED: 0, "retry": 0}
-    done = 0
     cache: dict[str, str] = {}  # texts and centre names by announcement/centre and register, for this run
-    async with db.engine.connect() as recorder:  # one connection for the outcomes: a short transaction each
-        while done < budget:
-            async with db.session() as session:
-                batch = await pending_deliveries(session, limit=min(BATCH, budget - done))
-            if not batch:
-                break
-            for delivery in batch:
-                outcome = await _deliver_one(app, delivery, cache, recorder)
-                counts[outcome] += 1
-                done += 1
-                if outcome == "retry":  # Telegram asked to slow down more than the limiter could absorb
-                    break
-            if counts["retry"]:
-                break
+    done = 0
+    while done < budget and not counts["retry"]:
+        async with db.session() as session:
+            batch = await pending_deliveries(session, limit=min(BATCH, budget - done))
+        if not batch:
+            break
+        queue: asyncio.Queue[PendingDelivery] = asyncio.Queue()
+        for delivery in batch:
+            queue.put_nowait(delivery)
+
+        async def work(queue: asyncio.Queue[PendingDelivery]) -> None:
+            # One connection per sender for the outcomes: a short transaction each.
+            async with db.engine.connect() as recorder:
+                while not queue.empty() and not counts["retry"]:
+                    outcome = await _deliver_one(app, queue.get_nowait(), cache, recorder)
+                    counts[outcome] += 1  # "retry": Telegram asked to slow down more than the limiter absorbs
+
+        if workers == 1:
+            await work(queue)
+        else:
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for _ in range(min(workers, len(batch))):
+                        group.create_task(work(queue))
+            except BaseExceptionGroup as failed:  # the first failure, as with one sender
+                raise failed.exceptions[0] from None
+        done += len(batch) - queue.qsize()
     async with db.write() as session:
         await finish_sent_announcements(session, now=utcnow())
     return counts

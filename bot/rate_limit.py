@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self.sleep = sleep
         self.unreachable: set[int] = set()
         self._next_slot = 0.0
+        self._sent: deque[float] = deque()  # when the last `rate` calls went out (the one-second window)
         self._chats: dict[int, tuple[float, float]] = {}  # chat -> (tokens, at)
         self._resume = asyncio.Event()
         self._resume.set()
@@ -209,6 +211,23 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             self.waited_s += delay
             metrics.LIMITER_WAIT.observe(delay)
             await self.sleep(delay)
+        if self.limits.rate:
+            await self._within_window(int(self.limits.rate))
+
+    async def _within_window(self, rate: int) -> None:
+        """The spacing above is planned; this checks what actually went out: a call delayed by a busy event loop
+        must not land in the same second as the `rate` calls before it."""
+        while True:
+            now = self.clock()
+            while self._sent and now - self._sent[0] >= 1.0:
+                self._sent.popleft()
+            if len(self._sent) < rate:
+                self._sent.append(now)
+                return
+            wait = 1.0 - (now - self._sent[0]) + 1e-4
+            self.waited_s += wait
+            metrics.LIMITER_WAIT.observe(wait)
+            await self.sleep(wait)
 
     def _forget_idle_chats(self, now: float) -> None:
         rate = self.limits.chat_rate or 1.0

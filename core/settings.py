@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # Local mode only: Telegram's failures injected by the stand-in (bot/fault_plan.py), e.g. "429 every=5".
     fault_plan: str | None = Field(default=None, alias="KOINOTITA_FAULT_PLAN")
     json_logs: bool = Field(default=False, alias="KOINOTITA_JSON_LOGS")
+    # Announcement messages in flight at once (bot/announcements.py): 1 = each citizen once even across a crash.
+    announcement_senders: int = Field(default=1, alias="KOINOTITA_ANNOUNCEMENT_SENDERS", ge=1, le=16)
     # A separate `koinotita bot` process serves its own /metrics on this port (0: none).
     bot_metrics_port: int = Field(default=0, alias="KOINOTITA_BOT_METRICS_PORT", ge=0)
 

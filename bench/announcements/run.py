@@ -50,7 +50,7 @@ async def prepare(url: str, recipients: int) -> None:
         await db.dispose()
 
 
-async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: float) -> None:
+async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: float, senders: int) -> None:
     await prepare(url, recipients)
     plan = f"flood rate={rate:g} chat_rate=1 chat_burst=3" + (f"; slow seconds={latency:g}" if latency else "")
     api = RecordingBotApi(FaultPlan.parse(plan))
@@ -59,7 +59,7 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
     app = build_application(settings, request=api)
     async with app:
         started = time.perf_counter()
-        counts = await deliver_announcements(app, utcnow())
+        counts = await deliver_announcements(app, utcnow(), senders=senders)
         elapsed = time.perf_counter() - started
         await app.services.db.dispose()
     per_chat = Counter(m.chat_id for m in api.sent())
@@ -68,6 +68,7 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
     print(f"recipients:          {recipients}")
     print(f"configured limit:    {rate:g} messages/s per bot (stand-in flood control at the same limit)")
     print(f"network latency:     {latency * 1000:.0f} ms per call (stand-in)")
+    print(f"senders:             {senders}")
     print(f"outcomes:            {dict(counts)}")
     print(f"delivered:           {len(api.sent())} to {len(per_chat)} chats, duplicates: "
           f"{sum(n - 1 for n in per_chat.values())}")
@@ -81,11 +82,12 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=30.0)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the stand-in takes per call")
+    parser.add_argument("--senders", type=int, default=1, help="deliveries in flight at once")
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary directory")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-        asyncio.run(run(url, Path(tmp), args.recipients, args.rate, args.latency))
+        asyncio.run(run(url, Path(tmp), args.recipients, args.rate, args.latency, args.senders))
 
 
 if __name__ == "__main__":
