@@ -138,6 +138,28 @@ class KoinotitaApplication(Application):
         self.user_data[user_id].clear()
         self.chat_data[chat_id].clear()
 
+    def flow_states(self, update: object) -> dict[str, object]:
+        """The flows waiting for this citizen's answer, each with the state (question) it is at."""
+        key = self.conversation_key(update)
+        store = current_store()
+        if key is None or store is None:
+            return {}
+        return {name: store.state(name, key) for name in store.active_flows(key)}
+
+    def conversation(self, name: str) -> ConversationHandler | None:
+        """The flow (ConversationHandler) registered under `name`."""
+        return next((h for hs in self.handlers.values() for h in hs
+                     if isinstance(h, ConversationHandler) and h.name == name), None)
+
+    def resume_flow(self, update: object, name: str, state: object) -> bool:
+        """Put the citizen back at `state` of the flow `name` (after an emergency interrupted it); False when
+        there is no such flow. Stored with the step, like any state PTB sets."""
+        key, store, handler = self.conversation_key(update), current_store(), self.conversation(name)
+        if key is None or store is None or handler is None or state not in handler.states:
+            return False
+        store.set_state(name, key, state)
+        return True
+
     async def active_flows(self, key: tuple[int, int]) -> set[str]:
         """The flows waiting for an answer from this (chat, user), as stored."""
         store = StateStore(self.flow_names())

@@ -302,21 +302,44 @@ def render_documents(
     )
 
 
-def render_emergency(register: str, *, knowledge: Knowledge | None = None) -> Answer:
-    """Helplines first, 112 first of all; short, so it fits one message."""
+def render_emergency(
+    register: str,
+    *,
+    topic: str | None = None,
+    extra_buttons: Sequence[Button] = (),
+    knowledge: Knowledge | None = None,
+) -> Answer:
+    """Helplines first, 112 first of all; short, so it fits one message.
+
+    `topic` is the danger the message named (nlu.emergency categories: "violence", "child", "suicide", …): the
+    lines that fit it come right after 112 and its safety advice follows (knowledge/emergency_plan.py).
+    """
+    from knowledge.emergency_plan import load_plan, ordered_numbers
+
     _check_register(register)
-    lines = [h for h in _knowledge(knowledge).helplines if h.emergency]
-    # 112 leads whatever the file order: it is the one number that covers every danger.
-    lines.sort(key=lambda h: h.number != "112")
+    kn = _knowledge(knowledge)
+    plan = load_plan(kn.data_dir)
+    by_number = {h.number: h for h in kn.helplines if h.emergency}
+    lines = [by_number[n] for n in ordered_numbers(list(by_number), topic, plan)]
     view = [
         {"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines
     ]
+    advice = plan.advice.get(topic or "", ())
     links = [{"href": h.source.url, "text": h.number} for h in lines if h.source.url]
+    links += [{"href": a.source.url, "text": f"{t_advice_label(register)} {i}"}
+              for i, a in enumerate(advice, 1) if a.source.url]
     checks = [h.source.checked for h in lines if h.source.checked]
+    checks += [a.source.checked for a in advice if a.source.checked]
     oldest = min(checks, key=lambda c: c.day).display() if checks else None
     sources = {"links": links, "checked": oldest}
-    buttons = [_button(register, "urgent"), _button(register, "handoff")]
-    return _render("answers/emergency.j2", register, buttons, lines=view, src=sources)
+    buttons = [_button(register, "urgent"), _button(register, "handoff"), *extra_buttons]
+    return _render("answers/emergency.j2", register, buttons, lines=view, src=sources,
+                   advice=[a.text[register] for a in advice])
+
+
+def t_advice_label(register: str) -> str:
+    """How a piece of safety advice is named in the source line ("συμβουλή 1")."""
+    return str(strings(register)["emergency_advice_source"])
 
 
 def render_events(events: Sequence[Mapping[str, Any]], register: str) -> Answer:

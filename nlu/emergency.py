@@ -10,8 +10,10 @@ words between them; a word matches any folded word that begins with it (so "χτ
 χτυπάει/χτύπησε/xtypaei), unless it ends in "=" (whole word only, for short words such as "kill=",
 which would otherwise also match "κιλά"), or in "!" (prefix, but not followed by "να": "κινδυνεύω"
 is danger, "κινδυνεύω να χάσω το σπίτι" is a housing question). "/" separates alternatives.
-A word written "-λέξη" is an exclusion: the pattern does not count if that word is inside the match
-("χτυπάει τα άλλα παιδιά" is a child's behaviour, "χτυπάει το παιδί" is a child at risk).
+A word written "-λέξη" is an exclusion: the pattern does not count if that word is inside the match or among the
+`_AFTER` words right after it ("χτυπάει τα άλλα παιδιά" and "το παιδί χτυπάει τα αδέρφια του" are a child's
+behaviour, "χτυπάει το παιδί" is a child at risk). Names are words too: "μαχαίρι" is danger, the surnames
+Μαχαιρίδης and Μαχαίρα are not, so knife words are whole words.
 What is deliberately not here: unpaid bills, power cuts, a wish to move house, general stress or
 being homeless without "tonight" – those are ordinary intents with their own answers.
 """
@@ -26,6 +28,7 @@ from nlu.normalise import fold
 __all__ = ["CATEGORIES", "detect", "is_emergency"]
 
 _GAP = 3
+_AFTER = 2  # words after a match that an exclusion also looks at
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "violence": (
@@ -33,8 +36,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "με/μας/τη/την/τα δερν", "δερνει/δερνι=", "με/μας βαρα/βαρεσ/βαρησ", "με/μας πλακωσ",
         "θα με/μας σκοτωσ", "σκοτωσει με/μας=", "να με/μας σκοτωσ", "με/μας απειλ",
         "απειλει/απειλουν εμενα/μας/παιδ", "με κλειδωσ", "σπαει/σπανε την πορτα", "κρυφτηκα",
-        "κρυβομαι απο", "μας κλειδωσ", "κακοποι", "ενδοοικογενειακη βια=", "βια= σπιτ", "βιασμ", "βιασαν=",
-        "βιαστηκα= απο", "με βιασε=", "φοβαμαι ζωη", "μαχαιρ", "οπλο=",
+        "κρυβομαι απο", "μας κλειδωσ", "καποιος μπηκε σπιτ", "μπηκε καποιος σπιτ", "διαρρηξ", "break/broke/breaking= in=/into=", "break/breaking= the/our/my= door", "κακοποι", "ενδοοικογενειακη βια=", "βια= σπιτ", "βιασμ", "βιασαν=",
+        "βιαστηκα= απο", "με βιασε=", "φοβαμαι ζωη", "μαχαιρι=/μαχαιρια=/μαχαιριες=", "μαχαιρωσ/μαχαιρωμ", "οπλο=",
         "hits/hitting/hit/beats/beating/beat= me/us/my=", "hurting/hurts/hurt= me/us=", "he/she hits/beats",
         "kill= me/us/my=",
         "going to kill", "abuse", "abusive", "raped", "rape=", "violence=", "threatens/threatening",
@@ -52,7 +55,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     ),
     "child": (
         "παιδι κινδυν", "παιδια κινδυν", "κινδυν παιδι", "κινδυν παιδια", "χτυπ/χτουπ παιδ -αλλα",
-        "παιδ χτυπ/χτουπ", "δερν παιδ -αλλα", "παιδ δερν", "αγγιξ παιδ", "κλειστο αυτοκινητο",
+        "παιδ χτυπ/χτουπ -αδερφ/αδελφ/συμμαθητ/αλλα", "δερν παιδ -αλλα",
+        "παιδ δερν -αδερφ/αδελφ/συμμαθητ/αλλα", "αγγιξ παιδ", "κλειστο αυτοκινητο",
         "εξαφαν παιδ", "παιδ εξαφαν", "χαθηκε παιδ", "παιδ χαθηκε", "παρενοχλ",
         "κλειδωσ/κλειδωμεν παιδ/μωρ", "παιδ/μωρ κλειδωμεν", "μωρο/μωρακι μονο/μονος/μονη=",
         "child/kid/baby danger", "child/kid/baby missing", "baby alone", "child/kid/baby locked",
@@ -73,7 +77,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "kicked out",
     ),
     "medical": (
-        "ασθενοφορ", "εκαβ=", "166=", "δεν αναπν", "δυσκολ αναπν", "λιποθυμ", "εμφραγμ",
+        "ασθενοφορ", "εκαβ=", "πνιγεται/πνιγηκε/πνιγονται=", "choking", "drowning", "166=", "δεν αναπν", "δυσκολ αναπν", "λιποθυμ", "εμφραγμ",
         "παθαινει/εχει/κανει εγκεφαλικο=", "πονο στηθ", "δεν ανασαιν", "επεσε σηκωθ", "σομπα καπνο",
         "μονοξειδ", "καηκε το παιδι/μωρο", "πονος στηθ", "αιμορραγ", "χανει αιμα", "πολυ αιμα",
         "τρεχει αιμα", "δεν ξυπνα", "σπασμους/σπασμοι=", "στομα στραβωσ", "επεσε δεν μιλα", "μελανιασ",
@@ -134,6 +138,12 @@ class _Lexicon:
         return found
 
 
+def _excluded(excluded: tuple[str, ...], folded: str, match: re.Match[str]) -> bool:
+    """True when an excluded word (a prefix) is inside the match or among the `_AFTER` words after it."""
+    words = match.group(0).split() + folded[match.end():].split()[:_AFTER]
+    return any(w.startswith(x) for w in words for x in excluded)
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     return _Lexicon()
@@ -150,7 +160,7 @@ def detect(text: str, folded: str | None = None) -> str | None:
     hits = [
         category
         for category, regex, excluded in _lexicon().candidates(key)
-        if any(not excluded or not set(excluded) & set(m.group(0).split()) for m in regex.finditer(key))
+        if any(not excluded or not _excluded(excluded, key, m) for m in regex.finditer(key))
     ]
     # Report the first category in CATEGORIES order, so the answer does not depend on word order.
     order = list(CATEGORIES)
@@ -160,3 +170,29 @@ def detect(text: str, folded: str | None = None) -> str | None:
 def is_emergency(text: str) -> bool:
     """True when the message names an immediate danger."""
     return detect(text) is not None
+
+
+# What a message is about, for ordering the helplines when the classifier (not the lexicon) found the danger: looser
+# words than the lexicon's, never used to decide *whether* a message is an emergency.
+_TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "suicide": ("αυτοκτον", "πεθαν", "ζω", "ζησω", "εαυτο", "χαπια", "suicid", "die", "myself", "merav"),
+    "child": ("παιδ", "μωρ", "κορη", "γιο", "ανηλικ", "child", "kid", "baby", "son", "daughter", "chav"),
+    "violence": ("χτυπ", "δερν", "βια", "κακοποι", "απειλ", "αντρας", "συζυγ", "abuse", "hit", "beat", "husband",
+                 "violen", "marel"),
+    "medical": ("αναπν", "αιμα", "πονο", "λιποθ", "γιατρ", "νοσοκομ", "breath", "blood", "pain", "doctor"),
+    "no_shelter": ("δρομο", "κοιμηθ", "σπιτι", "street", "sleep", "shelter", "kher"),
+}
+
+
+def topic_of(text: str) -> str | None:
+    """The danger category of a message: the lexicon's if it fires, else a looser guess from its words, else None."""
+    folded = fold(text[:1_000])
+    found = detect(text[:1_000], folded)
+    if found is not None:
+        return found
+    words = folded.split()
+    for category in ("suicide", "child", "violence", "medical", "no_shelter"):
+        forms = [fold(w) for w in _TOPIC_WORDS[category]]
+        if any(w.startswith(f) for w in words for f in forms):
+            return category
+    return None

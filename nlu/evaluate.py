@@ -15,7 +15,7 @@ from pathlib import Path
 from nlu.datafile import data_files, read_nlu_file
 from nlu.types import NluEngine
 
-__all__ = ["EvalReport", "IntentScore", "evaluate"]
+__all__ = ["EvalReport", "FalseAlarmReport", "IntentScore", "LookAlike", "evaluate", "false_alarms", "read_look_alikes"]
 
 
 @dataclass(frozen=True)
@@ -143,3 +143,79 @@ def _scores(expected: list[str], got: list[str]) -> dict[str, IntentScore]:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         scores[intent] = IntentScore(precision, recall, f1, n)
     return scores
+
+
+# ---- false alarms (issue 12) -----------------------------------------------------------------------------------
+
+FALSE_ALARMS = Path(__file__).resolve().parent / "test_safety" / "false_alarms.yml"
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """A held-out message that looks like danger but is not one."""
+
+    text: str
+    kind: str
+    register: str
+
+
+@dataclass
+class FalseAlarmReport:
+    """How often messages that are not emergencies were treated as one.
+
+    `top_level`: the engine's intent was `emergency` (what the bot does outside a flow).
+    `text_step`: the danger lexicon fired (`Parse.danger`): the only thing that interrupts a flow waiting for
+    typed data (a name, a phone, a place, a number, a description)."""
+
+    total: int = 0
+    top_level: list[LookAlike] = field(default_factory=list)
+    text_step: list[LookAlike] = field(default_factory=list)
+    per_register: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # register -> (n, top, step)
+
+    @property
+    def top_level_rate(self) -> float:
+        return len(self.top_level) / self.total if self.total else 0.0
+
+    @property
+    def text_step_rate(self) -> float:
+        return len(self.text_step) / self.total if self.total else 0.0
+
+    def format(self) -> str:
+        lines = [f"false alarms on {self.total} look-alikes: top level {len(self.top_level)} "
+                 f"({self.top_level_rate:.1%}), at a text step {len(self.text_step)} ({self.text_step_rate:.1%})"]
+        for register, (n, top, step) in sorted(self.per_register.items()):
+            lines.append(f"  {register:<18} n={n:4d}  top level {top:3d}  text step {step:3d}")
+        lines += [f"  top level: [{m.kind}] {m.text}" for m in self.top_level]
+        lines += [f"  text step: [{m.kind}] {m.text}" for m in self.text_step]
+        return "\n".join(lines)
+
+
+def read_look_alikes(path: Path = FALSE_ALARMS) -> list[LookAlike]:
+    """The messages of a false-alarm file (groups of `kind`, `register`, `messages`)."""
+    import yaml
+
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        LookAlike(str(text), str(group.get("kind", "")), str(group.get("register", "")))
+        for group in doc.get("groups") or []
+        for text in group.get("messages") or []
+    ]
+
+
+async def false_alarms(engine: NluEngine, path: Path = FALSE_ALARMS) -> FalseAlarmReport:
+    """Parse every look-alike and count the emergencies at the top level and at a text step."""
+    report = FalseAlarmReport()
+    counts: dict[str, list[int]] = {}
+    for item in read_look_alikes(path):
+        parse = await engine.parse(item.text)
+        row = counts.setdefault(item.register, [0, 0, 0])
+        row[0] += 1
+        report.total += 1
+        if parse.intent == "emergency":
+            report.top_level.append(item)
+            row[1] += 1
+        if parse.danger is not None:
+            report.text_step.append(item)
+            row[2] += 1
+    report.per_register = {k: (v[0], v[1], v[2]) for k, v in counts.items()}
+    return report

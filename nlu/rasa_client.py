@@ -13,11 +13,10 @@ from typing import Any
 
 import httpx
 
-from nlu.types import FALLBACK, INTENTS, Entity, NluEngine, Parse
+from nlu.types import FALLBACK, Entity, NluEngine, Parse, intents
 
 log = logging.getLogger(__name__)
 
-_KNOWN_INTENTS = frozenset(INTENTS)
 # Rasa's FallbackClassifier names its result `nlu_fallback`; map it explicitly so that a change of
 # our constant does not silently break the mapping.
 _RASA_FALLBACK = "nlu_fallback"
@@ -42,7 +41,8 @@ def parse_from_rasa(text: str, payload: object) -> Parse:
     confidence = _as_confidence(intent.get("confidence"))
     if not isinstance(name, str):
         raise RasaResponseError("intent has no name")
-    if name == _RASA_FALLBACK or name not in _KNOWN_INTENTS:
+    known = frozenset(intents())  # the intents of our training data (nlu/data)
+    if name == _RASA_FALLBACK or name not in known:
         name = FALLBACK
 
     ranking: list[tuple[str, float]] = []
@@ -52,7 +52,7 @@ def parse_from_rasa(text: str, payload: object) -> Parse:
     for item in raw_ranking:
         # `nlu_fallback` heads Rasa's ranking when it fires; our ranking lists only real intents,
         # which is what the bot turns into "did you mean" buttons.
-        if isinstance(item, Mapping) and item.get("name") in _KNOWN_INTENTS:
+        if isinstance(item, Mapping) and item.get("name") in known:
             ranking.append((str(item["name"]), _as_confidence(item.get("confidence"))))
     ranking.sort(key=lambda pair: pair[1], reverse=True)
 

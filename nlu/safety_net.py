@@ -3,8 +3,12 @@ with a clear danger phrase is an emergency. The built-in engine applies the same
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from nlu import emergency
 from nlu.types import NluEngine, Parse
+
+_HEAD = 1_000  # the lexicon reads what the built-in engine classifies (nlu.builtin.MAX_CLASSIFY_CHARS)
 
 
 class WithEmergencyNet:
@@ -15,10 +19,11 @@ class WithEmergencyNet:
 
     async def parse(self, text: str) -> Parse:
         parse = await self.engine.parse(text)
-        if parse.intent == "emergency" or emergency.detect(text) is None:
-            return parse
+        danger = emergency.detect(text[:_HEAD])
+        if danger is None:
+            return replace(parse, danger=None)
         ranking = (("emergency", 1.0), *(r for r in parse.ranking if r[0] != "emergency"))
-        return Parse(text, "emergency", 1.0, parse.entities, ranking[:5])
+        return Parse(text, "emergency", 1.0, parse.entities, ranking[:5], danger=danger)
 
     async def aclose(self) -> None:
         close = getattr(self.engine, "aclose", None)

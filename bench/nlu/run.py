@@ -2,8 +2,10 @@
 
     .venv/bin/python -m bench.nlu.run [--data nlu/data] [--test nlu/test] [--no-rasa] [--rasa-epochs N]
 
-Prints, per held-out file (register) and overall: accuracy, macro F1 and emergency recall; latency
-p50/p99 per message in-process; training time; peak memory of a fresh process that loads the model.
+Prints, per held-out file (register) and overall: accuracy, macro F1 and emergency recall; the danger lexicon's
+recall on its own; false alarms on the held-out look-alikes (nlu/test_safety) at the top level and at a text step;
+latency p50/p99 per message in-process; training time; peak memory of a fresh process that loads the model.
+Rasa is measured as the bot uses it: inside the same emergency lexicon (`nlu.safety_net.WithEmergencyNet`).
 Figures only – this never asserts (bench/README.md, "NLU", records what it printed).
 """
 
@@ -20,9 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nlu import emergency
 from nlu.builtin import BuiltinEngine, load_builtin, train
 from nlu.datafile import data_files, read_nlu_file
-from nlu.evaluate import EvalReport, evaluate
+from nlu.evaluate import FALSE_ALARMS, EvalReport, FalseAlarmReport, evaluate, false_alarms
 from nlu.types import NluEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,10 +53,19 @@ print(json.dumps({"python_start_kb": base, "max_rss_kb": hwm_kb(),
 """
 
 
-async def _score(engine: NluEngine, test: Path) -> tuple[EvalReport, dict[str, EvalReport]]:
+async def _score(engine: NluEngine, test: Path) -> tuple[EvalReport, dict[str, EvalReport], FalseAlarmReport]:
     overall = await evaluate(engine, [test])
     per_file = {p.name: await evaluate(engine, [p]) for p in data_files(test)}
-    return overall, per_file
+    return overall, per_file, await false_alarms(engine, FALSE_ALARMS)
+
+
+def _safety_lines(name: str, test: Path, alarms: FalseAlarmReport) -> list[str]:
+    emergencies = [e.text for p in data_files(test) for e in read_nlu_file(p).examples if e.intent == "emergency"]
+    caught = sum(emergency.detect(t) is not None for t in emergencies)
+    return [
+        f"  {name}: danger lexicon alone catches {caught}/{len(emergencies)} held-out emergencies",
+        "  " + alarms.format().replace("\n", "\n  "),
+    ]
 
 
 def _table(name: str, overall: EvalReport, per_file: dict[str, EvalReport]) -> list[str]:
@@ -100,7 +112,7 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
         engine = train(data)
         train_times.append(time.perf_counter() - started)
     assert engine is not None
-    overall, per_file = asyncio.run(_score(engine, test))
+    overall, per_file, alarms = asyncio.run(_score(engine, test))
     p50, p99, best50, best99 = _latency(engine, test)
     with tempfile.TemporaryDirectory() as cache:
         load_builtin(data, Path(cache))  # writes the cache the probe then loads
@@ -110,6 +122,7 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
         )
         memory = json.loads(probe.stdout)
     print("\n".join(_table("builtin", overall, per_file)))
+    print("\n".join(_safety_lines("builtin", test, alarms)))
     print(
         f"  training: median {statistics.median(train_times):.2f} s over 3 runs "
         f"({len(engine.intents)} intents)\n"
@@ -123,13 +136,20 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
     return {
         "overall": overall.as_dict(), "train_s": train_times, "p50_ms": p50, "p99_ms": p99,
         "best_p50_ms": best50, "best_p99_ms": best99, "memory": memory,
+        "false_alarms": _alarms_dict(alarms),
     }
+
+
+def _alarms_dict(alarms: FalseAlarmReport) -> dict[str, Any]:
+    return {"total": alarms.total, "top_level": len(alarms.top_level), "text_step": len(alarms.text_step),
+            "per_register": alarms.per_register}
 
 
 def bench_rasa(data: Path, test: Path, epochs: int | None) -> dict[str, Any] | None:
     try:
         from nlu.rasa_client import RasaEngine
         from nlu.rasa_sidecar import RasaSidecar, rasa_available
+        from nlu.safety_net import WithEmergencyNet
     except ImportError as exc:
         print(f"rasa: not available ({exc})")
         return None
@@ -138,16 +158,20 @@ def bench_rasa(data: Path, test: Path, epochs: int | None) -> dict[str, Any] | N
         return None
     with tempfile.TemporaryDirectory() as work, RasaSidecar(data, Path(work), epochs=epochs) as sidecar:
 
-        async def run() -> tuple[EvalReport, dict[str, EvalReport]]:
+        async def run() -> tuple[tuple[EvalReport, dict[str, EvalReport], FalseAlarmReport], EvalReport]:
             engine = RasaEngine(sidecar.url, timeout=30.0)
             try:
-                return await _score(engine, test)
+                alone = await evaluate(engine, [test])  # DIET by itself, for its own emergency recall
+                return await _score(WithEmergencyNet(engine), test), alone
             finally:
                 await engine.aclose()
 
-        overall, per_file = asyncio.run(run())
+        (overall, per_file, alarms), alone = asyncio.run(run())
         rss = _peak_rss_mb(sidecar.pid)
     print("\n".join(_table("rasa", overall, per_file)))
+    print(f"  rasa without the lexicon: accuracy {alone.accuracy:.3f}, emergency recall "
+          f"{alone.recall_of('emergency'):.3f}")
+    print("\n".join(_safety_lines("rasa", test, alarms)))
     print(
         f"  training: {sidecar.train_seconds or 0:.1f} s\n"
         f"  latency over HTTP (evaluate loop) p50 {overall.latency_p50_ms:.2f} ms  "
@@ -155,7 +179,8 @@ def bench_rasa(data: Path, test: Path, epochs: int | None) -> dict[str, Any] | N
         f"  memory: server peak RSS {rss if rss is not None else '?'} MB"
     )
     print("\n" + overall.format())
-    return {"overall": overall.as_dict(), "train_s": sidecar.train_seconds, "rss_mb": rss}
+    return {"overall": overall.as_dict(), "alone": alone.as_dict(), "train_s": sidecar.train_seconds,
+            "rss_mb": rss, "false_alarms": _alarms_dict(alarms)}
 
 
 def _peak_rss_mb(pid: int | None) -> float | None:

@@ -32,6 +32,7 @@ from telegram.ext import (
 )
 
 from bot import memory
+from bot.handlers import emergency
 from bot.handlers.menu import main_menu_markup
 from bot.local_chat import html_to_text
 from bot.memory import confirmation_text
@@ -111,8 +112,12 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) ->
     elif step == CATEGORIES_STEP:
         await send_text(update, t("intake_ask_categories", register), _categories_markup(draft, register))
     elif step == DESCRIPTION:
-        await send_text(update, t("intake_ask_description", register),
-                        keyboard([[(plain("btn_skip", register), "i:skip")]]))
+        carried = emergency.carried_text_prompt(draft, register)  # typed before «🚨 Επείγον»: shown, not lost
+        if carried is not None:
+            await send_text(update, *carried)
+        else:
+            await send_text(update, t("intake_ask_description", register),
+                            keyboard([[(plain("btn_skip", register), "i:skip")]]))
     elif step == ADULTS:
         known = memory.recall(context.user_data).only(("adults", "minors"))
         if len(known) == 2 and not draft.get("household_offered"):
@@ -208,7 +213,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
             [(plain("btn_restart", register), "i:restart")],
         ]))
         return RESUME
-    _new_draft(context, emergency=urgent)
+    draft = _new_draft(context, emergency=urgent)
+    if urgent:  # from the emergency answer: the danger topic chosen, what was typed carried (shown before storing)
+        emergency.seed_urgent_request(context, draft, tuple(CATEGORIES))
     return await _ask(update, context, CONSENT)
 
 
@@ -573,7 +580,9 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
         await send_text(update, t("intake_checklist_intro", register))
         for _pid, answer in checklists:
             await send_answer(update, context, answer)
-    else:
+    # An emergency interrupted another flow (a booking): offer it again, its draft kept.
+    resumed = await emergency.offer_resume(update, context, ending="intake")
+    if not checklists and not resumed:
         await send_text(update, t("menu", register), main_menu_markup(register))
     return ConversationHandler.END
 

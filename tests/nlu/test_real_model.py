@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from nlu.builtin import BuiltinEngine, load_builtin
-
-DATA = Path(__file__).resolve().parents[2] / "nlu" / "data"
+from nlu.builtin import BuiltinEngine
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> BuiltinEngine:
-    return load_builtin(DATA, tmp_path_factory.mktemp("nlu-cache"))
+@pytest.fixture
+def engine(real_engine: BuiltinEngine) -> BuiltinEngine:
+    return real_engine
 
 
 @pytest.mark.parametrize("reply", ["15", "ένα παιδί", "ενα παιδι", "δύο παιδιά", "3", "kanena"])
