@@ -104,6 +104,7 @@ async def test_violence_at_home_then_an_urgent_request_then_the_booking_goes_on(
     await chat.press("2")
     await chat.press("1")
     await chat.say("Φλώρινα")
+    await chat.say("Ζωή Παπαδάκη")  # the request's name step: a name again, not danger
     await chat.press("💬 Εδώ, στο Telegram")
     await chat.press("🌅 Πρωί")
     replies = await chat.press("✅ Αποστολή")
