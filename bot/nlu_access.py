@@ -13,6 +13,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot.services import services_of
+from core import metrics
 from nlu.types import Parse
 
 _CACHE_SIZE = 512
@@ -38,6 +39,8 @@ async def understand(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Pars
         return cached
     parse = await engine.parse(message.text)
     _parses[_key(message)] = parse
+    outcome = parse.intent if parse.intent in ("emergency", "nlu_fallback") else "understood"
+    metrics.NLU_RESULTS.labels("fallback" if outcome == "nlu_fallback" else outcome).inc()
     while len(_parses) > _CACHE_SIZE:
         _parses.popitem(last=False)
     return parse

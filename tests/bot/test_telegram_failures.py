@@ -178,3 +178,13 @@ async def test_a_conversation_survives_each_failure(make_chat: MakeChat, plan: s
     assert "112" in texts(chat.api.sent()[-3:])
     if plan.startswith("flood"):  # paced at Telegram's limits, Telegram's flood control never had to say no
         assert not chat.api.refused
+
+
+async def test_nlu_outcomes_are_counted_without_the_text(make_chat: MakeChat) -> None:
+    from core import metrics
+
+    emergencies = metrics.NLU_RESULTS.labels("emergency")._value.get()
+    chat = await make_chat("")
+    await start_in_greek(chat)
+    await chat.say("με χτυπάει ο άντρας μου")
+    assert metrics.NLU_RESULTS.labels("emergency")._value.get() == emergencies + 1
