@@ -1,4 +1,5 @@
-"""Delivering the outbox (core/outbox.py) through the bot: staff replies and "the centre closed the chat".
+"""Delivering the outbox (core/outbox.py) through the bot: staff replies, "the centre closed the chat" and the
+notices of appointments staff cancelled or moved (bot/appointment_notices.py).
 
 `deliver_outbox(app, now)` is one round: claim due rows (at most one per chat, 30 in all), send each, record the
 outcome. `run_outbox_loop(app)` runs rounds about once a second until cancelled or `stop` is set; every run mode
@@ -18,6 +19,8 @@ from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.appointment_notices import KINDS as NOTICE_KINDS
+from bot.appointment_notices import render_notice
 from bot.handlers.menu import main_menu_markup
 from bot.services import KoinotitaApplication
 from core.models import utcnow
@@ -38,6 +41,10 @@ async def _send(app: KoinotitaApplication, claim: OutboxClaim) -> Message | None
         result = await app.bot.deliver(claim.method or "", claim.payload or {}, {})
         return Message.de_json(result, app.bot) if isinstance(result, dict) and "chat" in result else None
     register = _register(claim)
+    if claim.kind in NOTICE_KINDS:
+        text, markup = await render_notice(app, claim, register)
+        return await app.bot.send_message(claim.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                          disable_web_page_preview=True)
     if claim.kind == "handoff_closed":
         return await app.bot.send_message(claim.chat_id, t("handoff_closed_by_staff", register),
                                           parse_mode=ParseMode.HTML, reply_markup=main_menu_markup(register))

@@ -41,3 +41,39 @@ async def set_language(session: AsyncSession, *, telegram_id: int, language: str
     citizen = await get_or_create_citizen(session, telegram_id=telegram_id)
     citizen.language = language
     return citizen
+
+
+async def merge_citizens(session: AsyncSession, *, keep_id: int, other_id: int) -> Citizen:
+    """Staff found that two records are one person (e.g. a visit a mediator booked and the same person's later
+    Telegram contact): every row of any table that references `other_id` (found from the schema) moves to
+    `keep_id`, the kept record takes the details it lacked, and the other record is deleted. Never automatic;
+    the caller checks the staff member may see both and records the merge in the audit log."""
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import IntegrityError
+
+    from core.models import Base
+
+    keep, other = await session.get(Citizen, keep_id), await session.get(Citizen, other_id)
+    if keep is None or other is None or keep.id == other.id:
+        raise ValueError("two different existing citizens are needed")
+    citizen_table = Base.metadata.tables["citizen"]
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not citizen_table or table is citizen_table:
+                continue
+            column = table.c[fk.parent.name]
+            try:
+                async with session.begin_nested():
+                    await session.execute(update(table).where(column == other.id).values({column.name: keep.id}))
+            except IntegrityError:  # a one-per-person row both have (e.g. a subscription): the kept one stays
+                await session.execute(delete(table).where(column == other.id))
+    telegram_id = other.telegram_id
+    for name in ("name", "phone", "language", "home_centre_id", "consent_at", "consent_version"):
+        if getattr(keep, name) is None and getattr(other, name) is not None:
+            setattr(keep, name, getattr(other, name))
+    await session.delete(other)
+    await session.flush()
+    if keep.telegram_id is None and telegram_id is not None:
+        keep.telegram_id = telegram_id
+    await session.flush()
+    return keep

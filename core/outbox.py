@@ -48,6 +48,7 @@ class OutboxClaim:
     attempts: int
     method: str | None = None
     payload: dict[str, Any] | None = None
+    appointment_id: int | None = None  # a notice about an appointment (rendered when delivered)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -77,7 +78,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = MAX_PE
         row.claimed_by = claimed_by
         row.attempts += 1
         claims.append(OutboxClaim(row.id, row.chat_id, row.kind, row.text, row.language, row.attempts,
-                                  row.method, row.payload))
+                                  row.method, row.payload, row.appointment_id))
         if len(claims) >= limit:
             break
     await session.flush()

@@ -10,14 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Select, select
 
 from core import audit
+from core.appointment_notices import CANCELLED, notify_staff_change
 from core.booking.errors import AlreadyCancelled, AlreadyPast, BookingError, NotBookable
 from core.booking.service import cancel, mark_attendance
 from core.centres import list_centres
 from core.handoff import MAX_TEXT
 from core.models import Citizen
 from core.models.booking import ACTIVE_STATUSES, Appointment
-from core.models.handoff import OutboxMessage
-from core.pii import mask_pii
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.catalogue import t
 from staff_console.csrf import CheckedForm
@@ -130,12 +129,9 @@ async def appointment_cancel(request: Request, viewer: CurrentViewer, form: Chec
         return _back(request, error="already")
     except BookingError as exc:
         raise NotFound() from exc
-    citizen = await session.get(Citizen, appointment.citizen_id)
-    if citizen is not None and citizen.telegram_id is not None:
-        # Delivered by the bot's outbox loop like any staff reply (exactly once, retried on Telegram errors).
-        session.add(OutboxMessage(conversation_id=None, chat_id=citizen.telegram_id, kind="staff_reply",
-                                  text=mask_pii(message), language=citizen.language, status="pending", attempts=0,
-                                  next_attempt_at=now, created_at=now))
+    # The citizen gets a structured notice (which appointment, the message, rebook buttons), the mediator who
+    # booked the visit is told too: both delivered by the bot's outbox loop, exactly once.
+    await notify_staff_change(session, appointment, change=CANCELLED, message=message, now=now)
     await session.commit()
     return _back(request, notice="cancelled")
 

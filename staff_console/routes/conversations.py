@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from core import audit
 from core.centres import list_centres
 from core.handoff import MAX_TEXT, HandoffError, close_conversation, enqueue_staff_reply, messages_of
+from core.models import Citizen
 from core.models.handoff import HandoffConversation
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.catalogue import t
@@ -60,7 +61,9 @@ async def conversation_detail(request: Request, viewer: CurrentViewer, session: 
     await session.commit()
     messages = await messages_of(session, conversation.id)
     names = await staff_names(session, messages)
+    citizen = await session.get(Citizen, conversation.citizen_id) if conversation.citizen_id else None
     return render(request, "conversation.html", viewer=viewer, conversation=conversation, messages=messages,
+                  citizen=citizen, citizen_name=citizen.name if citizen and citizen.name else t("people.not_given"),
                   names=names, deliveries=await deliveries_of(session, messages),
                   notice=notice_of(notice), error=t(f"conversations.{error}") if error in ERRORS else None,
                   max_text=MAX_TEXT,

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.centres import list_centres
+from core.handoff import MAX_TEXT
 from core.intake import CATEGORIES, IntakeError, change_status
-from core.models import AuditEvent, StaffUser
+from core.models import AuditEvent, Citizen, StaffUser
 from core.models.console import IntakeAssignment, IntakeNote, IntakeReferral
 from core.models.intake import INTAKE_STATUSES, Intake
+from core.phones import phone_display, phone_link
 from core.pii import mask_pii
 from core.scope import serving_centres, staff_sees_centre
 from staff_console.access import CurrentViewer, Viewer
@@ -96,14 +98,22 @@ async def intake_detail(request: Request, viewer: CurrentViewer, session: DbSess
     ids |= {int(e.actor_id) for e in history if e.actor_id and e.actor_id.isdigit() and e.actor_kind != "citizen"}
     if assignment:
         ids.add(assignment.staff_user_id)
-    return render(request, "intake.html", viewer=viewer, intake=intake, notes=notes, referrals=referrals,
+    citizen = await session.get(Citizen, intake.citizen_id) if intake.citizen_id else None
+    chat = intake.telegram_chat_id or (citizen.telegram_id if citizen else None)
+    by_telegram = intake.contact_method != "phone" and chat is not None
+    phone = intake.contact_phone or (citizen.phone if citizen else None)
+    return render(request, "intake.html", viewer=viewer, intake=intake, citizen=citizen,
+                  can_message=by_telegram and viewer.may("intakes.message") and intake.restricted_at is None,
+                  phone=phone_display(phone) if phone else None, phone_href=phone_link(phone) if phone else None,
+                  max_text=MAX_TEXT, notes=notes, referrals=referrals,
                   history=history, assignment=assignment, team=team, names=await usernames(session, ids),
                   statuses=INTAKE_STATUSES, notice=notice_of(notice),
                   error=t(f"intakes.{error}") if error in ERRORS else None,
                   can_write=viewer.may("intakes.status") and intake.restricted_at is None)
 
 
-ERRORS = ("note_empty", "referral_empty", "assignee", "status")  # texts: catalogue "intakes.<code>"
+# texts: catalogue "intakes.<code>"
+ERRORS = ("note_empty", "referral_empty", "assignee", "status", "no_telegram", "message_empty")
 
 
 async def _actor(session: DbSession, viewer: Viewer) -> StaffUser:

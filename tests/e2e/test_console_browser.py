@@ -118,11 +118,24 @@ async def test_staff_member_triages_and_answers_in_chromium(served_console: tupl
         await page.get_by_role("link", name="Αιτήματα", exact=True).click()
         await page.get_by_role("link", name="#1", exact=True).click()
         body = await page.content()
-        assert "Χάσαμε τη δουλειά μας" in body and "6912345678" in body
+        assert "Χάσαμε τη δουλειά μας" in body and "691 234 5678" in body and "Ελένη Δημητρίου" in body
         await page.get_by_label("Ανάθεση σε").select_option(label="voio (εγώ)")
         await page.get_by_role("button", name="Ανάθεση", exact=True).click()
         await page.wait_for_url("**/intakes/1?notice=saved")
         assert "Ανάθεση: <strong>voio</strong>" in await page.content()
+
+        # The person behind the request: their page lists the request and the conversation, linked both ways.
+        await page.get_by_role("link", name="Όλα για τον πολίτη").click()
+        await page.wait_for_url("**/citizens/*")
+        person = await page.content()
+        assert "<h1>Ελένη Δημητρίου</h1>" in person and 'href="tel:+306912345678"' in person
+        assert 'href="/intakes/1"' in person and 'href="/conversations/1"' in person
+        await page.locator('a[href="/conversations/1"]').click()
+        await page.wait_for_url("**/conversations/1")
+        talk = await page.content()
+        assert "Ελένη Δημητρίου" in talk and "/citizens/" in talk  # a name, not «Πολίτης»
+        await page.locator('a[href^="/citizens/"]').first.click()
+        await page.wait_for_url("**/citizens/*")
 
         await page.get_by_role("link", name="Συνομιλίες", exact=True).click()
         await page.get_by_role("link", name="Συνομιλία #1").click()

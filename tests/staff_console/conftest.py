@@ -15,6 +15,7 @@ from core.db import Database
 from core.settings import Settings
 from core.users import create_user
 from staff_console.app import create_app
+from tests.bot.conftest import chat, nlu_cache_dir  # noqa: F401  (console tests that drive the bot too)
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

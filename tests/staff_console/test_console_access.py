@@ -25,6 +25,9 @@ SEES: dict[str, set[str]] = {
     # At the Kastoria Roma annex: its mediator, and KK Καστοριάς (the parent centre sees its annex and unit);
     # not the Νεστόριο unit (a sibling), not Κοζάνη.
     "appointment_id": {"admin", "coord", "kastoria", "mediator"},
+    # The person: every account whose centres hold one of their records (Κοζάνη and Καστοριά requests, the
+    # annex visit); not the Νεστόριο unit, which holds none of them.
+    "citizen_id": {"admin", "coord", "kozani", "kastoria", "mediator"},
     "centre_id": set(ACCOUNTS),
     "user_id": set(ACCOUNTS),
 }
@@ -33,6 +36,7 @@ SEES: dict[str, set[str]] = {
 def samples(records: Records, console: Console) -> dict[str, str]:
     return {"intake_id": str(records.intake_kastoria), "conversation_id": str(records.conversation_kastoria),
             "appointment_id": str(records.appointment_annex), "centre_id": "kk-kastoria",
+            "citizen_id": str(records.citizen_id),
             "user_id": str(console.user_ids["kozani"])}
 
 

@@ -1,0 +1,43 @@
+"""Rendering the notices of core/appointment_notices.py when the outbox delivers them: to the citizen, which
+appointment staff cancelled or moved (service, centre, day and time), the staff message if any, and buttons to book
+again or see their appointments; to the mediator who booked the visit, whose visit it was."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.services import KoinotitaApplication
+from bot.ui import keyboard
+from core.booking.display import centre_name, service_label, when_text
+from core.models import Centre, Citizen
+from core.models.booking import Appointment
+from core.outbox import OutboxClaim
+from knowledge.messages import plain, t
+
+KINDS = ("appointment_cancelled", "appointment_moved", "visit_cancelled", "visit_moved")
+
+
+async def render_notice(
+    app: KoinotitaApplication, claim: OutboxClaim, register: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with app.services.db.session() as session:
+        appointment = await session.get(Appointment, claim.appointment_id) if claim.appointment_id else None
+        centre = await session.get(Centre, appointment.centre_id) if appointment else None
+        citizen = await session.get(Citizen, appointment.citizen_id) if appointment else None
+    values = {
+        "service": service_label(appointment.service, register) if appointment else "",
+        "centre": centre_name(centre, register) if centre else "",
+        "when": when_text(appointment.starts_at, register) if appointment else "",
+        "message": claim.text or "",
+        "moved": claim.kind.endswith("_moved"),
+    }
+    if claim.kind.startswith("visit_"):
+        name = citizen.name if citizen is not None and citizen.name else plain("md_name_unknown", register)
+        return (
+            t("md_visit_changed_by_staff", register, name=name, **values),
+            keyboard([[(plain("btn_md_upcoming", register), "md:u")]]),
+        )
+    return (
+        t("ap_changed_by_staff", register, **values),
+        keyboard([[(plain("btn_book_again", register), "m:book")], [(plain("btn_my_appointments", register), "ap:l")]]),
+    )
