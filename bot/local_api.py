@@ -21,7 +21,8 @@ BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Koinotita", "userna
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 # Methods whose result is a Message the user sees.
-_MESSAGE_METHODS = {"sendMessage", "sendLocation", "sendVenue", "sendDocument", "sendPhoto", "sendContact"}
+_MESSAGE_METHODS = {"sendMessage", "sendLocation", "sendVenue", "sendDocument", "sendPhoto", "sendContact",
+                    "sendVoice"}
 _EDIT_METHODS = {"editMessageText", "editMessageReplyMarkup"}
 _TRUE_METHODS = {
     "answerCallbackQuery", "deleteWebhook", "setWebhook", "setMyCommands", "sendChatAction", "deleteMessage",
@@ -65,6 +66,7 @@ class RecordingBotApi(BaseRequest):
         self._ids = itertools.count(1)
         self._fail_next: list[tuple[str, int, str]] = []  # (method, http status, description)
         self._lock = asyncio.Lock()
+        self.user_files: dict[str, bytes] = {}  # files the local user sent, by file id (getFile + download)
 
     # -- test helpers -------------------------------------------------------------------------
     def fail_next(self, method: str, status: int = 500, description: str = "Internal Server Error") -> None:
@@ -78,6 +80,12 @@ class RecordingBotApi(BaseRequest):
 
     def next_message_id(self) -> int:
         return next(self._ids)
+
+    def add_user_file(self, content: bytes) -> str:
+        """Keep a file the local user sends, as Telegram's servers do; returns its file id."""
+        file_id = f"local-file-{len(self.user_files) + 1}-{len(content)}"
+        self.user_files[file_id] = content
+        return file_id
 
     # -- BaseRequest ---------------------------------------------------------------------------
     @property
@@ -100,6 +108,9 @@ class RecordingBotApi(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # downloading a file the user sent (after getFile)
+            download = self.user_files.get(url.rsplit("/", 1)[-1])
+            return (200, download) if download is not None else (404, b"")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
@@ -127,6 +138,9 @@ class RecordingBotApi(BaseRequest):
                     return status, json.dumps(
                         {"ok": False, "error_code": status, "description": description}
                     ).encode()
+            if api_method == "getFile" and str(params.get("file_id", "")) not in self.user_files:
+                return 400, json.dumps({"ok": False, "error_code": 400,
+                                        "description": "Bad Request: invalid file_id"}).encode()
             result = self._answer(api_method, params, files)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -138,6 +152,10 @@ class RecordingBotApi(BaseRequest):
             return True
         if method == "getUpdates":
             return []
+        if method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.user_files[file_id]),
+                    "file_path": file_id}
         if method in _MESSAGE_METHODS:
             return self._record_message(method, params, files)
         if method in _EDIT_METHODS:
@@ -177,6 +195,9 @@ class RecordingBotApi(BaseRequest):
             }
         if method == "sendDocument":
             message["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"}
+        if method == "sendVoice":
+            message["voice"] = {"file_id": f"voice{message_id}", "file_unique_id": f"v{message_id}",
+                                "duration": int(params.get("duration") or 0)}
         return message
 
     def _record_edit(self, method: str, params: dict[str, Any]) -> dict[str, Any] | bool:

@@ -3,6 +3,11 @@
 Each input line is one user action: plain text is a message; `/cmd` a command; `[Label]` presses the button with
 that label on the last message that had buttons; `@loc LAT,LON` shares a location. Each bot message is printed as
 its text, then its buttons one per line as `[Label]`, then a line `---`.
+
+Pressing a button that asks for the phone (request-contact) shares the local user's own contact (`--phone`);
+pressing one that asks for the location shares the local user's location (`--location`). More actions:
+`@contact PHONE NAME` sends someone else's contact card; `@voice PATH`, `@photo PATH`, `@file PATH` send a voice
+note, a photo or a document from a file.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
 from telegram import Update
@@ -21,6 +27,10 @@ from bot.local_api import RecordingBotApi, SentMessage
 from bot.services import KoinotitaApplication
 
 LOCATION_LINE = re.compile(r"^@loc\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+CONTACT_LINE = re.compile(r"^@contact\s+(\+?[\d ]{6,20}?)\s+(\S.*)$")
+MEDIA_LINE = re.compile(r"^@(voice|photo|file)\s+(\S.*)$")
+DEFAULT_PHONE = "+306912345678"
+DEFAULT_LOCATION = (40.30069, 21.78896)  # Κοζάνη (GeoNames, as in knowledge/data/centres.yaml)
 BUTTON_LINE = re.compile(r"^\[(.+)\]$")
 _LINK = re.compile(r'<a\s+href="([^"]*)"\s*>(.*?)</a>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -49,6 +59,9 @@ def format_message(message: SentMessage) -> str:
         body = f"📍 {extra.get('title', '')} — {extra.get('address', '')} ({extra['latitude']}, {extra['longitude']})"
     elif message.method == "sendLocation":
         body = f"📍 ({message.extra['latitude']}, {message.extra['longitude']})"
+    elif message.method == "sendVoice":
+        seconds = message.extra.get("duration")
+        body = (html_to_text(message.text) + "\n" if message.text else "") + f"🔊 voice ({seconds} s)"
     elif message.method == "sendDocument":
         names = ", ".join(message.extra.get("files", {}))
         body = (html_to_text(message.text) + "\n" if message.text else "") + f"📎 {names}"
@@ -62,10 +75,14 @@ class LocalChat:
     """One citizen talking to the bot; every action goes through `Application.process_update`."""
 
     def __init__(self, app: KoinotitaApplication, api: RecordingBotApi, *, user_id: int = 424242,
-                 first_name: str = "Πολίτης") -> None:
+                 first_name: str = "Πολίτης", phone: str = DEFAULT_PHONE,
+                 location: tuple[float, float] = DEFAULT_LOCATION) -> None:
         self.app = app
         self.api = api
         self.user_id = user_id
+        self.first_name = first_name
+        self.phone = phone
+        self.location = location
         self.user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "el"}
         self.chat = {"id": user_id, "type": "private"}
         self._update_ids = _UPDATE_IDS  # shared: the inbox recognises a repeated update_id as a redelivery
@@ -83,6 +100,31 @@ class LocalChat:
     async def share_location(self, lat: float, lon: float) -> list[SentMessage]:
         return await self._process({"message": self._user_message(location={"latitude": lat, "longitude": lon})})
 
+    async def share_contact(self, phone: str | None = None, first_name: str | None = None,
+                            user_id: int | None = None) -> list[SentMessage]:
+        """The user's own contact card (as the request-contact button sends it), or someone else's."""
+        contact: dict[str, Any] = {"phone_number": phone or self.phone, "first_name": first_name or self.first_name}
+        if phone is None:
+            contact["user_id"] = self.user_id
+        elif user_id:  # a card of another Telegram user; 0 or None: a number not on Telegram
+            contact["user_id"] = user_id
+        return await self._process({"message": self._user_message(contact=contact)})
+
+    async def send_file(self, kind: str, content: bytes, *, mime_type: str | None = None,
+                        file_name: str | None = None, duration: int = 1) -> list[SentMessage]:
+        """A voice note, a photo or a document, as Telegram delivers it: file ids the bot downloads with getFile."""
+        file_id = self.api.add_user_file(content)
+        ids = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(content)}
+        fields: dict[str, Any]
+        if kind == "voice":
+            fields = {"voice": {**ids, "duration": duration, "mime_type": mime_type or "audio/ogg"}}
+        elif kind == "photo":
+            fields = {"photo": [{**ids, "width": 1280, "height": 960}]}
+        else:
+            fields = {"document": {**ids, "mime_type": mime_type or "application/pdf",
+                                   "file_name": file_name or "file"}}
+        return await self._process({"message": self._user_message(**fields)})
+
     async def press(self, label: str) -> list[SentMessage]:
         target = self.last_with_buttons()
         button = next((b for b in buttons_of(target) if b.get("text") == label), None) if target else None
@@ -91,7 +133,9 @@ class LocalChat:
         if "callback_data" in button:
             return await self.press_data(button["callback_data"], target)
         if button.get("request_location"):
-            raise LookupError(f"[{label}] shares a location: use '@loc LAT,LON'")
+            return await self.share_location(*self.location)
+        if button.get("request_contact"):
+            return await self.share_contact()
         if "url" in button:
             raise LookupError(f"[{label}] opens {button['url']} in a browser")
         return await self.say(str(button["text"]))  # a reply-keyboard button sends its label as text
@@ -142,6 +186,19 @@ class LocalChat:
         button = BUTTON_LINE.match(line.strip())
         if button:
             return await self.press(button.group(1))
+        contact = CONTACT_LINE.match(line.strip())
+        if contact:  # someone else's contact card
+            return await self.share_contact(contact.group(1).replace(" ", ""), contact.group(2), user_id=0)
+        media = MEDIA_LINE.match(line.strip())
+        if media:
+            path = Path(media.group(2)).expanduser()
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise LookupError(f"cannot read {path}: {exc.strerror}") from exc
+            kind = {"voice": "voice", "photo": "photo", "file": "document"}[media.group(1)]
+            mime = "application/pdf" if path.suffix.lower() == ".pdf" else None
+            return await self.send_file(kind, content, mime_type=mime, file_name=path.name)
         return await self.say(line)
 
 

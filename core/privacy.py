@@ -44,6 +44,9 @@ KEPT_STATUSES = frozenset({"in_progress", "waiting_citizen", "referred", "closed
 # Columns that hold a person's Telegram chat or user id; staff accounts are a different person's record.
 _CHAT_COLUMNS = ("telegram_chat_id", "chat_id", "telegram_id")
 _NOT_CITIZEN_TABLES = frozenset({"staff_user", "audit_event", "bot_state", "citizen"})
+# Tables whose rows exist only for their owner (a file sent with a request or a conversation): when the owner
+# goes — forgotten, purged after its retention — they go too, although their reference to it may be empty.
+_OWNED_TABLES = frozenset({"attachment"})
 # What a restricted intake keeps: nothing that says who the person is or what they wrote.
 _INTAKE_ERASED = ("citizen_id", "description", "voice_file_id", "adults", "children", "place", "municipality_id",
                   "contact_method", "contact_phone", "contact_time", "telegram_chat_id", "checklist_text", "language")
@@ -82,7 +85,7 @@ async def _delete_rows(session: AsyncSession, table: Table, ids: list[Any], repo
     pk = next(iter(table.primary_key.columns))
     for dependant, column, nullable in _dependants(table):
         col = dependant.c[column]
-        if nullable:
+        if nullable and dependant.name not in _OWNED_TABLES:
             await session.execute(update(dependant).where(col.in_(ids)).values({column: None}))
             continue
         dep_pk = next(iter(dependant.primary_key.columns))
@@ -147,6 +150,10 @@ async def forget_citizen(session: AsyncSession, *, telegram_id: int, now: dateti
         if intake.status in KEPT_STATUSES:
             await _restrict_intake(session, intake, now, report)
             report.restricted_intakes.append(intake.id)
+            files = tables["attachment"]  # a kept record keeps no voice, photo or document of the person
+            file_ids = list((await session.execute(select(files.c.id).where(files.c.intake_id == intake.id)))
+                            .scalars().all())
+            await _delete_rows(session, files, file_ids, report)
         else:
             await _delete_rows(session, tables["intake"], [intake.id], report)
     await session.flush()

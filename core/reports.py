@@ -4,7 +4,8 @@ For a calendar month (Europe/Athens) and each centre:
 - unique citizens served: distinct citizens with an intake created, a handoff conversation opened or an
   appointment attended in the month (a person counts once per centre whatever they did);
 - visits: appointments attended (the programme's "sessions" indicator); missed: no-shows;
-- intakes created in the month, by category (an intake with two categories counts in both) and by status now.
+- intakes created in the month, by category (an intake with two categories counts in both) and by status now;
+- files citizens sent (voice notes, photos, PDFs) kept with a request or a conversation, by kind.
 Restricted records (kept after /forget) still count: they are facts about the service, not about a person.
 """
 
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.models.booking import ATTENDED, NO_SHOW, Appointment
 from core.models.handoff import HandoffConversation
 from core.models.intake import Intake
+from core.models.media import Attachment
 
 ATHENS = ZoneInfo("Europe/Athens")
 
@@ -38,6 +40,7 @@ class CentreMonth:
     intakes: int = 0
     intakes_by_category: dict[str, int] = field(default_factory=dict)
     intakes_by_status: dict[str, int] = field(default_factory=dict)
+    files_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -95,7 +98,17 @@ async def monthly_report(session: AsyncSession, *, month: date,
         if citizen_id is not None:
             citizens[centre_id].add(citizen_id)
 
+    files: dict[str, Counter[str]] = defaultdict(Counter)
+    kept = await session.execute(
+        select(Attachment.centre_id, Attachment.kind, func.count())
+        .where(Attachment.created_at >= start, Attachment.created_at < end, scoped(Attachment.centre_id))
+        .group_by(Attachment.centre_id, Attachment.kind))
+    for centre, kind, count in kept.all():
+        row(str(centre))
+        files[str(centre)][kind] += int(count)
+
     for centre_id, report in rows.items():
+        report.files_by_kind = dict(sorted(files[centre_id].items()))
         report.citizens_served = len(citizens[centre_id])
         report.intakes_by_category = dict(sorted(categories[centre_id].items()))
         report.intakes_by_status = dict(sorted(statuses[centre_id].items()))
@@ -108,7 +121,7 @@ async def first_activity_month(session: AsyncSession) -> date | None:
 
 
 CSV_COLUMNS = ("month", "centre_id", "centre", "citizens_served", "visits", "appointments_missed", "intakes",
-               "intakes_by_status", "intakes_by_category")
+               "intakes_by_status", "intakes_by_category", "files_by_kind")
 
 
 def to_csv(month: date, report: list[CentreMonth], names: dict[str, str]) -> str:
@@ -121,5 +134,6 @@ def to_csv(month: date, report: list[CentreMonth], names: dict[str, str]) -> str
             month.strftime("%Y-%m"), r.centre_id, names.get(r.centre_id, r.centre_id), r.citizens_served, r.visits,
             r.missed, r.intakes, "; ".join(f"{k}={v}" for k, v in r.intakes_by_status.items()),
             "; ".join(f"{k}={v}" for k, v in r.intakes_by_category.items()),
+            "; ".join(f"{k}={v}" for k, v in r.files_by_kind.items()),
         ])
     return out.getvalue()

@@ -57,6 +57,16 @@ def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _lat_lon(value: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in value.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("expected LAT,LON, e.g. 40.30,21.79") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError("latitude or longitude out of range")
+    return lat, lon
+
+
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from koinotita.runner import run_local_chat
 
@@ -70,7 +80,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         settings = settings.model_copy(update={"fault_plan": args.faults})
     return asyncio.run(run_local_chat(settings, user_id=args.user_id, interactive=sys.stdin.isatty(),
-                                      linger=args.linger))
+                                      linger=args.linger, phone=args.phone, location=args.location,
+                                      first_name=args.first_name))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -180,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--faults", metavar="PLAN", default=None,
                       help="Telegram's failures to inject, e.g. '429 every=5; slow seconds=0.2' (bot/fault_plan.py); "
                            "default: KOINOTITA_FAULT_PLAN")
+    chat.add_argument("--phone", help="the number a request-contact button shares (default: +306912345678)")
+    chat.add_argument("--location", type=_lat_lon, metavar="LAT,LON",
+                      help="where a request-location button says the user is (default: Κοζάνη, 40.30069,21.78896)")
+    chat.add_argument("--first-name", default="Πολίτης", help="the user's Telegram first name")
     chat.set_defaults(func=cmd_chat)
 
     nlu = sub.add_parser("nlu", help="understanding messages")

@@ -14,7 +14,7 @@ from bot.app import build_application, publish_commands
 from bot.fault_plan import FaultPlan
 from bot.lifecycle import running
 from bot.local_api import RecordingBotApi
-from bot.local_chat import LocalChat, format_message
+from bot.local_chat import DEFAULT_LOCATION, DEFAULT_PHONE, LocalChat, format_message
 from bot.services import KoinotitaApplication
 from core.db import Database
 from core.migrate import upgrade
@@ -61,7 +61,9 @@ class _Printer:
             await self.flush()
 
 
-async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, linger: float = 0.0) -> int:
+async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, linger: float = 0.0,
+                    phone: str | None = None, location: tuple[float, float] | None = None,
+                    first_name: str = "Πολίτης") -> int:
     api = RecordingBotApi(FaultPlan.parse(settings.fault_plan))
     app = build_application(settings.model_copy(update={"telegram_bot_token": None}), request=api)
     failures = 0
@@ -69,7 +71,8 @@ async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, ling
     async with running(app):  # post_init: NLU model, background jobs (staff replies, reminders reach the chat)
         flusher = asyncio.create_task(printer.keep_flushing())
         try:
-            chat = LocalChat(app, api, user_id=user_id)
+            chat = LocalChat(app, api, user_id=user_id, phone=phone or DEFAULT_PHONE,
+                             location=location or DEFAULT_LOCATION, first_name=first_name)
             if interactive:
                 print("Koinotita — local chat. Type a message, /start, [Button label] or @loc LAT,LON. "
                       "Ctrl-D to quit.", file=sys.stderr)
@@ -98,9 +101,11 @@ async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, ling
 
 
 async def run_local_chat(settings: Settings, *, user_id: int = 424242, interactive: bool = False,
-                         linger: float = 0.0) -> int:
+                         linger: float = 0.0, phone: str | None = None,
+                         location: tuple[float, float] | None = None, first_name: str = "Πολίτης") -> int:
     await prepare(settings)
-    return await chat_loop(settings, user_id=user_id, interactive=interactive, linger=linger)
+    return await chat_loop(settings, user_id=user_id, interactive=interactive, linger=linger, phone=phone,
+                           location=location, first_name=first_name)
 
 
 async def start_updates(app: KoinotitaApplication, settings: Settings, mode: RunMode) -> None:

@@ -8,6 +8,7 @@ scripts/venv.sh test
 scripts/rasa-setup.sh
 scripts/browser-setup.sh
 scripts/deploy-tools-setup.sh
+scripts/media-setup.sh
 export KOINOTITA_TEST_POSTGRES_URL="$(scripts/pg-start.sh)"
 echo "PostgreSQL for tests: $KOINOTITA_TEST_POSTGRES_URL" >&2
 

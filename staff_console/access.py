@@ -72,6 +72,8 @@ RULES: dict[str, frozenset[str]] = {
     "announcements.list": OVERSIGHT,
     "announcements.create": OVERSIGHT,
     "operations.view": OVERSIGHT,
+    # A file is shown to whoever may see its request or conversation: the route checks that scope itself.
+    "media.file": EVERYONE,
 }
 
 

@@ -29,6 +29,7 @@ from bot.handlers import (
     handoff,
     intake,
     listening,
+    media,
     mediator,
     menu,
     my_appointments,
@@ -46,7 +47,7 @@ Handler = BaseHandler[Update, Any, Any]
 FLOWS: list[list[Handler]] = [
     mediator.HANDLERS, eligibility.HANDLERS, entitlements.HANDLERS, booking.HANDLERS, my_appointments.HANDLERS,
     start.HANDLERS, menu.HANDLERS, centres.HANDLERS, topics.HANDLERS, events.HANDLERS,
-    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS, announcements.HANDLERS, emergency.RESUME_HANDLERS,
+    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS, announcements.HANDLERS, emergency.RESUME_HANDLERS, media.HANDLERS,
 ]
 
 

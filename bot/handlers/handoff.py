@@ -2,9 +2,10 @@
 
 - Entry: the `a:handoff` button under answers, the menu's `m:handoff`, or free text understood as `human_handoff`.
   Consent first (messages are stored for the centre), then the centre: the citizen's own, or asked for.
-- While a conversation is open, `EARLY_HANDLERS` (group -11, before the emergency check) store every text and
-  voice message for the staff inbox and stop the update, so the bot does not answer on its own — except when the
-  message is an emergency: it is stored *and* the emergency group still answers with the helplines at once.
+- While a conversation is open, `EARLY_HANDLERS` (group -11, before the emergency check) store every text, voice
+  note, photo and document (checked first, bot/attachments.py) for the staff inbox and stop the update, so the bot
+  does not answer on its own — except when the message is an emergency: it is stored *and* the emergency group
+  still answers with the helplines at once.
 - Staff replies arrive through the outbox (bot/outbox_delivery.py). `h:end` lets the citizen end it; when staff
   close it the outbox tells the citizen that the bot has taken over again.
 """
@@ -26,6 +27,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.attachments import check_incoming, fetch_refs, incoming_file, store_all, take_pending
+from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter, understand
 from bot.services import services_of
@@ -60,8 +63,21 @@ async def capture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         conversation = await open_conversation_for_chat(session, chat.id)
         if conversation is None:
             return
+    files = []
+    if incoming_file(message) is not None:
+        incoming = await check_incoming(update, context)  # refused: the citizen is told why, nothing is kept
+        if incoming is None:
+            raise ApplicationHandlerStop
+        files = await fetch_refs(context, [incoming.ref()])
+    async with services_of(context).db.session() as session:
+        conversation = await open_conversation_for_chat(session, chat.id)
+        if conversation is None:
+            return
         voice = message.voice.file_id if message.voice else None
-        await record_citizen_message(session, conversation, text=message.text, voice_file_id=voice, now=utcnow())
+        stored = await record_citizen_message(session, conversation, text=message.text or message.caption,
+                                              voice_file_id=voice, now=utcnow())
+        await store_all(session, files, conversation_id=conversation.id, message_id=stored.id,
+                        citizen_id=conversation.citizen_id, telegram_chat_id=chat.id, centre_id=conversation.centre_id)
         await session.commit()
     if message.text and contains_pii(message.text):
         await send_text(update, t("pii_warning", register_of(context)))
@@ -93,6 +109,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str 
     await acknowledge(update)
     register = register_of(context)
     if query is None or query.data != "h:consent:yes":
+        take_pending(context)  # a file sent to go with it is not kept either
         await send_text(update, t("handoff_consent_refused", register), main_menu_markup(register))
         return ConversationHandler.END
     user = update.effective_user
@@ -135,13 +152,18 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, centre_id: s
     if user is None or chat is None:
         return ConversationHandler.END
     now = utcnow()
+    files = await fetch_refs(context, take_pending(context))  # sent before with "to a person"
     async with services_of(context).db.session() as session:
         citizen = await get_or_create_citizen(session, telegram_id=user.id)
         citizen.consent_at, citizen.consent_version = now, CONSENT_VERSION
         if centre_id is not None and citizen.home_centre_id is None:
             citizen.home_centre_id = centre_id
-        await open_conversation(session, telegram_chat_id=chat.id, citizen_id=citizen.id, centre_id=centre_id,
-                                language=register, now=now)
+        conversation = await open_conversation(session, telegram_chat_id=chat.id, citizen_id=citizen.id,
+                                               centre_id=centre_id, language=register, now=now)
+        for media in files:
+            message = await record_citizen_message(session, conversation, now=now)
+            await store_all(session, [media], conversation_id=conversation.id, message_id=message.id,
+                            citizen_id=citizen.id, telegram_chat_id=chat.id, centre_id=centre_id)
         centre = await get_centre(session, centre_id) if centre_id else None
         outlook = await centre_outlook(session, centre_id, now)
         await session.commit()
@@ -191,7 +213,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 CONVERSATION = ConversationHandler(
     entry_points=[
-        CallbackQueryHandler(start, pattern=r"^(a:handoff|m:handoff)$"),
+        CallbackQueryHandler(start, pattern=r"^(a:handoff|m:handoff|md:handoff)$"),
         MessageHandler(filters.TEXT & ~filters.COMMAND & IntentFilter("human_handoff"), start),
     ],
     states={
@@ -209,7 +231,7 @@ CONVERSATION = ConversationHandler(
 )
 
 EARLY_HANDLERS: list[BaseHandler[Update, Any, Any]] = [
-    MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.VOICE, capture),
+    MessageHandler((filters.TEXT & ~filters.COMMAND) | FILES, capture),
 ]
 HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     CONVERSATION,

@@ -1,6 +1,7 @@
 """A request to the Community Centre (intake): consent → what they need (several topics) → a short description
-(text, or a voice note kept as Telegram's file id) → household → where they live → how and when to be contacted
-→ a summary to confirm → stored (core.intake) for the serving centre, and the documents checklist sent.
+(text, or voice notes, photos and PDFs: stored with the request when it is sent, bot/attachments.py) → household
+→ where they live → how and when to be contacted → a summary to confirm → stored (core.intake) for the serving
+centre, and the documents checklist sent.
 
 The answers live in `user_data["intake"]` (persisted after every update) and the conversation is persistent, so an
 interrupted request resumes where it stopped. Entry: the menu's `m:intake`, /request, and `a:urgent` under the
@@ -33,6 +34,8 @@ from telegram.ext import (
 
 from bot import memory
 from bot.handlers import emergency
+from bot.attachments import MAX_PER_RECORD, check_incoming, fetch_refs, store_all, take_pending
+from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.local_chat import html_to_text
 from bot.memory import confirmation_text
@@ -84,6 +87,14 @@ def _new_draft(context: ContextTypes.DEFAULT_TYPE, *, emergency: bool) -> dict[s
         return {}
     context.user_data[DRAFT] = {"step": CONSENT, "emergency": emergency, "categories": []}
     return context.user_data[DRAFT]
+
+
+def _add_files(draft: dict[str, Any], refs: list[dict[str, Any]]) -> None:
+    kept = [r for r in draft.get("attachments") or [] if isinstance(r, dict)]
+    draft["attachments"] = [*kept, *refs][:MAX_PER_RECORD]
+    voice = next((r["file_id"] for r in draft["attachments"] if r.get("kind") == "voice"), None)
+    if voice and not draft.get("voice"):
+        draft["voice"] = voice
 
 
 def _discard(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,8 +184,8 @@ async def _summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], re
     categories = ", ".join(_category_label(c, register) for c in draft.get("categories", []))
     if draft.get("description"):
         description = draft["description"]
-    elif draft.get("voice"):
-        description = plain("intake_voice_description", register)
+    elif draft.get("attachments"):
+        description = plain("intake_files_description", register, count=len(draft["attachments"]))
     else:
         description = plain("intake_no_description", register)
     centre_name = await _centre_name(context, draft.get("centre_id"), register)
@@ -204,7 +215,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await acknowledge(update)
     urgent = update.callback_query is not None and update.callback_query.data == "a:urgent"
     draft = context.user_data.get(DRAFT) if context.user_data is not None else None
+    files = take_pending(context)  # sent before, with "send it to the Centre": they go with this request
     if isinstance(draft, dict) and draft.get("consent_at") and draft.get("step") not in (None, CONSENT):
+        _add_files(draft, files)
         if urgent:
             draft["emergency"] = True
         register = register_of(context)
@@ -214,6 +227,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         ]))
         return RESUME
     draft = _new_draft(context, emergency=urgent)
+    _add_files(draft, files)
     if urgent:  # from the emergency answer: the danger topic chosen, what was typed carried (shown before storing)
         emergency.seed_urgent_request(context, draft, tuple(CATEGORIES))
     return await _ask(update, context, CONSENT)
@@ -300,9 +314,12 @@ async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     register = register_of(context)
     draft = _draft(context)
     draft.pop("pending_text", None)
-    if message is not None and message.voice is not None:
-        draft["voice"] = message.voice.file_id
-        await send_text(update, t("intake_voice_kept", register))
+    if message is not None and not message.text:
+        incoming = await check_incoming(update, context)
+        if incoming is None:  # refused (the citizen was told why) or nothing in it: the same question again
+            return await _ask(update, context, DESCRIPTION)
+        _add_files(draft, [incoming.ref()])
+        await send_text(update, t("intake_voice_kept" if incoming.kind == "voice" else "intake_file_kept", register))
         return await _ask(update, context, ADULTS)
     text = text_of(update).strip()
     if not text:
@@ -511,6 +528,18 @@ async def press_a_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_text(update, t("intake_press_a_button", register_of(context)))
 
 
+async def on_file_elsewhere(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file sent at another step, after consent: it goes with the request; the question stays the same."""
+    draft = _draft(context)
+    if not draft.get("consent_at"):
+        await send_text(update, t("intake_press_a_button", register_of(context)))
+        return
+    incoming = await check_incoming(update, context)
+    if incoming is not None:
+        _add_files(draft, [incoming.ref()])
+        await send_text(update, t("intake_file_kept", register_of(context)))
+
+
 # ---- sending --------------------------------------------------------------------------------------------------
 
 def _checklists(programme_ids: list[str], register: str) -> list[tuple[str, Any]]:
@@ -541,6 +570,7 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
     checklists = _checklists(programmes_for(categories), register)
     checklist_text = "\n\n".join(html_to_text("\n\n".join(a.parts)) for _pid, a in checklists) or None
     consent_at = datetime.fromisoformat(draft["consent_at"])
+    files = await fetch_refs(context, list(draft.get("attachments") or []))
     async with services_of(context).db.session() as session:
         citizen = await get_or_create_citizen(session, telegram_id=user.id)
         citizen.consent_at, citizen.consent_version = consent_at, CONSENT_VERSION
@@ -565,6 +595,8 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
             log.warning("intake refused by core: %s", str(exc).split(":", 1)[0])
             await send_text(update, t("error", register))
             return CONFIRM
+        await store_all(session, files, intake_id=intake.id, citizen_id=citizen.id, telegram_chat_id=chat.id,
+                        centre_id=intake.centre_id)
         await session.commit()
         intake_id, urgent = intake.id, intake.urgent
     _discard(context)
@@ -611,7 +643,7 @@ async def keep_typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 CONVERSATION = ConversationHandler(
     entry_points=[
         CommandHandler("request", start),
-        CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent)$"),
+        CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent|md:intake)$"),
     ],
     states={
         RESUME: [CallbackQueryHandler(on_resume, pattern=r"^i:resume$"),
@@ -620,7 +652,7 @@ CONVERSATION = ConversationHandler(
                   CallbackQueryHandler(on_privacy, pattern=r"^i:privacy$")],
         CATEGORIES_STEP: [CallbackQueryHandler(on_category, pattern=r"^i:cat:[a-z_]{1,40}$"),
                           CallbackQueryHandler(on_categories_done, pattern=r"^i:next$")],
-        DESCRIPTION: [MessageHandler(filters.VOICE, on_description),
+        DESCRIPTION: [MessageHandler(FILES, on_description),
                       MessageHandler(filters.TEXT & ~filters.COMMAND, on_description),
                       CallbackQueryHandler(on_skip_description, pattern=r"^i:skip$")],
         ADULTS: [CallbackQueryHandler(on_adults, pattern=r"^i:ad:\d{1,2}$"),
@@ -644,6 +676,7 @@ CONVERSATION = ConversationHandler(
         CommandHandler("cancel", cancel),
         CallbackQueryHandler(cancel, pattern=r"^i:cancel$"),
         MessageHandler(filters.TEXT & ~filters.COMMAND, press_a_button),
+        MessageHandler(FILES, on_file_elsewhere),
     ],
     name="intake",
     persistent=True,

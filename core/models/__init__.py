@@ -12,6 +12,7 @@ from core.models.event import Event  # noqa: F401  (events shown by ask_events)
 from core.models.handoff import HandoffConversation, HandoffMessage, OutboxMessage  # noqa: F401  (handoff)
 from core.models.inbox import InboxUpdate
 from core.models.intake import Intake  # noqa: F401  (intake records)
+from core.models.media import Attachment, TopicRecording  # noqa: F401  (files kept for staff, recordings)
 from core.models.operations import JobRun  # noqa: F401  (scheduled jobs)
 from core.models.staff import StaffUser
 

@@ -15,6 +15,7 @@ from staff_console.routes import (
     dashboard,
     intakes,
     live,
+    media,
     operations,
     people,
     reports,
@@ -37,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     operations.router,
     waitlist.router,
     live.router,
+    media.router,
 ]
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Select, select
 
 from core import audit
+from core.attachments import attachments_of_conversation
 from core.centres import list_centres
 from core.handoff import MAX_TEXT, HandoffError, close_conversation, enqueue_staff_reply, messages_of
 from core.models import Citizen
@@ -63,6 +64,7 @@ async def conversation_detail(request: Request, viewer: CurrentViewer, session: 
     names = await staff_names(session, messages)
     citizen = await session.get(Citizen, conversation.citizen_id) if conversation.citizen_id else None
     return render(request, "conversation.html", viewer=viewer, conversation=conversation, messages=messages,
+                  attachments=await attachments_of_conversation(session, conversation.id),
                   citizen=citizen, citizen_name=citizen.name if citizen and citizen.name else t("people.not_given"),
                   names=names, deliveries=await deliveries_of(session, messages),
                   notice=notice_of(notice), error=t(f"conversations.{error}") if error in ERRORS else None,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
+from core.attachments import attachments_of_intake
 from core.centres import list_centres
 from core.handoff import MAX_TEXT
 from core.intake import CATEGORIES, IntakeError, change_status
@@ -106,6 +107,7 @@ async def intake_detail(request: Request, viewer: CurrentViewer, session: DbSess
                   can_message=by_telegram and viewer.may("intakes.message") and intake.restricted_at is None,
                   phone=phone_display(phone) if phone else None, phone_href=phone_link(phone) if phone else None,
                   max_text=MAX_TEXT, notes=notes, referrals=referrals,
+                  attachments=await attachments_of_intake(session, intake.id),
                   history=history, assignment=assignment, team=team, names=await usernames(session, ids),
                   statuses=INTAKE_STATUSES, notice=notice_of(notice),
                   error=t(f"intakes.{error}") if error in ERRORS else None,

@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from bot.app import build_application, start_services, stop_services
 from bot.local_api import RecordingBotApi, SentMessage
 from bot.local_chat import LocalChat, html_to_text
+from core.attachments import attachment_with_content, attachments_of_intake
 from core.models import Base, Citizen
 from core.models.intake import Intake
 from tests.bot.conftest import make_settings
 from tests.conftest import fresh_database_url
+from tests.media_files import VOICE
 
 USER = 424242
 
@@ -138,12 +140,12 @@ async def test_danger_words_get_the_helplines_first_and_the_description_is_kept(
     assert intake.urgent and intake.urgency_reasons == ["emergency", "words:violence"]
 
 
-async def test_a_voice_note_is_kept_as_a_file_id(chat: LocalChat) -> None:
+async def test_a_voice_note_is_stored_with_the_request(chat: LocalChat) -> None:
     await begin(chat, "🇬🇧 English")
     await chat.press("✅ I agree")
     await chat.press("💬 Counselling and support")
     await chat.press("➡️ Continue")
-    replies = await chat.send_raw({"voice": {"file_id": "VOICE-FILE-1", "file_unique_id": "u1", "duration": 7}})
+    replies = await chat.send_file("voice", VOICE)
     assert "I kept your voice message" in text_of(replies)
     await chat.press("1")
     await chat.press("0")
@@ -153,7 +155,11 @@ async def test_a_voice_note_is_kept_as_a_file_id(chat: LocalChat) -> None:
     await chat.press("🕐 Any time")
     await chat.press("✅ Send")
     (intake,) = await intakes(chat)
-    assert intake.voice_file_id == "VOICE-FILE-1" and intake.description is None
+    assert intake.voice_file_id == "local-file-1-9030" and intake.description is None
+    async with chat.app.services.db.session() as session:
+        (listed,) = await attachments_of_intake(session, intake.id)
+        stored = await attachment_with_content(session, listed.id)
+    assert stored is not None and stored.kind == "voice" and stored.content == VOICE
 
 
 async def test_forged_buttons_change_nothing(chat: LocalChat) -> None:

@@ -16,11 +16,12 @@ from core.models import Base, utcnow
 from core.models.handoff import HandoffConversation
 from core.models.intake import Intake
 from core.users import create_user
+from tests.media_files import VOICE
 
 USER = 424242
 PHONE = "6987654321"
 NAME = "Ευαγγελία Τσολάκη"
-SECRETS = (str(USER), PHONE, NAME, "ξυλοδαρμός", "ζεσταθούμε", "Σιάτιστα", "VOICE-XYZ", "κρύο στο σπίτι")
+SECRETS = (str(USER), PHONE, NAME, "ξυλοδαρμός", "ζεσταθούμε", "Σιάτιστα", "local-file-1-", "κρύο στο σπίτι")
 
 
 def text_of(messages: list[SentMessage]) -> str:
@@ -88,7 +89,7 @@ async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> N
     await make_intake(chat, "Θέλουμε να ζεσταθούμε, υπήρξε και ξυλοδαρμός")
     await chat.press_data("a:handoff")
     await chat.press("✅ Συμφωνώ")  # the centre is known from the intake: opened at once
-    await chat.send_raw({"voice": {"file_id": "VOICE-XYZ", "file_unique_id": "u9", "duration": 3}})
+    await chat.send_file("voice", VOICE)  # kept with the conversation, content and all
     await chat.say("έχουμε κρύο στο σπίτι ακόμα")
     async with chat.app.services.db.session() as session:
         staff = await create_user(session, username="sw", role="staff", centre_id="kk-voio",
@@ -103,7 +104,8 @@ async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> N
         await session.commit()
     await deliver_outbox(chat.app, utcnow())  # one delivered, one still queued
     before = await everything_stored(chat)
-    assert containing(before, PHONE) and containing(before, str(USER)) and containing(before, "VOICE-XYZ")
+    assert containing(before, PHONE) and containing(before, str(USER)) and containing(before, "local-file-1-")
+    assert [table for table, _row in before if table == "attachment"] == ["attachment"]
 
     replies = await chat.say("/forget")
     assert "Θέλετε να σβήσουμε όλα τα στοιχεία σας;" in text_of(replies)
@@ -119,7 +121,7 @@ async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> N
     assert len(kept) == 1 and kept[0]["restricted_at"] is not None and kept[0]["citizen_id"] is None
     assert kept[0]["centre_id"] == "kk-voio" and kept[0]["status"] == "in_progress"
     assert not [row for table, row in after if table in ("citizen", "handoff_conversation", "handoff_message",
-                                                         "outbox_message")]
+                                                         "outbox_message", "attachment")]
     # The bot forgot too: the next message starts afresh, with nothing written back.
     await chat.say("/start")
     assert "intake" not in chat.app.user_data.get(USER, {})

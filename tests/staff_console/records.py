@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.attachments import store_attachment
 from core.db import Database
+from core.media import check_media
 from core.models import Citizen
 from core.models.booking import Appointment
 from core.models.handoff import HandoffConversation, HandoffMessage
 from core.models.intake import Intake
+from tests.media_files import photo as sample_photo
 from tests.staff_console.conftest import START
 
 
@@ -21,6 +24,7 @@ class Records:
     conversation_kastoria: int
     appointment_annex: int  # at the Kastoria Roma annex, tomorrow
     appointment_kozani: int
+    attachment_kastoria: int = 0  # a photo sent with intake_kastoria
 
 
 async def make_records(db: Database, *, mediator_id: int, chat_id: int = 555001) -> Records:
@@ -52,5 +56,8 @@ async def make_records(db: Database, *, mediator_id: int, chat_id: int = 555001)
                                    starts_at=START + timedelta(days=1), ends_at=START + timedelta(days=1, minutes=30),
                                    seat=1, citizen_id=citizen.id, status="booked", created_at=START)
         session.add_all([annex, kozani_visit])
+        photo = await store_attachment(session, check_media(sample_photo()), intake_id=kastoria.id,
+                                       citizen_id=citizen.id, telegram_chat_id=chat_id, centre_id="kk-kastoria",
+                                       now=START)
         await session.commit()
-        return Records(citizen.id, kastoria.id, kozani.id, talk.id, annex.id, kozani_visit.id)
+        return Records(citizen.id, kastoria.id, kozani.id, talk.id, annex.id, kozani_visit.id, photo.id)

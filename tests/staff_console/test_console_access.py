@@ -21,6 +21,7 @@ from tests.staff_console.records import Records, make_records
 # Who may see each sample record, independently of the implementation (issue 7, "Roles and scope").
 SEES: dict[str, set[str]] = {
     "intake_id": {"admin", "coord", "kastoria", "mediator"},  # mediator: they created it
+    "attachment_id": {"admin", "coord", "kastoria", "mediator"},  # a photo with that intake
     "conversation_id": {"admin", "coord", "kastoria"},
     # At the Kastoria Roma annex: its mediator, and KK Καστοριάς (the parent centre sees its annex and unit);
     # not the Νεστόριο unit (a sibling), not Κοζάνη.
@@ -34,7 +35,8 @@ SEES: dict[str, set[str]] = {
 
 
 def samples(records: Records, console: Console) -> dict[str, str]:
-    return {"intake_id": str(records.intake_kastoria), "conversation_id": str(records.conversation_kastoria),
+    return {"intake_id": str(records.intake_kastoria), "attachment_id": str(records.attachment_kastoria),
+            "conversation_id": str(records.conversation_kastoria),
             "appointment_id": str(records.appointment_annex), "centre_id": "kk-kastoria",
             "citizen_id": str(records.citizen_id),
             "user_id": str(console.user_ids["kozani"])}
