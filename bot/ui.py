@@ -30,7 +30,7 @@ CALLBACK_LIMIT = 64
 # Knowledge button actions the bot can act on today; buttons for anything else are not shown (the menu shows
 # only what works). Extended as flows land.
 AVAILABLE_ACTIONS: tuple[str, ...] = ("topic:", "prog:", "docs:", "centre", "menu", "check:", "handoff", "urgent",
-                                      "book", "how:", "cat:", "resume:")
+                                      "book", "how:", "cat:", "resume:", "listen:", "listenrom:")
 
 
 def action_available(action: str) -> bool:

@@ -74,6 +74,11 @@ RULES: dict[str, frozenset[str]] = {
     "operations.view": OVERSIGHT,
     # A file is shown to whoever may see its request or conversation: the route checks that scope itself.
     "media.file": EVERYONE,
+    # Recordings of answers hold no personal data; staff and mediators record them, coordinators listen.
+    "recordings.list": EVERYONE,
+    "recordings.audio": EVERYONE,
+    "recordings.upload": FIELDWORK_WRITE,
+    "recordings.delete": FIELDWORK_WRITE,
 }
 
 

@@ -33,6 +33,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("audit.list", "/audit"),
     ("announcements.list", "/announcements"),
     ("operations.view", "/operations"),
+    ("recordings.list", "/recordings"),
 ]
 
 

@@ -28,6 +28,7 @@ from bot.handlers import (
     free_text,
     handoff,
     intake,
+    listen,
     listening,
     media,
     mediator,
@@ -47,7 +48,8 @@ Handler = BaseHandler[Update, Any, Any]
 FLOWS: list[list[Handler]] = [
     mediator.HANDLERS, eligibility.HANDLERS, entitlements.HANDLERS, booking.HANDLERS, my_appointments.HANDLERS,
     start.HANDLERS, menu.HANDLERS, centres.HANDLERS, topics.HANDLERS, events.HANDLERS,
-    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS, announcements.HANDLERS, emergency.RESUME_HANDLERS, media.HANDLERS,
+    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS, announcements.HANDLERS, emergency.RESUME_HANDLERS,
+    media.HANDLERS, listen.HANDLERS,
 ]
 
 

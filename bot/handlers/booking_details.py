@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone, telegram_name
 from bot.drafts import now_utc
 from bot.handlers.booking_finish import finish
 from bot.handlers.booking_steps import (
@@ -61,8 +62,16 @@ async def ask_details(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
             ),
         )
         return DETAILS
+    return await ask_name(update, context)
+
+
+async def ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The citizen's own name: typed, or the name they have on Telegram confirmed with one tap."""
+    register = register_of(context)
     draft_of(context)["step"] = NAME
-    await send_text(update, t("bk_ask_name", register))
+    name = valid_name(telegram_name(update) or "")
+    markup = keyboard([[(plain("btn_use_tg_name", register, name=name), "bk:tn")]]) if name else None
+    await send_text(update, t("bk_ask_name", register), markup)
     return NAME
 
 
@@ -73,14 +82,22 @@ async def on_saved_ok(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
 
 async def on_edit_details(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await acknowledge(update)
-    draft_of(context)["step"] = NAME
-    await send_text(update, t("bk_ask_name", register_of(context)))
-    return NAME
+    return await ask_name(update, context)
+
+
+async def on_telegram_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    await acknowledge(update)
+    if behalf_of(context) is not None:  # the mediator's own Telegram name is not the citizen's
+        return await stale(update, context)
+    return await _take_name(update, context, valid_name(telegram_name(update) or ""))
 
 
 async def on_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    return await _take_name(update, context, valid_name(text_of(update)))
+
+
+async def _take_name(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str | None) -> str:
     register = register_of(context)
-    name = valid_name(text_of(update))
     if name is None:
         await send_text(update, t("bk_bad_name", register))
         return NAME
@@ -88,20 +105,38 @@ async def on_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     if behalf_of(context) is not None:
         await send_text(update, t("md_ask_phone", register), _no_phone_markup(register))
     else:
-        await send_text(update, t("bk_ask_phone", register))
+        await send_text(update, t("bk_ask_phone", register), phone_request_markup(register))
     return PHONE
 
 
 async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    return await _take_phone(update, context, normalise_phone(text_of(update)))
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The request-contact button: the citizen's own number, shared by Telegram."""
+    register = register_of(context)
+    try:
+        phone = shared_phone(update)
+    except NotOwnContact:
+        await send_text(update, t("contact_not_own", register),
+                        None if behalf_of(context) is not None else phone_request_markup(register))
+        return PHONE
+    return await _take_phone(update, context, phone)
+
+
+async def _take_phone(update: Update, context: ContextTypes.DEFAULT_TYPE, phone: str | None) -> str:
     register = register_of(context)
     on_behalf = behalf_of(context) is not None
-    phone = normalise_phone(text_of(update))
     if phone is None:
-        await send_text(update, t("bk_bad_phone", register), _no_phone_markup(register) if on_behalf else None)
+        await send_text(update, t("bk_bad_phone", register),
+                        _no_phone_markup(register) if on_behalf else phone_request_markup(register))
         return PHONE
     draft_of(context).update(phone=phone)
     if on_behalf:
         return await ask_settlement(update, context)
+    # The share-phone keyboard goes away once the number is in.
+    await send_text(update, t("phone_kept", register, phone=phone_display(phone)), remove_keyboard())
     draft_of(context)["step"] = CONSENT
     await send_text(
         update,

@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.centre_buttons import centre_label, centre_rows, remember_position
 from bot.drafts import now_utc
 from bot.handlers.booking_details import ask_details
 from bot.handlers.booking_steps import (
@@ -65,7 +66,7 @@ async def offer_centres(update: Update, context: ContextTypes.DEFAULT_TYPE, ids:
         for centre_id in dict.fromkeys(ids):
             centre = await get_centre(session, centre_id)
             if centre is not None:
-                rows.append([(centre_name(centre, register), f"bk:c:{centre.id}")])
+                rows.append([(centre_label(centre, register), f"bk:c:{centre.id}")])
     rows.append([(plain("btn_other_centre", register), "bk:list")])
     await send_text(update, t("bk_choose_centre", register, place=place), keyboard(rows))
     return CENTRE
@@ -81,12 +82,9 @@ async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     async with services_of(context).db.session() as session:
         centres = await list_centres(session)
     if isinstance(near, list) and len(near) == 2:
-        centres.sort(
-            key=lambda c: (
-                haversine_km(near[0], near[1], c.lat, c.lon) if c.lat is not None and c.lon is not None else 1e9
-            )
-        )
-    rows = [[(centre_name(c, register), f"bk:c:{c.id}")] for c in centres]
+        remember_position(context, float(near[0]), float(near[1]))
+    user = update.effective_user
+    rows = await centre_rows(context, centres, register, "bk:c:", user.id if user else None)
     await send_text(update, t("bk_choose_from_list", register), keyboard(rows))
     return CENTRE
 

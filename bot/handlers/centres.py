@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.centre_buttons import centre_rows, remember_position
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
@@ -50,7 +51,8 @@ async def show_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     register = register_of(context)
     async with services_of(context).db.session() as session:
         centres = await list_centres(session)
-    rows = [[(c.name_en if register == "en" else c.name_el, f"c:{c.id}")] for c in centres]
+    user = update.effective_user
+    rows = await centre_rows(context, centres, register, "c:", user.id if user else None)
     await send_text(update, t("centre_list", register), ReplyKeyboardRemove())
     await send_text(update, plain("centre_list", register), keyboard(rows))
     return ConversationHandler.END
@@ -151,6 +153,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
     message = update.effective_message
     if message is None or message.location is None:
         return ASK_PLACE
+    remember_position(context, message.location.latitude, message.location.longitude)
     routed = services_of(context).router.route_location(message.location.latitude, message.location.longitude)
     return await _answer_route(update, context, routed, by_location=True,
                                km=routed.distance_km if routed else None)

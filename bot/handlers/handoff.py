@@ -213,7 +213,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 CONVERSATION = ConversationHandler(
     entry_points=[
-        CallbackQueryHandler(start, pattern=r"^(a:handoff|m:handoff|md:handoff)$"),
+        CallbackQueryHandler(start, pattern=r"^(a:handoff|m:handoff|fl:handoff)$"),
         MessageHandler(filters.TEXT & ~filters.COMMAND & IntentFilter("human_handoff"), start),
     ],
     states={

@@ -35,6 +35,8 @@ from telegram.ext import (
 from bot import memory
 from bot.handlers import emergency
 from bot.attachments import MAX_PER_RECORD, check_incoming, fetch_refs, store_all, take_pending
+from bot.centre_buttons import centre_rows
+from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone
 from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.local_chat import html_to_text
@@ -151,7 +153,7 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) ->
             [(plain("btn_contact_phone", register), "i:cm:phone")],
         ]))
     elif step == PHONE:
-        await send_text(update, t("intake_ask_phone", register))
+        await send_text(update, t("intake_ask_phone", register), phone_request_markup(register))
     elif step == TIME:
         await send_text(update, t("intake_ask_time", register), keyboard([
             [(plain("btn_time_morning", register), "i:ct:morning")],
@@ -428,7 +430,8 @@ async def on_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     register = register_of(context)
     async with services_of(context).db.session() as session:
         centres = await list_centres(session)
-    rows = [[(c.name_en if register == "en" else c.name_el, f"i:centre:{c.id}")] for c in centres]
+    user = update.effective_user
+    rows = await centre_rows(context, centres, register, "i:centre:", user.id if user else None)
     await send_text(update, t("centre_list", register), keyboard(rows))
     return PLACE
 
@@ -507,13 +510,29 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    return await _take_phone(update, context, normalise_phone(text_of(update)))
+
+
+async def on_shared_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The request-contact button: the citizen's own number; someone else's card is refused kindly."""
+    try:
+        phone = shared_phone(update)
+    except NotOwnContact:
+        register = register_of(context)
+        await send_text(update, t("contact_not_own", register), phone_request_markup(register))
+        return PHONE
+    return await _take_phone(update, context, phone)
+
+
+async def _take_phone(update: Update, context: ContextTypes.DEFAULT_TYPE, phone: str | None) -> str:
     draft = _draft(context)
     draft.pop("pending_text", None)
-    phone = normalise_phone(text_of(update))
+    register = register_of(context)
     if phone is None:
-        await send_text(update, t("intake_bad_phone", register_of(context)))
+        await send_text(update, t("intake_bad_phone", register), phone_request_markup(register))
         return PHONE
     draft["phone"] = phone
+    await send_text(update, t("phone_kept", register, phone=phone_display(phone)), remove_keyboard())
     return await _ask(update, context, TIME)
 
 
@@ -643,7 +662,7 @@ async def keep_typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 CONVERSATION = ConversationHandler(
     entry_points=[
         CommandHandler("request", start),
-        CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent|md:intake)$"),
+        CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent|fl:intake)$"),
     ],
     states={
         RESUME: [CallbackQueryHandler(on_resume, pattern=r"^i:resume$"),
@@ -667,7 +686,8 @@ CONVERSATION = ConversationHandler(
         NAME: [CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other)$"),
                MessageHandler(filters.TEXT & ~filters.COMMAND, on_name)],
         CONTACT: [CallbackQueryHandler(on_contact, pattern=r"^i:cm:(telegram|phone)$")],
-        PHONE: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_phone)],
+        PHONE: [MessageHandler(filters.CONTACT, on_shared_contact),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, on_phone)],
         TIME: [CallbackQueryHandler(on_time, pattern=r"^i:ct:(morning|afternoon|any)$")],
         CONFIRM: [CallbackQueryHandler(on_send, pattern=r"^i:send$"),
                   CallbackQueryHandler(on_restart, pattern=r"^i:restart$")],

@@ -33,9 +33,9 @@ async def on_loose_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t("media_what_to_do", register, count=len(refs)),
         keyboard(
             [
-                [(plain("btn_media_to_centre", register), "md:intake")],
-                [(plain("btn_media_to_person", register), "md:handoff")],
-                [(plain("btn_media_drop", register), "md:drop")],
+                [(plain("btn_media_to_centre", register), "fl:intake")],
+                [(plain("btn_media_to_person", register), "fl:handoff")],
+                [(plain("btn_media_drop", register), "fl:drop")],
             ]
         ),
     )
@@ -50,5 +50,5 @@ async def on_drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     MessageHandler(FILES, on_loose_file),
-    CallbackQueryHandler(on_drop, pattern=r"^md:drop$"),
+    CallbackQueryHandler(on_drop, pattern=r"^fl:drop$"),
 ]

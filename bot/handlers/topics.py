@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import memory
-from bot.handlers import events
+from bot.handlers import events, listen
 from bot.handlers.menu import main_menu_markup
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
 from knowledge import answer_parts, answers
@@ -34,7 +34,8 @@ async def show_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, intent:
     if intent == "ask_events":
         await events.show_events(update, context)
         return
-    await send_answer(update, context, answers.render_topic(intent, register_of(context)))
+    answer = answers.render_topic(intent, register_of(context))
+    await send_answer(update, context, await listen.with_listen_buttons(context, intent, answer))
 
 
 async def on_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,6 +18,7 @@ from staff_console.routes import (
     media,
     operations,
     people,
+    recordings,
     reports,
     users,
     waitlist,
@@ -39,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     waitlist.router,
     live.router,
     media.router,
+    recordings.router,
 ]
 
 

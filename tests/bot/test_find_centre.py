@@ -58,7 +58,7 @@ async def test_list_of_centres_then_a_centre(chat: LocalChat) -> None:
     replies = await chat.say("📋 Λίστα Κέντρων")
     names = [b["text"] for m in replies for b in buttons_of(m)]
     assert len(names) == 15
-    replies = await chat.press("Κέντρο Κοινότητας Δήμου Σερβίων")
+    replies = await chat.press("📍 Σέρβια — Κέντρο Κοινότητας")
     text = all_text(replies)
     assert "2464500561" in text  # the one centre phone number the facts give (2021, marked uncertain)
 

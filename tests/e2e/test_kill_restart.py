@@ -71,7 +71,7 @@ def test_kill_9_mid_conversation_then_resume(sqlite_template: Path, tmp_path: Pa
         say(second, "📋 Λίστα")
         listed = read_messages(second.stdout, 2)
         assert "Διαλέξτε το Κέντρο σας:" in listed[0]
-        assert "[Κέντρο Κοινότητας Δήμου Κοζάνης]" in listed[1]
+        assert "[📍 Κοζάνη — Κέντρο Κοινότητας]" in listed[1]
     finally:
         if second.stdin:
             second.stdin.close()

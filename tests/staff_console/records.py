@@ -12,6 +12,8 @@ from core.models import Citizen
 from core.models.booking import Appointment
 from core.models.handoff import HandoffConversation, HandoffMessage
 from core.models.intake import Intake
+from core.recordings import save_recording
+from tests.media_files import VOICE
 from tests.media_files import photo as sample_photo
 from tests.staff_console.conftest import START
 
@@ -25,6 +27,7 @@ class Records:
     appointment_annex: int  # at the Kastoria Roma annex, tomorrow
     appointment_kozani: int
     attachment_kastoria: int = 0  # a photo sent with intake_kastoria
+    recording: int = 0  # a recording of a topic's answer (no personal data: everyone may listen)
 
 
 async def make_records(db: Database, *, mediator_id: int, chat_id: int = 555001) -> Records:
@@ -59,5 +62,9 @@ async def make_records(db: Database, *, mediator_id: int, chat_id: int = 555001)
         photo = await store_attachment(session, check_media(sample_photo()), intake_id=kastoria.id,
                                        citizen_id=citizen.id, telegram_chat_id=chat_id, centre_id="kk-kastoria",
                                        now=START)
+        recording = await save_recording(session, topic="ask_housing", register="el-simple",
+                                         audio=check_media(VOICE), uploaded_by=None, text_hash=None,
+                                         topics={"ask_housing"}, now=START)
         await session.commit()
-        return Records(citizen.id, kastoria.id, kozani.id, talk.id, annex.id, kozani_visit.id, photo.id)
+        return Records(citizen.id, kastoria.id, kozani.id, talk.id, annex.id, kozani_visit.id, photo.id,
+                       recording.id)

@@ -22,6 +22,7 @@ from tests.staff_console.records import Records, make_records
 SEES: dict[str, set[str]] = {
     "intake_id": {"admin", "coord", "kastoria", "mediator"},  # mediator: they created it
     "attachment_id": {"admin", "coord", "kastoria", "mediator"},  # a photo with that intake
+    "recording_id": set(ACCOUNTS),  # a recording of an answer: no personal data
     "conversation_id": {"admin", "coord", "kastoria"},
     # At the Kastoria Roma annex: its mediator, and KK Καστοριάς (the parent centre sees its annex and unit);
     # not the Νεστόριο unit (a sibling), not Κοζάνη.
@@ -36,6 +37,7 @@ SEES: dict[str, set[str]] = {
 
 def samples(records: Records, console: Console) -> dict[str, str]:
     return {"intake_id": str(records.intake_kastoria), "attachment_id": str(records.attachment_kastoria),
+            "recording_id": str(records.recording),
             "conversation_id": str(records.conversation_kastoria),
             "appointment_id": str(records.appointment_annex), "centre_id": "kk-kastoria",
             "citizen_id": str(records.citizen_id),
