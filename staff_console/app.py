@@ -30,7 +30,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
     # Scripts only from the console itself (the live-update script); no inline script, no other origin.
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
-                               "img-src 'self' data:; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                               "img-src 'self' data:; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                               "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
