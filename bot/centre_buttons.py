@@ -25,8 +25,9 @@ def centre_label(centre: Centre, register: str) -> str:
 
 
 def remember_position(context: ContextTypes.DEFAULT_TYPE, lat: float, lon: float) -> None:
+    """Kept to about a kilometre (two decimals): enough to order centres, not a home address."""
     if context.user_data is not None:
-        context.user_data[NEAR] = [lat, lon]
+        context.user_data[NEAR] = [round(lat, 2), round(lon, 2)]
 
 
 async def known_position(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> tuple[float, float] | None:

@@ -184,6 +184,8 @@ async def forget_citizen(session: AsyncSession, *, telegram_id: int, now: dateti
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):  # a file's content: named, not copied into the export
+        return f"<{len(value)} bytes>"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

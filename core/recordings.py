@@ -14,7 +14,8 @@ from core.media import CheckedMedia, MediaRefused, check_media
 from core.models import utcnow
 from core.models.media import RECORDING_REGISTERS, TopicRecording
 
-__all__ = ["RecordingError", "delete_recording", "latest_recording", "recordings", "save_recording"]
+__all__ = ["RecordingError", "delete_recording", "latest_recording", "recording_with_audio", "recordings",
+           "save_recording"]
 
 
 class RecordingError(ValueError):
@@ -27,6 +28,12 @@ async def latest_recording(session: AsyncSession, topic: str, register: str) -> 
         select(TopicRecording).where(TopicRecording.topic == topic, TopicRecording.register == register)
         .order_by(TopicRecording.uploaded_at.desc(), TopicRecording.id.desc()).limit(1)
         .options(undefer(TopicRecording.content)))
+    return found
+
+
+async def recording_with_audio(session: AsyncSession, recording_id: int) -> TopicRecording | None:
+    found: TopicRecording | None = await session.scalar(
+        select(TopicRecording).where(TopicRecording.id == recording_id).options(undefer(TopicRecording.content)))
     return found
 
 

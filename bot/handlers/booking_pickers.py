@@ -131,6 +131,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
         await send_text(update, t("centre_outside_region", register), place_markup(register))
         return CENTRE
     draft_of(context)["near"] = [lat, lon]
+    remember_position(context, lat, lon)
     ids = routed_ids(context, routed)
     async with services_of(context).db.session() as session:
         others = [c for c in await list_centres(session) if c.lat is not None and c.lon is not None]

@@ -11,7 +11,14 @@ from starlette.datastructures import UploadFile
 
 from core.media import MAX_BYTES
 from core.models.media import RECORDING_REGISTERS, TopicRecording
-from core.recordings import RecordingError, checked_recording, delete_recording, recordings, save_recording
+from core.recordings import (
+    RecordingError,
+    checked_recording,
+    delete_recording,
+    recording_with_audio,
+    recordings,
+    save_recording,
+)
 from core.speech import SpeechUnavailable, encode_opus, is_uncompressed_audio, text_hash
 from knowledge import answers
 from knowledge.spoken import topic_text
@@ -75,7 +82,7 @@ async def recordings_upload(viewer: CurrentViewer, form: CheckedForm, session: D
 
 @router.get("/recordings/{recording_id}/audio", name="recordings.audio")
 async def recording_audio(request: Request, viewer: CurrentViewer, session: DbSession, recording_id: int) -> Response:
-    recording = await session.get(TopicRecording, recording_id)
+    recording = await recording_with_audio(session, recording_id)
     if recording is None:
         raise NotFound()
     content = recording.content

@@ -14,7 +14,7 @@ from core.booking.availability import availability_for, bookable_days, free_slot
 from core.models import Citizen
 from core.models.booking import BOOKED, CANCELLED, Appointment
 
-CENTRE_BUTTON = "Κέντρο Κοινότητας Δήμου Φλώρινας"
+CENTRE_BUTTON = "📍 Φλώρινα — Κέντρο Κοινότητας"
 
 
 def text_of(messages: list[SentMessage]) -> str:
@@ -32,7 +32,7 @@ async def choose_service(chat: LocalChat, register_label: str = "🇬🇷 Ελλ
     assert any(s in text_of(replies) for s in ("Σε ποιο Κέντρο", "Πού μένετε", "Στο ίδιο Κέντρο"))
     replies = await chat.say("Φλώρινα")
     assert CENTRE_BUTTON in labels(replies)
-    assert "Παράρτημα Ρομά του Κέντρου Κοινότητας Δήμου Φλώρινας" in labels(replies)  # the annex is offered
+    assert "📍 Φλώρινα — Παράρτημα Ρομά" in labels(replies)  # the annex is offered
     await chat.press(CENTRE_BUTTON)
     return await chat.press("👥 Κοινωνικός λειτουργός")
 

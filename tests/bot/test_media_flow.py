@@ -4,6 +4,8 @@ erased by /forget."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from bot.local_api import SentMessage
@@ -133,6 +135,11 @@ async def test_declining_keeps_nothing_and_forget_erases_files(chat: LocalChat) 
     await chat.send_file("voice", VOICE)
     await finish_request(chat)
     assert len(await attachments(chat)) == 1
+    replies = await chat.say("/mydata")  # the file is listed (its size, not its bytes)
+    (document,) = [m for m in replies if m.method == "sendDocument"]
+    exported = json.loads(document.extra["file_bytes"]["document"])
+    assert exported["attachment"][0]["kind"] == "voice"
+    assert exported["attachment"][0]["content"] == f"<{len(VOICE)} bytes>"
     await chat.say("/forget")
     await chat.press("🗑️ Ναι, σβήστε τα")
     async with chat.app.services.db.session() as session:
