@@ -36,7 +36,7 @@ from bot import memory
 from bot.handlers import emergency
 from bot.attachments import MAX_PER_RECORD, check_incoming, fetch_refs, store_all, take_pending
 from bot.centre_buttons import centre_rows
-from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone
+from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone, telegram_name
 from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.local_chat import html_to_text
@@ -465,8 +465,11 @@ async def ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: di
             [(plain("btn_name_mine", register), "i:nm:yes")],
             [(plain("btn_name_other", register), "i:nm:other")],
         ]))
-    else:
-        await send_text(update, t("intake_ask_name", register))
+    else:  # the name they have on Telegram, one tap away (typing it works too)
+        from_telegram = valid_name(telegram_name(update) or "")
+        markup = keyboard([[(plain("btn_use_tg_name", register, name=from_telegram), "i:nm:tg")]]) \
+            if from_telegram else None
+        await send_text(update, t("intake_ask_name", register), markup)
 
 
 async def on_name_saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -477,6 +480,12 @@ async def on_name_saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     if query is not None and query.data == "i:nm:other":
         draft["name_other"] = True
         return await _ask(update, context, NAME)
+    if query is not None and query.data == "i:nm:tg":
+        name = valid_name(telegram_name(update) or "")
+        if name is None:
+            return await _ask(update, context, NAME)
+        draft["name"] = name
+        return await _ask(update, context, CONTACT)
     saved = None
     if user is not None:
         async with services_of(context).db.session() as session:
@@ -683,7 +692,7 @@ CONVERSATION = ConversationHandler(
                 MessageHandler(filters.TEXT & ~filters.COMMAND, on_place_text),
                 CallbackQueryHandler(on_centre_list, pattern=r"^i:list$"),
                 CallbackQueryHandler(on_centre_chosen, pattern=r"^i:centre:[a-z-]{2,40}$")],
-        NAME: [CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other)$"),
+        NAME: [CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other|tg)$"),
                MessageHandler(filters.TEXT & ~filters.COMMAND, on_name)],
         CONTACT: [CallbackQueryHandler(on_contact, pattern=r"^i:cm:(telegram|phone)$")],
         PHONE: [MessageHandler(filters.CONTACT, on_shared_contact),

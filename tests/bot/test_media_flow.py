@@ -38,6 +38,7 @@ async def finish_request(chat: LocalChat) -> list[SentMessage]:
     await chat.press("2")
     await chat.press("1")
     await chat.say("Σιάτιστα")
+    await chat.press("👤 Πολίτης")  # the Telegram name, one tap
     await chat.press("💬 Εδώ, με μηνύματα")
     await chat.press("🕐 Όποια ώρα")
     return await chat.press("✅ Στείλε το")

@@ -35,7 +35,7 @@ async def test_a_voice_note_and_a_photo_appear_in_the_console(served_console: tu
     letter = tmp_path / "letter.jpg"
     letter.write_bytes(photo(900, 1200, (240, 240, 230)))
     actions = ["/start", "[🙂 Απλά ελληνικά]", "/request", "[✅ Ναι, συμφωνώ]", "[💡 Ρεύμα και λογαριασμοί]",
-               "[➡️ Συνέχεια]", f"@voice {VOICE_FILE}", f"@photo {letter}", "[2]", "[1]", "Σιάτιστα",
+               "[➡️ Συνέχεια]", f"@voice {VOICE_FILE}", f"@photo {letter}", "[2]", "[1]", "Σιάτιστα", "[👤 Πολίτης]",
                "[💬 Εδώ, με μηνύματα]", "[🕐 Όποια ώρα]", "[✅ Στείλε το]"]
     transcript = await asyncio.to_thread(run_chat, actions, url, data_dir)
     assert "📎 2 αρχεία" in transcript, transcript
