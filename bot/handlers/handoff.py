@@ -28,13 +28,14 @@ from telegram.ext import (
 )
 
 from bot.attachments import check_incoming, fetch_refs, incoming_file, store_all, take_pending
+from bot.centre_buttons import centre_rows
 from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter, understand
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text, text_of
 from core.booking.display import when_text
-from core.centres import get_centre
+from core.centres import get_centre, list_centres
 from core.citizens import get_or_create_citizen
 from core.handoff import close_conversation, open_conversation, open_conversation_for_chat, record_citizen_message
 from core.handoff_outlook import Outlook, centre_outlook
@@ -125,8 +126,34 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str 
     if centre_id is not None:
         return await _open(update, context, centre_id)
     await send_text(update, t("handoff_ask_place", register),
-                    keyboard([[(plain("btn_dont_know", register), "h:skip")]]))
+                    keyboard([[(plain("btn_centre_list_intake", register), "h:list")],
+                              [(plain("btn_dont_know", register), "h:skip")]]))
     return PLACE
+
+
+async def on_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The centres as buttons (town first, nearest first when known): no typing needed."""
+    await acknowledge(update)
+    register = register_of(context)
+    async with services_of(context).db.session() as session:
+        centres = await list_centres(session)
+    user = update.effective_user
+    rows = await centre_rows(context, centres, register, "h:c:", user.id if user else None)
+    await send_text(update, t("centre_list", register), keyboard(rows))
+    return PLACE
+
+
+async def on_centre_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    query = update.callback_query
+    await acknowledge(update)
+    centre_id = (query.data or "").removeprefix("h:c:") if query else ""
+    async with services_of(context).db.session() as session:
+        known = await get_centre(session, centre_id) is not None
+    if not known:  # forged or stale: the question again, nothing changed
+        register = register_of(context)
+        await send_text(update, t("stale_button", register))
+        return PLACE
+    return await _open(update, context, centre_id)
 
 
 async def on_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -222,6 +249,8 @@ CONVERSATION = ConversationHandler(
             MessageHandler(filters.LOCATION, on_place),
             MessageHandler(filters.TEXT & ~filters.COMMAND, on_place),
             CallbackQueryHandler(on_skip_place, pattern=r"^h:skip$"),
+            CallbackQueryHandler(on_centre_list, pattern=r"^h:list$"),
+            CallbackQueryHandler(on_centre_chosen, pattern=r"^h:c:[a-z-]{2,40}$"),
         ],
     },
     fallbacks=[CommandHandler("cancel", cancel)],
