@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.models.booking import ATTENDED, CANCELLED, HELD, NO_SHOW, Appointment, WaitlistEntry
 from core.models.handoff import HandoffConversation, HandoffMessage
 from core.models.intake import Intake
+from core.models.media import Attachment
 
 ATHENS = ZoneInfo("Europe/Athens")
 
@@ -47,6 +48,10 @@ class CentrePeriod:
     median_first_response_minutes: float | None = None
     offers: int = 0
     offers_accepted: int = 0
+    # Files citizens sent with a request or to staff, kept for the centre (issue 13).
+    voice_notes: int = 0
+    photos: int = 0
+    documents: int = 0
 
 
 def bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -130,6 +135,14 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
         if status == "booked":
             row(centre).offers_accepted += 1
 
+    files = {"voice": "voice_notes", "photo": "photos", "pdf": "documents"}
+    for centre, kind, count in (await session.execute(
+            select(Attachment.centre_id, Attachment.kind, func.count())
+            .where(Attachment.created_at >= start, Attachment.created_at < end, scoped(Attachment.centre_id))
+            .group_by(Attachment.centre_id, Attachment.kind))).all():
+        if kind in files:
+            report_row = row(centre)
+            setattr(report_row, files[kind], getattr(report_row, files[kind]) + int(count))
     for centre_id, report in rows.items():
         report.citizens_served = citizens_served.get(centre_id, 0)
         report.intakes_by_category = dict(sorted(categories[centre_id].items()))
@@ -172,7 +185,7 @@ def totals(report: list[CentrePeriod]) -> CentrePeriod:
     total = CentrePeriod("")
     for r in report:
         for name in ("citizens_served", "appointments_booked", "attended", "no_show", "cancelled", "intakes",
-                     "conversations", "answered", "offers", "offers_accepted"):
+                     "conversations", "answered", "offers", "offers_accepted", "voice_notes", "photos", "documents"):
             setattr(total, name, getattr(total, name) + getattr(r, name))
         for key, value in r.intakes_by_category.items():
             total.intakes_by_category[key] = total.intakes_by_category.get(key, 0) + value

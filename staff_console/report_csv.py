@@ -14,7 +14,8 @@ from core.period_report import CentrePeriod
 from staff_console.catalogue import label
 
 COUNTS = ("citizens_served", "appointments_booked", "attended", "no_show", "cancelled", "intakes", "conversations",
-          "answered", "median_first_response_minutes", "offers", "offers_accepted")
+          "answered", "median_first_response_minutes", "offers", "offers_accepted", "voice_notes", "photos",
+          "documents")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

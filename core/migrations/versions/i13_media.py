@@ -1,7 +1,7 @@
 """media attachments and topic recordings
 
 Revision ID: i13_media
-Revises: i11_topic
+Revises: i16_inbox
 Create Date: 2026-12-01 23:00:22.122661
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import core.models.base
 
 revision: str = "i13_media"
-down_revision: str | Sequence[str] | None = "i11_topic"
+down_revision: str | Sequence[str] | None = "i16_inbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
