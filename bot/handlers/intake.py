@@ -33,10 +33,10 @@ from telegram.ext import (
 )
 
 from bot import memory
-from bot.handlers import emergency
 from bot.attachments import MAX_PER_RECORD, check_incoming, fetch_refs, store_all, take_pending
 from bot.centre_buttons import centre_rows
 from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone, telegram_name
+from bot.handlers import emergency
 from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.local_chat import html_to_text
