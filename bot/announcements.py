@@ -41,8 +41,9 @@ BATCH = 200
 MAX_ATTEMPTS = 3
 
 
-async def deliver_announcements(app: Any, now: datetime, *, budget: int = 10_000,
-                                senders: int | None = None) -> dict[str, int]:
+async def deliver_announcements(
+    app: Any, now: datetime, *, budget: int = 10_000, senders: int | None = None
+) -> dict[str, int]:
     """Send pending deliveries (at most `budget` in this run); returns counts by outcome.
 
     `senders` (default `KOINOTITA_ANNOUNCEMENT_SENDERS`, 1): deliveries in flight at once. One keeps the promise
@@ -102,8 +103,9 @@ async def _deliver_one(app: Any, delivery: PendingDelivery, cache: dict[str, str
     status: str
     error: str | None = None
     try:
-        await app.bot.send_message(delivery.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                   disable_web_page_preview=True)
+        await app.bot.send_message(
+            delivery.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+        )
         status = SENT
     except Forbidden as exc:
         status, error = BLOCKED, type(exc).__name__

@@ -20,7 +20,8 @@ NEAR = "near"  # user_data: [lat, lon] of the last location the citizen shared
 
 def centre_label(centre: Centre, register: str) -> str:
     town = (centre.town_en if register == "en" else centre.town_el) or (
-        centre.name_en if register == "en" else centre.name_el)
+        centre.name_en if register == "en" else centre.name_el
+    )
     return plain(f"centre_button_{centre.kind}", register, town=town)
 
 
@@ -47,12 +48,14 @@ def nearest_first(centres: Sequence[Centre], position: tuple[float, float] | Non
     if position is None:
         return list(centres)
     lat, lon = position
-    return sorted(centres, key=lambda c: haversine_km(lat, lon, c.lat, c.lon) if c.lat is not None
-                  and c.lon is not None else 1e9)
+    return sorted(
+        centres, key=lambda c: haversine_km(lat, lon, c.lat, c.lon) if c.lat is not None and c.lon is not None else 1e9
+    )
 
 
-async def centre_rows(context: ContextTypes.DEFAULT_TYPE, centres: Sequence[Centre], register: str, prefix: str,
-                      user_id: int | None) -> list[list[tuple[str, str]]]:
+async def centre_rows(
+    context: ContextTypes.DEFAULT_TYPE, centres: Sequence[Centre], register: str, prefix: str, user_id: int | None
+) -> list[list[tuple[str, str]]]:
     """One button a row, `prefix + centre id` as callback data, nearest first when the place is known."""
     ordered = nearest_first(centres, await known_position(context, user_id))
     return [[(centre_label(c, register), f"{prefix}{c.id}")] for c in ordered]

@@ -12,8 +12,14 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from core.phones import normalise_phone
 from knowledge.messages import plain
 
-__all__ = ["NotOwnContact", "location_request_markup", "phone_request_markup", "remove_keyboard",
-           "shared_phone", "telegram_name"]
+__all__ = [
+    "NotOwnContact",
+    "location_request_markup",
+    "phone_request_markup",
+    "remove_keyboard",
+    "shared_phone",
+    "telegram_name",
+]
 
 
 class NotOwnContact(ValueError):
@@ -21,13 +27,19 @@ class NotOwnContact(ValueError):
 
 
 def phone_request_markup(register: str) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(plain("btn_share_phone", register), request_contact=True)]],
-                               resize_keyboard=True, one_time_keyboard=True)
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(plain("btn_share_phone", register), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
 
 
 def location_request_markup(register: str) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(plain("btn_share_location", register), request_location=True)]],
-                               resize_keyboard=True, one_time_keyboard=True)
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(plain("btn_share_location", register), request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
 
 
 def remove_keyboard() -> ReplyKeyboardRemove:

@@ -31,22 +31,32 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-SENDING_METHODS = frozenset({
-    "sendMessage", "sendLocation", "sendVenue", "sendDocument", "sendPhoto", "sendContact",
-    "editMessageText", "editMessageReplyMarkup", "sendChatAction",
-})
+SENDING_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendLocation",
+        "sendVenue",
+        "sendDocument",
+        "sendPhoto",
+        "sendContact",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "sendChatAction",
+    }
+)
 _DEFAULT_METHODS = {
     "400-not-modified": frozenset({"editMessageText", "editMessageReplyMarkup"}),
     "400-query-too-old": frozenset({"answerCallbackQuery"}),
     "400-too-long": frozenset({"sendMessage", "editMessageText"}),
 }
-KINDS = frozenset({"429", "403", "400-too-long", "400-not-modified", "400-query-too-old", "timeout", "slow",
-                   "flood", "crash"})
+KINDS = frozenset(
+    {"429", "403", "400-too-long", "400-not-modified", "400-query-too-old", "timeout", "slow", "flood", "crash"}
+)
 _DESCRIPTIONS = {
     "403": "Forbidden: bot was blocked by the user",
     "400-too-long": "Bad Request: message is too long",
     "400-not-modified": "Bad Request: message is not modified: specified new message content and reply markup "
-                        "are exactly the same as a current content and reply markup of the message",
+    "are exactly the same as a current content and reply markup of the message",
     "400-query-too-old": "Bad Request: query is too old and response timeout expired or query id is invalid",
 }
 
@@ -188,8 +198,7 @@ class FaultPlan:
                 decision.crash = True
                 return decision
             elif rule.kind == "429":
-                decision.failure = Failure(429, f"Too Many Requests: retry after {rule.retry_after}",
-                                           rule.retry_after)
+                decision.failure = Failure(429, f"Too Many Requests: retry after {rule.retry_after}", rule.retry_after)
                 return decision
             elif rule.kind == "403":
                 if rule.chat is not None:

@@ -51,16 +51,22 @@ class StateStore:
         self.erased: set[int] = set()  # chats and users erased (/forget) in this batch
 
     # -- loading and saving ------------------------------------------------------------------------------
-    async def load(self, session: AsyncSession, *, users: Iterable[int], chats: Iterable[int],
-                   keys: Iterable[Key]) -> None:
+    async def load(
+        self, session: AsyncSession, *, users: Iterable[int], chats: Iterable[int], keys: Iterable[Key]
+    ) -> None:
         wanted: list[tuple[str, str]] = [("user", str(u)) for u in set(users)]
         wanted += [("chat", str(c)) for c in set(chats)]
         wanted += [(CONVERSATION_PREFIX + n, _conversation_key(k)) for k in set(keys) for n in self.flow_names]
         if not wanted:
             return
         query = select(BotState.kind, BotState.key, BotState.data).where(
-            or_(*[and_(BotState.kind == kind, BotState.key.in_([k for kk, k in wanted if kk == kind]))
-                  for kind in {kind for kind, _ in wanted}]))
+            or_(
+                *[
+                    and_(BotState.kind == kind, BotState.key.in_([k for kk, k in wanted if kk == kind]))
+                    for kind in {kind for kind, _ in wanted}
+                ]
+            )
+        )
         for kind, key, data in (await session.execute(query)).all():
             self.loaded[(kind, key)] = _dump(data)
             self.values[(kind, key)] = data
@@ -84,9 +90,13 @@ class StateStore:
         if upserts:
             dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
             insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(BotState)
-            await session.execute(insert.on_conflict_do_update(
-                index_elements=["kind", "key"], set_={"data": insert.excluded.data,
-                                                      "updated_at": insert.excluded.updated_at}), upserts)
+            await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["kind", "key"],
+                    set_={"data": insert.excluded.data, "updated_at": insert.excluded.updated_at},
+                ),
+                upserts,
+            )
         for item in upserts:
             self.loaded[(item["kind"], item["key"])] = _dump(item["data"])
         for ident in deletes:
@@ -130,8 +140,11 @@ class StateStore:
         self.erased.update((user_id, chat_id))
         for ident in list(self.values):
             kind, key = ident
-            mine = (kind == "user" and key == str(user_id)) or (kind == "chat" and key == str(chat_id)) or (
-                kind.startswith(CONVERSATION_PREFIX) and (user_id in json.loads(key) or chat_id in json.loads(key)))
+            mine = (
+                (kind == "user" and key == str(user_id))
+                or (kind == "chat" and key == str(chat_id))
+                or (kind.startswith(CONVERSATION_PREFIX) and (user_id in json.loads(key) or chat_id in json.loads(key)))
+            )
             if mine:
                 self.values.pop(ident)
                 self.loaded.pop(ident, None)
@@ -189,9 +202,19 @@ class FlowConversationHandler(ConversationHandler[Any]):
     def from_handler(cls, handler: ConversationHandler[Any]) -> FlowConversationHandler:
         if not handler.name:
             raise ValueError("every conversation needs a name= (its state is stored under it)")
-        made = cls(entry_points=handler.entry_points, states=handler.states, fallbacks=handler.fallbacks,
-                   allow_reentry=handler.allow_reentry, per_chat=handler.per_chat, per_user=handler.per_user,
-                   per_message=handler.per_message, conversation_timeout=handler.conversation_timeout,
-                   name=handler.name, persistent=False, map_to_parent=handler.map_to_parent, block=handler.block)
+        made = cls(
+            entry_points=handler.entry_points,
+            states=handler.states,
+            fallbacks=handler.fallbacks,
+            allow_reentry=handler.allow_reentry,
+            per_chat=handler.per_chat,
+            per_user=handler.per_user,
+            per_message=handler.per_message,
+            conversation_timeout=handler.conversation_timeout,
+            name=handler.name,
+            persistent=False,
+            map_to_parent=handler.map_to_parent,
+            block=handler.block,
+        )
         made._conversations = _StoreStates(handler.name)  # type: ignore[assignment]
         return made

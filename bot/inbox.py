@@ -122,9 +122,12 @@ class StepRunner:
                 return 0
             updates = [Update.de_json(p.payload, app.bot) for p in pending]
             store = StateStore(app.flow_names())
-            await store.load(session, users=[u.effective_user.id for u in updates if u.effective_user],
-                             chats=[u.effective_chat.id for u in updates if u.effective_chat],
-                             keys=[k for k in map(app.conversation_key, updates) if k is not None])
+            await store.load(
+                session,
+                users=[u.effective_user.id for u in updates if u.effective_user],
+                chats=[u.effective_chat.id for u in updates if u.effective_chat],
+                keys=[k for k in map(app.conversation_key, updates) if k is not None],
+            )
             token = use_store(store)
             try:
                 for item, update_ in zip(pending, updates, strict=True):
@@ -157,8 +160,9 @@ class StepRunner:
         try:
             if too_long(item.payload) and chat is not None:
                 register = str((user_data or {}).get("lang") or "el")
-                await app.bot.send_message(chat.id, t("too_long", register, limit=MAX_TEXT_CHARS),
-                                           parse_mode=ParseMode.HTML)
+                await app.bot.send_message(
+                    chat.id, t("too_long", register, limit=MAX_TEXT_CHARS), parse_mode=ParseMode.HTML
+                )
             else:
                 await app.dispatch(update_)
         finally:
@@ -171,20 +175,30 @@ class StepRunner:
                 store.keep_chat_data(chat.id, chat_data)
         return recorder.calls
 
-    async def _queue(self, session: Any, calls: list[RecordedCall], now: datetime,
-                     behind: set[int]) -> list[OutboxRow]:
+    async def _queue(self, session: Any, calls: list[RecordedCall], now: datetime, behind: set[int]) -> list[OutboxRow]:
         """The recorded calls as outbox rows, already claimed by this process (`sending`) — except in chats
         where an earlier step's messages are still undelivered (a dead process's, a failed send): those wait their
         turn in the outbox loop, so a chat's answers are never shown out of order."""
-        rows = [{"chat_id": c.chat_id or 0, "kind": "bot", "method": c.method, "payload": c.payload,
-                 "status": "pending" if (c.chat_id or 0) in behind else "sending",
-                 "attempts": 0 if (c.chat_id or 0) in behind else 1, "next_attempt_at": now,
-                 "claimed_at": None if (c.chat_id or 0) in behind else now,
-                 "claimed_by": None if (c.chat_id or 0) in behind else self.name, "created_at": now} for c in calls]
+        rows = [
+            {
+                "chat_id": c.chat_id or 0,
+                "kind": "bot",
+                "method": c.method,
+                "payload": c.payload,
+                "status": "pending" if (c.chat_id or 0) in behind else "sending",
+                "attempts": 0 if (c.chat_id or 0) in behind else 1,
+                "next_attempt_at": now,
+                "claimed_at": None if (c.chat_id or 0) in behind else now,
+                "claimed_by": None if (c.chat_id or 0) in behind else self.name,
+                "created_at": now,
+            }
+            for c in calls
+        ]
         if not rows:
             return []
-        result = await session.execute(insert(OutboxMessage).returning(OutboxMessage.id,
-                                                                       sort_by_parameter_order=True), rows)
+        result = await session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
+        )
         ids = [r[0] for r in result.all()]
         return [OutboxRow(i, c.chat_id or 0, c.method, c.payload) for i, c in zip(ids, calls, strict=True)]
 
@@ -220,8 +234,11 @@ class StepRunner:
                 await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(delivered)))
             now = utcnow()
             for ids, delay, error in later:
-                await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
-                    status="pending", claimed_by=None, next_attempt_at=now + delay, last_error=error))
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(status="pending", claimed_by=None, next_attempt_at=now + delay, last_error=error)
+                )
 
     async def _send_one(self, row: OutboxRow, real_ids: dict[int, int]) -> tuple[timedelta, str] | None:
         """None when the row is done with (delivered, or refused for good); else the delay and the error class
@@ -246,8 +263,15 @@ async def undelivered_chats(session: Any, chats: set[int]) -> set[int]:
     notices are not in this order: they come when staff send them, and a queued one must not hold up answers.)"""
     if not chats:
         return set()
-    query = select(OutboxMessage.chat_id).where(OutboxMessage.chat_id.in_(sorted(chats)), OutboxMessage.kind == "bot",
-                                                OutboxMessage.status.in_(("pending", "sending"))).distinct()
+    query = (
+        select(OutboxMessage.chat_id)
+        .where(
+            OutboxMessage.chat_id.in_(sorted(chats)),
+            OutboxMessage.kind == "bot",
+            OutboxMessage.status.in_(("pending", "sending")),
+        )
+        .distinct()
+    )
     return {int(c) for c in (await session.execute(query)).scalars().all()}
 
 

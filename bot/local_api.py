@@ -17,16 +17,30 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.fault_plan import Failure, FaultPlan, SimulatedCrash, refusal
 
-BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Koinotita", "username": "koinotita_local_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "Koinotita",
+    "username": "koinotita_local_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 # Methods whose result is a Message the user sees.
-_MESSAGE_METHODS = {"sendMessage", "sendLocation", "sendVenue", "sendDocument", "sendPhoto", "sendContact",
-                    "sendVoice"}
+_MESSAGE_METHODS = {"sendMessage", "sendLocation", "sendVenue", "sendDocument", "sendPhoto", "sendContact", "sendVoice"}
 _EDIT_METHODS = {"editMessageText", "editMessageReplyMarkup"}
 _TRUE_METHODS = {
-    "answerCallbackQuery", "deleteWebhook", "setWebhook", "setMyCommands", "sendChatAction", "deleteMessage",
-    "setChatMenuButton", "deleteMyCommands", "close", "logOut",
+    "answerCallbackQuery",
+    "deleteWebhook",
+    "setWebhook",
+    "setMyCommands",
+    "sendChatAction",
+    "deleteMessage",
+    "setChatMenuButton",
+    "deleteMyCommands",
+    "close",
+    "logOut",
 }
 
 
@@ -135,12 +149,11 @@ class RecordingBotApi(BaseRequest):
             for i, (fail_method, status, description) in enumerate(self._fail_next):
                 if fail_method == api_method:
                     del self._fail_next[i]
-                    return status, json.dumps(
-                        {"ok": False, "error_code": status, "description": description}
-                    ).encode()
+                    return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
             if api_method == "getFile" and str(params.get("file_id", "")) not in self.user_files:
-                return 400, json.dumps({"ok": False, "error_code": 400,
-                                        "description": "Bad Request: invalid file_id"}).encode()
+                return 400, json.dumps(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+                ).encode()
             result = self._answer(api_method, params, files)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -154,8 +167,12 @@ class RecordingBotApi(BaseRequest):
             return []
         if method == "getFile":
             file_id = str(params.get("file_id", ""))
-            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.user_files[file_id]),
-                    "file_path": file_id}
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(self.user_files[file_id]),
+                "file_path": file_id,
+            }
         if method in _MESSAGE_METHODS:
             return self._record_message(method, params, files)
         if method in _EDIT_METHODS:
@@ -196,8 +213,11 @@ class RecordingBotApi(BaseRequest):
         if method == "sendDocument":
             message["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"}
         if method == "sendVoice":
-            message["voice"] = {"file_id": f"voice{message_id}", "file_unique_id": f"v{message_id}",
-                                "duration": int(params.get("duration") or 0)}
+            message["voice"] = {
+                "file_id": f"voice{message_id}",
+                "file_unique_id": f"v{message_id}",
+                "duration": int(params.get("duration") or 0),
+            }
         return message
 
     def _record_edit(self, method: str, params: dict[str, Any]) -> dict[str, Any] | bool:

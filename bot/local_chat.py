@@ -74,9 +74,16 @@ def format_message(message: SentMessage) -> str:
 class LocalChat:
     """One citizen talking to the bot; every action goes through `Application.process_update`."""
 
-    def __init__(self, app: KoinotitaApplication, api: RecordingBotApi, *, user_id: int = 424242,
-                 first_name: str = "Πολίτης", phone: str = DEFAULT_PHONE,
-                 location: tuple[float, float] = DEFAULT_LOCATION) -> None:
+    def __init__(
+        self,
+        app: KoinotitaApplication,
+        api: RecordingBotApi,
+        *,
+        user_id: int = 424242,
+        first_name: str = "Πολίτης",
+        phone: str = DEFAULT_PHONE,
+        location: tuple[float, float] = DEFAULT_LOCATION,
+    ) -> None:
         self.app = app
         self.api = api
         self.user_id = user_id
@@ -100,8 +107,9 @@ class LocalChat:
     async def share_location(self, lat: float, lon: float) -> list[SentMessage]:
         return await self._process({"message": self._user_message(location={"latitude": lat, "longitude": lon})})
 
-    async def share_contact(self, phone: str | None = None, first_name: str | None = None,
-                            user_id: int | None = None) -> list[SentMessage]:
+    async def share_contact(
+        self, phone: str | None = None, first_name: str | None = None, user_id: int | None = None
+    ) -> list[SentMessage]:
         """The user's own contact card (as the request-contact button sends it), or someone else's."""
         contact: dict[str, Any] = {"phone_number": phone or self.phone, "first_name": first_name or self.first_name}
         if phone is None:
@@ -110,8 +118,15 @@ class LocalChat:
             contact["user_id"] = user_id
         return await self._process({"message": self._user_message(contact=contact)})
 
-    async def send_file(self, kind: str, content: bytes, *, mime_type: str | None = None,
-                        file_name: str | None = None, duration: int = 1) -> list[SentMessage]:
+    async def send_file(
+        self,
+        kind: str,
+        content: bytes,
+        *,
+        mime_type: str | None = None,
+        file_name: str | None = None,
+        duration: int = 1,
+    ) -> list[SentMessage]:
         """A voice note, a photo or a document, as Telegram delivers it: file ids the bot downloads with getFile."""
         file_id = self.api.add_user_file(content)
         ids = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(content)}
@@ -121,8 +136,9 @@ class LocalChat:
         elif kind == "photo":
             fields = {"photo": [{**ids, "width": 1280, "height": 960}]}
         else:
-            fields = {"document": {**ids, "mime_type": mime_type or "application/pdf",
-                                   "file_name": file_name or "file"}}
+            fields = {
+                "document": {**ids, "mime_type": mime_type or "application/pdf", "file_name": file_name or "file"}
+            }
         return await self._process({"message": self._user_message(**fields)})
 
     async def press(self, label: str) -> list[SentMessage]:
@@ -150,8 +166,13 @@ class LocalChat:
             "from": {"id": 7000000001, "is_bot": True, "first_name": "Koinotita"},
             "text": target.text if target else "",
         }
-        query = {"id": str(next(self._update_ids)), "from": self.user, "chat_instance": "local",
-                 "data": data, "message": message}
+        query = {
+            "id": str(next(self._update_ids)),
+            "from": self.user,
+            "chat_instance": "local",
+            "data": data,
+            "message": message,
+        }
         return await self._process({"callback_query": query})
 
     async def send_raw(self, message_fields: dict[str, Any]) -> list[SentMessage]:
@@ -167,13 +188,18 @@ class LocalChat:
         return None
 
     def _user_message(self, **fields: Any) -> dict[str, Any]:
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat,
-                "from": self.user, **fields}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.user,
+            **fields,
+        }
 
     async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
         update = Update.de_json({"update_id": next(self._update_ids), **payload}, self.app.bot)
         await self.app.process_update(update)
-        new_ids = self.api.outbox_order[self._seen:]
+        new_ids = self.api.outbox_order[self._seen :]
         self._seen = len(self.api.outbox_order)
         return [self.api.messages[i] for i in new_ids]
 
@@ -202,8 +228,7 @@ class LocalChat:
         return await self.say(line)
 
 
-async def run_script(chat: LocalChat, lines: Iterable[str], out: TextIO = sys.stdout,
-                     err: TextIO = sys.stderr) -> int:
+async def run_script(chat: LocalChat, lines: Iterable[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Play lines through the chat, printing the bot's messages; returns the number of lines that failed."""
     failures = 0
     for line in lines:

@@ -173,14 +173,20 @@ def remember_message(data: UserData, parse: Parse) -> None:
     if not any(e.entity in ("adults", "minors", "work", "housing", "income", "topic") for e in entities):
         entities.extend(find_situation(parse.text))  # an engine (Rasa) that does not report them
     facts = facts_from_entities(entities)
-    if ("topic" not in facts and parse.intent != FALLBACK and parse.intent in answers.topics()
-            and parse.intent not in NOT_A_TOPIC and parse.confidence >= TOPIC_CONFIDENCE):
+    if (
+        "topic" not in facts
+        and parse.intent != FALLBACK
+        and parse.intent in answers.topics()
+        and parse.intent not in NOT_A_TOPIC
+        and parse.confidence >= TOPIC_CONFIDENCE
+    ):
         facts["topic"] = parse.intent
     if facts:
         remember(data, **facts)
 
 
 # ---- saying it back -----------------------------------------------------------------------------------------
+
 
 def summary_lines(facts: Mapping[str, Any], register: str) -> list[str]:
     """One short line per known fact, in the citizen's register, for the confirmation message."""

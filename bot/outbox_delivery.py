@@ -43,13 +43,22 @@ async def _send(app: KoinotitaApplication, claim: OutboxClaim) -> Message | None
     register = _register(claim)
     if claim.kind in NOTICE_KINDS:
         text, markup = await render_notice(app, claim, register)
-        return await app.bot.send_message(claim.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                          disable_web_page_preview=True)
+        return await app.bot.send_message(
+            claim.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+        )
     if claim.kind == "handoff_closed":
-        return await app.bot.send_message(claim.chat_id, t("handoff_closed_by_staff", register),
-                                          parse_mode=ParseMode.HTML, reply_markup=main_menu_markup(register))
-    return await app.bot.send_message(claim.chat_id, t("handoff_staff_reply", register, text=claim.text or ""),
-                                      parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        return await app.bot.send_message(
+            claim.chat_id,
+            t("handoff_closed_by_staff", register),
+            parse_mode=ParseMode.HTML,
+            reply_markup=main_menu_markup(register),
+        )
+    return await app.bot.send_message(
+        claim.chat_id,
+        t("handoff_staff_reply", register, text=claim.text or ""),
+        parse_mode=ParseMode.HTML,
+        disable_web_page_preview=True,
+    )
 
 
 async def deliver_outbox(app: KoinotitaApplication, now: datetime) -> int:
@@ -76,15 +85,23 @@ async def deliver_outbox(app: KoinotitaApplication, now: datetime) -> int:
     return delivered
 
 
-async def _retry(app: KoinotitaApplication, claim: OutboxClaim, now: datetime, error: str, *,
-                 retry_after: float | None = None, permanent: bool = False) -> None:
+async def _retry(
+    app: KoinotitaApplication,
+    claim: OutboxClaim,
+    now: datetime,
+    error: str,
+    *,
+    retry_after: float | None = None,
+    permanent: bool = False,
+) -> None:
     log.warning("outbox %s: delivery failed (%s, attempt %s)", claim.id, error, claim.attempts)
     async with app.services.db.write() as session:
         await mark_retry(session, claim.id, now=now, error=error, retry_after=retry_after, permanent=permanent)
 
 
-async def run_outbox_loop(app: KoinotitaApplication, *, interval: float = ROUND_SECONDS,
-                          stop: asyncio.Event | None = None) -> None:
+async def run_outbox_loop(
+    app: KoinotitaApplication, *, interval: float = ROUND_SECONDS, stop: asyncio.Event | None = None
+) -> None:
     """Deliver rounds until cancelled (or `stop` is set). A failing round is logged and the loop goes on."""
     stop = stop or asyncio.Event()
     while not stop.is_set():

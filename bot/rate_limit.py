@@ -111,21 +111,35 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             return await self._send_in_parts(callback, args, kwargs, data, chat_id, rate_limit_args)
         return await self._call(callback, args, kwargs, endpoint, chat_id, rate_limit_args)
 
-    async def _send_in_parts(self, callback: Callable[..., Coroutine[Any, Any, JSON]], args: Any,
-                             kwargs: dict[str, Any], data: dict[str, Any], chat_id: int | None,
-                             rate_limit_args: int | None) -> JSON:
+    async def _send_in_parts(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        data: dict[str, Any],
+        chat_id: int | None,
+        rate_limit_args: int | None,
+    ) -> JSON:
         parts = split_message(str(data["text"]))
         result: JSON = True
         for i, part in enumerate(parts):
             piece = dict(data, text=part)
             if i < len(parts) - 1:
                 piece.pop("reply_markup", None)
-            result = await self._call(callback, (args[0], piece, *args[2:]), kwargs, "sendMessage", chat_id,
-                                      rate_limit_args)
+            result = await self._call(
+                callback, (args[0], piece, *args[2:]), kwargs, "sendMessage", chat_id, rate_limit_args
+            )
         return result
 
-    async def _call(self, callback: Callable[..., Coroutine[Any, Any, JSON]], args: Any, kwargs: dict[str, Any],
-                    endpoint: str, chat_id: int | None, rate_limit_args: int | None) -> JSON:
+    async def _call(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        chat_id: int | None,
+        rate_limit_args: int | None,
+    ) -> JSON:
         retries = self.limits.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
         network_attempt = 0

@@ -37,10 +37,12 @@ def _register(citizen: Citizen) -> str:
     return citizen.language or "el"
 
 
-async def _send(app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, text: str,
-                markup: InlineKeyboardMarkup) -> None:
-    await app.bot.send_message(chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                               disable_web_page_preview=True)
+async def _send(
+    app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    await app.bot.send_message(
+        chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+    )
 
 
 async def deliver_offers(app: Application[Any, Any, Any, Any, Any, Any], now: datetime) -> int:
@@ -54,22 +56,38 @@ async def deliver_offers(app: Application[Any, Any, Any, Any, Any, Any], now: da
     for entry_id in ids:
         try:
             async with booking_write(db) as session:
-                entry = await session.scalar(select(WaitlistEntry).where(WaitlistEntry.id == entry_id)
-                                             .with_for_update())
+                entry = await session.scalar(
+                    select(WaitlistEntry).where(WaitlistEntry.id == entry_id).with_for_update()
+                )
                 if entry is None or entry.offer_sent_at is not None or entry.hold_appointment_id is None:
                     continue
                 hold = await session.get(Appointment, entry.hold_appointment_id)
                 citizen = await session.get(Citizen, entry.citizen_id)
                 centre = await session.get(Centre, entry.centre_id)
-                if hold is None or hold.status != HELD or citizen is None or centre is None \
-                        or citizen.telegram_id is None or hold.hold_expires_at is None:
+                if (
+                    hold is None
+                    or hold.status != HELD
+                    or citizen is None
+                    or centre is None
+                    or citizen.telegram_id is None
+                    or hold.hold_expires_at is None
+                ):
                     continue
                 register = _register(citizen)
-                text = t("bk_offer", register, service=service_label(hold.service, register),
-                         centre=centre_name(centre, register), when=when_text(hold.starts_at, register),
-                         until=until_text(hold.hold_expires_at, now, register))
-                markup = keyboard([[(plain("btn_take_offer", register), f"wl:y:{entry.id}")],
-                                   [(plain("btn_decline_offer", register), f"wl:n:{entry.id}")]])
+                text = t(
+                    "bk_offer",
+                    register,
+                    service=service_label(hold.service, register),
+                    centre=centre_name(centre, register),
+                    when=when_text(hold.starts_at, register),
+                    until=until_text(hold.hold_expires_at, now, register),
+                )
+                markup = keyboard(
+                    [
+                        [(plain("btn_take_offer", register), f"wl:y:{entry.id}")],
+                        [(plain("btn_decline_offer", register), f"wl:n:{entry.id}")],
+                    ]
+                )
                 try:
                     await _send(app, citizen.telegram_id, text, markup)
                 except (Forbidden, BadRequest):
@@ -120,11 +138,22 @@ async def deliver_reminders(app: Application[Any, Any, Any, Any, Any, Any], now:
                     continue
                 register = _register(citizen)
                 key = "rem_day_before" if reminder.kind == DAY_BEFORE else "rem_two_hours"
-                text = t(key, register, service=service_label(appointment.service, register),
-                         centre=centre_name(centre, register), when=when_text(appointment.starts_at, register),
-                         where=where_text(centre, register))
-                markup = keyboard([[(plain("btn_will_come", register), f"ap:ok:{appointment.id}"),
-                                    (plain("btn_cancel_appointment", register), f"ap:x:{appointment.id}")]])
+                text = t(
+                    key,
+                    register,
+                    service=service_label(appointment.service, register),
+                    centre=centre_name(centre, register),
+                    when=when_text(appointment.starts_at, register),
+                    where=where_text(centre, register),
+                )
+                markup = keyboard(
+                    [
+                        [
+                            (plain("btn_will_come", register), f"ap:ok:{appointment.id}"),
+                            (plain("btn_cancel_appointment", register), f"ap:x:{appointment.id}"),
+                        ]
+                    ]
+                )
                 try:
                     await _send(app, citizen.telegram_id, text, markup)
                 except (Forbidden, BadRequest):  # blocked the bot or the chat is gone: retrying cannot help

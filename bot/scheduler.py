@@ -99,8 +99,9 @@ class Scheduler:
     async def run_if_due(self, job: Job, now: datetime) -> Counts | None:
         """Claim the job and run it when it is due here; None when it was not this replica's turn."""
         async with self.db.write() as session:
-            claimed = await job_leases.claim(session, job.name, owner=self.owner, now=now, every=job.every,
-                                             lease=job.lease)
+            claimed = await job_leases.claim(
+                session, job.name, owner=self.owner, now=now, every=job.every, lease=job.lease
+            )
         if not claimed:
             return None
         counts: Counts | None = None

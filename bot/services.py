@@ -148,8 +148,10 @@ class KoinotitaApplication(Application):
 
     def conversation(self, name: str) -> ConversationHandler | None:
         """The flow (ConversationHandler) registered under `name`."""
-        return next((h for hs in self.handlers.values() for h in hs
-                     if isinstance(h, ConversationHandler) and h.name == name), None)
+        return next(
+            (h for hs in self.handlers.values() for h in hs if isinstance(h, ConversationHandler) and h.name == name),
+            None,
+        )
 
     def resume_flow(self, update: object, name: str, state: object) -> bool:
         """Put the citizen back at `state` of the flow `name` (after an emergency interrupted it); False when

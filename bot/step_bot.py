@@ -26,12 +26,38 @@ from typing import Any
 from telegram import InputFile, TelegramObject
 from telegram.ext import ExtBot
 
-SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendLocation", "sendVenue", "sendContact",
-                          "sendVoice", "sendAudio", "sendVideo", "sendAnimation", "sendSticker", "sendDice",
-                          "sendPoll", "forwardMessage", "copyMessage"})
-TRUE_METHODS = frozenset({"answerCallbackQuery", "editMessageText", "editMessageReplyMarkup", "editMessageCaption",
-                          "deleteMessage", "deleteMessages", "pinChatMessage", "unpinChatMessage",
-                          "setMessageReaction"})
+SEND_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendVoice",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendSticker",
+        "sendDice",
+        "sendPoll",
+        "forwardMessage",
+        "copyMessage",
+    }
+)
+TRUE_METHODS = frozenset(
+    {
+        "answerCallbackQuery",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+        "deleteMessage",
+        "deleteMessages",
+        "pinChatMessage",
+        "unpinChatMessage",
+        "setMessageReaction",
+    }
+)
 DROPPED_METHODS = frozenset({"sendChatAction"})
 # Calls whose effect Telegram makes once however often they are repeated (a retry cannot show the citizen twice).
 IDEMPOTENT_METHODS = TRUE_METHODS
@@ -110,10 +136,12 @@ class StepBot(ExtBot[Any]):
         chat_id = _chat_of(payload) or 0
         if method == "copyMessage":
             return {"message_id": provisional}
-        message: dict[str, Any] = {"message_id": provisional, "date": int(time.time()),
-                                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                                   "from": {"id": self.id, "is_bot": True, "first_name": self.first_name,
-                                            "username": self.username}}
+        message: dict[str, Any] = {
+            "message_id": provisional,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": {"id": self.id, "is_bot": True, "first_name": self.first_name, "username": self.username},
+        }
         for key in ("text", "caption"):
             if isinstance(payload.get(key), str):
                 message[key] = payload[key]
@@ -123,8 +151,9 @@ class StepBot(ExtBot[Any]):
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
         recorder = _RECORDER.get()
-        if recorder is None or not (endpoint in SEND_METHODS or endpoint in TRUE_METHODS
-                                    or endpoint in DROPPED_METHODS):
+        if recorder is None or not (
+            endpoint in SEND_METHODS or endpoint in TRUE_METHODS or endpoint in DROPPED_METHODS
+        ):
             return await super()._do_post(endpoint, data, **kwargs)
         if endpoint in DROPPED_METHODS:
             return True

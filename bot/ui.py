@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -29,8 +30,22 @@ LANG_KEY = "lang"
 CALLBACK_LIMIT = 64
 # Knowledge button actions the bot can act on today; buttons for anything else are not shown (the menu shows
 # only what works). Extended as flows land.
-AVAILABLE_ACTIONS: tuple[str, ...] = ("topic:", "prog:", "docs:", "centre", "menu", "check:", "handoff", "urgent",
-                                      "book", "how:", "cat:", "resume:", "listen:", "listenrom:")
+AVAILABLE_ACTIONS: tuple[str, ...] = (
+    "topic:",
+    "prog:",
+    "docs:",
+    "centre",
+    "menu",
+    "check:",
+    "handoff",
+    "urgent",
+    "book",
+    "how:",
+    "cat:",
+    "resume:",
+    "listen:",
+    "listenrom:",
+)
 
 
 def action_available(action: str) -> bool:
@@ -49,8 +64,9 @@ def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
         for _label, data in row:
             if len(data.encode()) > CALLBACK_LIMIT:
                 raise ValueError(f"callback data too long: {data!r}")
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                                 for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 def answer_keyboard(buttons: Sequence[Button], register: str, *, with_menu: bool = True) -> InlineKeyboardMarkup:
@@ -71,13 +87,14 @@ async def send_text(
     update: Update,
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> Message | None:
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                   disable_web_page_preview=True, **kwargs)  # type: ignore[arg-type]
+    return await chat.send_message(
+        text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True, **kwargs
+    )
 
 
 async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:

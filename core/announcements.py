@@ -52,8 +52,11 @@ class PendingDelivery:
 
 async def subscribe(session: AsyncSession, *, citizen_id: int, centre_id: str) -> bool:
     """True when this is a new subscription."""
-    found = await session.scalar(select(AnnouncementSubscription.id).where(
-        AnnouncementSubscription.citizen_id == citizen_id, AnnouncementSubscription.centre_id == centre_id))
+    found = await session.scalar(
+        select(AnnouncementSubscription.id).where(
+            AnnouncementSubscription.citizen_id == citizen_id, AnnouncementSubscription.centre_id == centre_id
+        )
+    )
     if found is not None:
         return False
     session.add(AnnouncementSubscription(citizen_id=citizen_id, centre_id=centre_id))
@@ -71,20 +74,37 @@ async def unsubscribe(session: AsyncSession, *, citizen_id: int, centre_id: str 
 
 
 async def subscriptions_of(session: AsyncSession, citizen_id: int) -> list[str]:
-    rows = await session.scalars(select(AnnouncementSubscription.centre_id).where(
-        AnnouncementSubscription.citizen_id == citizen_id).order_by(AnnouncementSubscription.centre_id))
+    rows = await session.scalars(
+        select(AnnouncementSubscription.centre_id)
+        .where(AnnouncementSubscription.citizen_id == citizen_id)
+        .order_by(AnnouncementSubscription.centre_id)
+    )
     return list(rows)
 
 
-async def create_announcement(session: AsyncSession, *, centre_id: str | None, text_el: str,
-                              text_simple: str | None, text_en: str | None, created_by: str) -> Announcement:
+async def create_announcement(
+    session: AsyncSession,
+    *,
+    centre_id: str | None,
+    text_el: str,
+    text_simple: str | None,
+    text_en: str | None,
+    created_by: str,
+) -> Announcement:
     texts = [t.strip() if t else None for t in (text_el, text_simple, text_en)]
     if not texts[0]:
         raise AnnouncementError("empty")
     if any(t and len(t) > TEXT_LIMIT for t in texts):
         raise AnnouncementError("too_long")
-    announcement = Announcement(centre_id=centre_id, text_el=texts[0], text_simple=texts[1] or None,
-                                text_en=texts[2] or None, created_by=created_by, status=DRAFT, recipients=0)
+    announcement = Announcement(
+        centre_id=centre_id,
+        text_el=texts[0],
+        text_simple=texts[1] or None,
+        text_en=texts[2] or None,
+        created_by=created_by,
+        status=DRAFT,
+        recipients=0,
+    )
     session.add(announcement)
     await session.flush()
     return announcement
@@ -92,8 +112,9 @@ async def create_announcement(session: AsyncSession, *, centre_id: str | None, t
 
 async def queue_announcement(session: AsyncSession, announcement_id: int, *, now: datetime) -> int:
     """Snapshot the recipients; returns how many. Queuing twice queues nobody twice."""
-    announcement = await session.scalar(select(Announcement).where(Announcement.id == announcement_id)
-                                        .with_for_update())
+    announcement = await session.scalar(
+        select(Announcement).where(Announcement.id == announcement_id).with_for_update()
+    )
     if announcement is None:
         raise AnnouncementError("not_found")
     if announcement.status != DRAFT:
@@ -101,14 +122,17 @@ async def queue_announcement(session: AsyncSession, announcement_id: int, *, now
     subscribed = select(AnnouncementSubscription.citizen_id).distinct()
     if announcement.centre_id is not None:
         subscribed = subscribed.where(AnnouncementSubscription.centre_id == announcement.centre_id)
-    already = exists().where(AnnouncementDelivery.announcement_id == announcement.id,
-                             AnnouncementDelivery.citizen_id == Citizen.id)
+    already = exists().where(
+        AnnouncementDelivery.announcement_id == announcement.id, AnnouncementDelivery.citizen_id == Citizen.id
+    )
     reachable_now = Citizen.unreachable_at.is_(None)
     for status, reachable in ((PENDING, reachable_now), (BLOCKED, ~reachable_now)):
         rows = select(literal(announcement.id), Citizen.id, literal(status), literal(0)).where(
-            Citizen.id.in_(subscribed), Citizen.telegram_id.is_not(None), reachable, ~already)
-        await session.execute(insert(AnnouncementDelivery).from_select(
-            ["announcement_id", "citizen_id", "status", "attempts"], rows))
+            Citizen.id.in_(subscribed), Citizen.telegram_id.is_not(None), reachable, ~already
+        )
+        await session.execute(
+            insert(AnnouncementDelivery).from_select(["announcement_id", "citizen_id", "status", "attempts"], rows)
+        )
     total = await session.scalar(select(func.count()).where(AnnouncementDelivery.announcement_id == announcement.id))
     announcement.recipients = int(total or 0)
     announcement.status = SENDING
@@ -119,43 +143,62 @@ async def queue_announcement(session: AsyncSession, announcement_id: int, *, now
 
 async def pending_deliveries(session: AsyncSession, *, limit: int) -> list[PendingDelivery]:
     rows = await session.execute(
-        select(AnnouncementDelivery.id, AnnouncementDelivery.announcement_id, Citizen.telegram_id,
-               Citizen.language, Announcement.centre_id, AnnouncementDelivery.attempts)
+        select(
+            AnnouncementDelivery.id,
+            AnnouncementDelivery.announcement_id,
+            Citizen.telegram_id,
+            Citizen.language,
+            Announcement.centre_id,
+            AnnouncementDelivery.attempts,
+        )
         .join(Citizen, Citizen.id == AnnouncementDelivery.citizen_id)
         .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
         .where(AnnouncementDelivery.status == PENDING, Citizen.telegram_id.is_not(None))
-        .order_by(AnnouncementDelivery.id).limit(limit)
+        .order_by(AnnouncementDelivery.id)
+        .limit(limit)
     )
     return [PendingDelivery(r[0], r[1], int(r[2] or 0), r[3] or "el", r[4], r[5]) for r in rows]
 
 
-async def record_delivery(session: AsyncSession | AsyncConnection, delivery_id: int, *, status: str, now: datetime,
-                          error: str | None = None) -> None:
+async def record_delivery(
+    session: AsyncSession | AsyncConnection, delivery_id: int, *, status: str, now: datetime, error: str | None = None
+) -> None:
     values: dict[str, object] = {"status": status, "attempts": AnnouncementDelivery.attempts + 1, "error": error}
     if status == SENT:
         values["sent_at"] = now
-    await session.execute(update(AnnouncementDelivery).where(AnnouncementDelivery.id == delivery_id,
-                                                             AnnouncementDelivery.status == PENDING).values(**values))
+    await session.execute(
+        update(AnnouncementDelivery)
+        .where(AnnouncementDelivery.id == delivery_id, AnnouncementDelivery.status == PENDING)
+        .values(**values)
+    )
 
 
 async def note_failed_attempt(session: AsyncSession | AsyncConnection, delivery_id: int, *, error: str) -> None:
     """A network error: the row stays pending for the next run, one attempt more."""
-    await session.execute(update(AnnouncementDelivery).where(AnnouncementDelivery.id == delivery_id)
-                          .values(attempts=AnnouncementDelivery.attempts + 1, error=error))
+    await session.execute(
+        update(AnnouncementDelivery)
+        .where(AnnouncementDelivery.id == delivery_id)
+        .values(attempts=AnnouncementDelivery.attempts + 1, error=error)
+    )
 
 
 async def finish_sent_announcements(session: AsyncSession, *, now: datetime) -> int:
     """Announcements with nothing left pending are done."""
-    left = exists().where(AnnouncementDelivery.announcement_id == Announcement.id,
-                          AnnouncementDelivery.status == PENDING)
-    result = await session.execute(update(Announcement).where(Announcement.status == SENDING, ~left)
-                                   .values(status=DONE, finished_at=now))
+    left = exists().where(
+        AnnouncementDelivery.announcement_id == Announcement.id, AnnouncementDelivery.status == PENDING
+    )
+    result = await session.execute(
+        update(Announcement).where(Announcement.status == SENDING, ~left).values(status=DONE, finished_at=now)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def report(session: AsyncSession, announcement_id: int) -> dict[str, int]:
-    rows = await session.execute(select(AnnouncementDelivery.status, func.count()).where(
-        AnnouncementDelivery.announcement_id == announcement_id).group_by(AnnouncementDelivery.status))
+    rows = await session.execute(
+        select(AnnouncementDelivery.status, func.count())
+        .where(AnnouncementDelivery.announcement_id == announcement_id)
+        .group_by(AnnouncementDelivery.status)
+    )
     counts = {PENDING: 0, SENT: 0, BLOCKED: 0, FAILED: 0}
     counts.update({status: int(n) for status, n in rows})
     return counts
@@ -175,8 +218,10 @@ async def text_for(session: AsyncSession, announcement_id: int, language: str) -
 async def purge_old_deliveries(session: AsyncSession, *, now: datetime) -> int:
     """Who received a finished announcement is kept `DELIVERY_RETENTION`, then deleted (counts stay on the
     announcement as `recipients`)."""
-    old = select(Announcement.id).where(Announcement.status == DONE,
-                                        Announcement.finished_at < now - DELIVERY_RETENTION)
-    result = await session.execute(delete(AnnouncementDelivery).where(
-        and_(AnnouncementDelivery.announcement_id.in_(old))))
+    old = select(Announcement.id).where(
+        Announcement.status == DONE, Announcement.finished_at < now - DELIVERY_RETENTION
+    )
+    result = await session.execute(
+        delete(AnnouncementDelivery).where(and_(AnnouncementDelivery.announcement_id.in_(old)))
+    )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -38,8 +38,17 @@ def backup(database_url: str, path: Path) -> None:
         if is_sqlite(database_url):
             _backup_sqlite(_sqlite_path(database_url), path)
         else:
-            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={path}",
-                  *_pg_args(database_url)], database_url)
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--file={path}",
+                    *_pg_args(database_url),
+                ],
+                database_url,
+            )
         os.chmod(path, 0o600)
     except BaseException:
         path.unlink(missing_ok=True)
@@ -52,8 +61,20 @@ def restore(database_url: str, path: Path) -> None:
     if is_sqlite(database_url):
         _restore_sqlite(path, _sqlite_path(database_url))
     else:
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              "--exit-on-error", *_pg_args(database_url, flag="--dbname"), str(path)], database_url)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *_pg_args(database_url, flag="--dbname"),
+                str(path),
+            ],
+            database_url,
+        )
 
 
 def _sqlite_path(url: str) -> Path:

@@ -55,11 +55,13 @@ def centre_view(centre: Centre, register: str) -> dict[str, Any]:
         hours_text = hours.get("en" if english else "el") if isinstance(hours, dict) else None
         if value and hours_text:
             value = f"{value} ({hours_text})"
-        related.append({
-            "label": label.get("en" if english else "el") if isinstance(label, dict) else label,
-            "value": _with_doubt(value, contact, register),
-            "source": contact.get("source"),
-        })
+        related.append(
+            {
+                "label": label.get("en" if english else "el") if isinstance(label, dict) else label,
+                "value": _with_doubt(value, contact, register),
+                "source": contact.get("source"),
+            }
+        )
     note = (sources.get("operator") or {}).get("note") or {}
     return {
         "name": centre.name_en if english else centre.name_el,

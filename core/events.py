@@ -16,8 +16,9 @@ from core.models.event import Event
 MAX_LIMIT = 50
 
 
-async def upcoming(session: AsyncSession, now: datetime, *, centre_id: str | None = None,
-                   limit: int = 5) -> list[Event]:
+async def upcoming(
+    session: AsyncSession, now: datetime, *, centre_id: str | None = None, limit: int = 5
+) -> list[Event]:
     """Published events starting at or after `now`, soonest first.
 
     With `centre_id`, that centre's events and the region-wide ones (no centre); without it, every centre's.
@@ -31,16 +32,30 @@ async def upcoming(session: AsyncSession, now: datetime, *, centre_id: str | Non
     return list((await session.scalars(query)).all())
 
 
-async def create_event(session: AsyncSession, *, title: str, starts_at: datetime, centre_id: str | None = None,
-                       place: str | None = None, published: bool = False, by: str | None = None) -> Event:
+async def create_event(
+    session: AsyncSession,
+    *,
+    title: str,
+    starts_at: datetime,
+    centre_id: str | None = None,
+    place: str | None = None,
+    published: bool = False,
+    by: str | None = None,
+) -> Event:
     """A new event (a draft unless `published`); flushed so that it has an id."""
     title = title.strip()
     if not title:
         raise ValueError("an event needs a title")
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be timezone-aware")
-    event = Event(title=title, starts_at=starts_at, centre_id=centre_id, place=(place or "").strip() or None,
-                  published=published, updated_by=by)
+    event = Event(
+        title=title,
+        starts_at=starts_at,
+        centre_id=centre_id,
+        place=(place or "").strip() or None,
+        published=published,
+        updated_by=by,
+    )
     session.add(event)
     await session.flush()
     return event

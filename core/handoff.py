@@ -17,8 +17,16 @@ from core.models.handoff import HandoffConversation, HandoffMessage, OutboxMessa
 from core.pii import mask_pii
 from core.scope import staff_sees_centre
 
-__all__ = ["HandoffError", "close_conversation", "enqueue_staff_reply", "messages_of", "open_conversation",
-           "open_conversation_for_chat", "open_conversations_for_centre", "record_citizen_message"]
+__all__ = [
+    "HandoffError",
+    "close_conversation",
+    "enqueue_staff_reply",
+    "messages_of",
+    "open_conversation",
+    "open_conversation_for_chat",
+    "open_conversations_for_centre",
+    "record_citizen_message",
+]
 
 MAX_TEXT = 4000  # Telegram's limit is 4096; the reply is wrapped in a short header
 
@@ -28,9 +36,12 @@ class HandoffError(ValueError):
 
 
 async def open_conversation_for_chat(session: AsyncSession, telegram_chat_id: int) -> HandoffConversation | None:
-    query = (select(HandoffConversation)
-             .where(HandoffConversation.telegram_chat_id == telegram_chat_id, HandoffConversation.status == "open")
-             .order_by(HandoffConversation.id.desc()).limit(1))
+    query = (
+        select(HandoffConversation)
+        .where(HandoffConversation.telegram_chat_id == telegram_chat_id, HandoffConversation.status == "open")
+        .order_by(HandoffConversation.id.desc())
+        .limit(1)
+    )
     found: HandoffConversation | None = await session.scalar(query)
     return found
 
@@ -51,13 +62,26 @@ async def open_conversation(
         return existing
     now = now or utcnow()
     conversation = HandoffConversation(
-        telegram_chat_id=telegram_chat_id, citizen_id=citizen_id, centre_id=centre_id, language=language,
-        intake_id=intake_id, status="open", opened_at=now, last_message_at=now,
+        telegram_chat_id=telegram_chat_id,
+        citizen_id=citizen_id,
+        centre_id=centre_id,
+        language=language,
+        intake_id=intake_id,
+        status="open",
+        opened_at=now,
+        last_message_at=now,
     )
     session.add(conversation)
     await session.flush()
-    audit.record(session, actor_kind="citizen", actor_id=str(citizen_id) if citizen_id else None, action="create",
-                 record_kind="handoff_conversation", record_id=str(conversation.id), details={"centre_id": centre_id})
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=str(citizen_id) if citizen_id else None,
+        action="create",
+        record_kind="handoff_conversation",
+        record_id=str(conversation.id),
+        details={"centre_id": centre_id},
+    )
     return conversation
 
 
@@ -73,9 +97,13 @@ async def record_citizen_message(
     if conversation.status != "open":
         raise HandoffError("the conversation is closed")
     now = now or utcnow()
-    message = HandoffMessage(conversation_id=conversation.id, sender="citizen",
-                             text=mask_pii(text[:MAX_TEXT]) if text else None, voice_file_id=voice_file_id,
-                             created_at=now)
+    message = HandoffMessage(
+        conversation_id=conversation.id,
+        sender="citizen",
+        text=mask_pii(text[:MAX_TEXT]) if text else None,
+        voice_file_id=voice_file_id,
+        created_at=now,
+    )
     conversation.last_message_at = now
     session.add(message)
     await session.flush()
@@ -86,8 +114,9 @@ async def _may_act(session: AsyncSession, staff: StaffUser, conversation: Handof
     return await staff_sees_centre(session, staff, conversation.centre_id)
 
 
-async def _conversation_for_staff(session: AsyncSession, conversation_id: int,
-                                  staff_user_id: int) -> tuple[HandoffConversation, StaffUser]:
+async def _conversation_for_staff(
+    session: AsyncSession, conversation_id: int, staff_user_id: int
+) -> tuple[HandoffConversation, StaffUser]:
     conversation = await session.get(HandoffConversation, conversation_id)
     staff = await session.get(StaffUser, staff_user_id)
     if conversation is None or staff is None:
@@ -97,8 +126,9 @@ async def _conversation_for_staff(session: AsyncSession, conversation_id: int,
     return conversation, staff
 
 
-async def enqueue_staff_reply(session: AsyncSession, conversation_id: int, *, staff_user_id: int, text: str,
-                              now: datetime | None = None) -> OutboxMessage:
+async def enqueue_staff_reply(
+    session: AsyncSession, conversation_id: int, *, staff_user_id: int, text: str, now: datetime | None = None
+) -> OutboxMessage:
     """A staff member's reply: kept in the conversation and queued for the bot to deliver exactly once.
 
     HandoffError if the conversation is closed, has no chat or the text is empty; PermissionError for a staff
@@ -114,22 +144,50 @@ async def enqueue_staff_reply(session: AsyncSession, conversation_id: int, *, st
         raise HandoffError("the conversation is closed")
     now = now or utcnow()
     masked = mask_pii(text)
-    outbox = OutboxMessage(conversation_id=conversation.id, chat_id=conversation.telegram_chat_id,
-                           kind="staff_reply", text=masked, language=conversation.language, status="pending",
-                           attempts=0, next_attempt_at=now, created_at=now)
+    outbox = OutboxMessage(
+        conversation_id=conversation.id,
+        chat_id=conversation.telegram_chat_id,
+        kind="staff_reply",
+        text=masked,
+        language=conversation.language,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     session.add(outbox)
     await session.flush()
-    session.add(HandoffMessage(conversation_id=conversation.id, sender="staff", staff_user_id=staff.id, text=masked,
-                               created_at=now, outbox_message_id=outbox.id))
+    session.add(
+        HandoffMessage(
+            conversation_id=conversation.id,
+            sender="staff",
+            staff_user_id=staff.id,
+            text=masked,
+            created_at=now,
+            outbox_message_id=outbox.id,
+        )
+    )
     conversation.last_message_at = now
     await session.flush()
-    audit.record(session, actor_kind=staff.role, actor_id=str(staff.id), action="reply",
-                 record_kind="handoff_conversation", record_id=str(conversation.id))
+    audit.record(
+        session,
+        actor_kind=staff.role,
+        actor_id=str(staff.id),
+        action="reply",
+        record_kind="handoff_conversation",
+        record_id=str(conversation.id),
+    )
     return outbox
 
 
-async def close_conversation(session: AsyncSession, conversation_id: int, *, staff_user_id: int | None = None,
-                             closed_by: str = "staff", now: datetime | None = None) -> HandoffConversation:
+async def close_conversation(
+    session: AsyncSession,
+    conversation_id: int,
+    *,
+    staff_user_id: int | None = None,
+    closed_by: str = "staff",
+    now: datetime | None = None,
+) -> HandoffConversation:
     """Hand the chat back to the bot. Closed by staff, the citizen is told (through the outbox, after any reply
     still queued); closed by the citizen (`closed_by="citizen"`, no staff id) the bot tells them itself."""
     now = now or utcnow()
@@ -153,21 +211,39 @@ async def close_conversation(session: AsyncSession, conversation_id: int, *, sta
     conversation.closed_by = closed_by
     conversation.closed_by_staff_id = staff_user_id
     if closed_by == "staff" and conversation.telegram_chat_id is not None:
-        session.add(OutboxMessage(conversation_id=conversation.id, chat_id=conversation.telegram_chat_id,
-                                  kind="handoff_closed", text=None, language=conversation.language,
-                                  status="pending", attempts=0, next_attempt_at=now, created_at=now))
+        session.add(
+            OutboxMessage(
+                conversation_id=conversation.id,
+                chat_id=conversation.telegram_chat_id,
+                kind="handoff_closed",
+                text=None,
+                language=conversation.language,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
     await session.flush()
-    audit.record(session, actor_kind=actor_kind, actor_id=actor_id, action="close",
-                 record_kind="handoff_conversation", record_id=str(conversation.id))
+    audit.record(
+        session,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action="close",
+        record_kind="handoff_conversation",
+        record_id=str(conversation.id),
+    )
     return conversation
 
 
-async def open_conversations_for_centre(session: AsyncSession, centre_id: str | None, *, limit: int = 50,
-                                        offset: int = 0) -> list[HandoffConversation]:
+async def open_conversations_for_centre(
+    session: AsyncSession, centre_id: str | None, *, limit: int = 50, offset: int = 0
+) -> list[HandoffConversation]:
     """The centre's live inbox (centre_id None: conversations no centre serves), most recent activity first."""
     query = select(HandoffConversation).where(HandoffConversation.status == "open")
-    query = query.where(HandoffConversation.centre_id.is_(None) if centre_id is None
-                        else HandoffConversation.centre_id == centre_id)
+    query = query.where(
+        HandoffConversation.centre_id.is_(None) if centre_id is None else HandoffConversation.centre_id == centre_id
+    )
     query = query.order_by(HandoffConversation.last_message_at.desc(), HandoffConversation.id.desc())
     return list((await session.scalars(query.limit(limit).offset(offset))).all())
 

@@ -37,8 +37,11 @@ async def centre_outlook(session: AsyncSession, centre_id: str | None, now: date
     """None when nothing is known (no centre yet, or no bookable hours)."""
     if centre_id is None:
         return None
-    rows = (await session.scalars(select(Availability.weekly).where(Availability.centre_id == centre_id,
-                                                                   Availability.active.is_(True)))).all()
+    rows = (
+        await session.scalars(
+            select(Availability.weekly).where(Availability.centre_id == centre_id, Availability.active.is_(True))
+        )
+    ).all()
     weekly = merged_weekly(list(rows))
     if not any(weekly.values()):
         return None

@@ -23,16 +23,23 @@ async def database_at_head(session: AsyncSession, heads: set[str]) -> bool:
 
 async def refresh_gauges(session: AsyncSession, now: datetime) -> None:
     """Set the database-derived gauges of core/metrics.py just before they are scraped."""
-    backlog, oldest = (await session.execute(
-        select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "pending"))).one()
+    backlog, oldest = (
+        await session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "pending")
+        )
+    ).one()
     metrics.OUTBOX_BACKLOG.set(int(backlog or 0))
     metrics.OUTBOX_OLDEST_AGE.set(_age(now, oldest))
-    overdue = await session.scalar(select(func.min(Reminder.due_at)).where(
-        Reminder.sent_at.is_(None), Reminder.dropped_at.is_(None), Reminder.due_at <= now))
+    overdue = await session.scalar(
+        select(func.min(Reminder.due_at)).where(
+            Reminder.sent_at.is_(None), Reminder.dropped_at.is_(None), Reminder.due_at <= now
+        )
+    )
     metrics.REMINDER_LAG.set(_age(now, overdue))
     metrics.UNREACHABLE_CITIZENS.set(await count_unreachable(session))
-    metrics.ANNOUNCEMENT_PENDING.set(int(await session.scalar(
-        select(func.count()).where(AnnouncementDelivery.status == PENDING)) or 0))
+    metrics.ANNOUNCEMENT_PENDING.set(
+        int(await session.scalar(select(func.count()).where(AnnouncementDelivery.status == PENDING)) or 0)
+    )
     for job in await session.scalars(select(JobRun)):
         if job.last_success_at is not None:
             metrics.JOB_LAST_SUCCESS.labels(job.name).set(job.last_success_at.timestamp())

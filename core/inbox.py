@@ -26,8 +26,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models.inbox import InboxUpdate
 
-__all__ = ["ADVISORY_NAMESPACE", "DONE_RETENTION", "Incoming", "PendingUpdate", "claim", "forget_chats", "mark_done",
-           "pending_count", "purge_done", "store"]
+__all__ = [
+    "ADVISORY_NAMESPACE",
+    "DONE_RETENTION",
+    "Incoming",
+    "PendingUpdate",
+    "claim",
+    "forget_chats",
+    "mark_done",
+    "pending_count",
+    "purge_done",
+    "store",
+]
 
 ADVISORY_NAMESPACE = 1616  # first key of pg_try_advisory_xact_lock(int, int): the inbox's chat locks
 DONE_RETENTION = timedelta(days=2)  # a handled update's id is kept this long to recognise a redelivery
@@ -52,8 +62,17 @@ class PendingUpdate:
 async def store(session: AsyncSession, items: Sequence[Incoming], *, now: datetime) -> None:
     if not items:
         return
-    rows = [{"update_id": i.update_id, "chat_key": i.chat_key, "payload": i.payload, "status": "pending",
-             "attempts": 0, "received_at": now} for i in items]
+    rows = [
+        {
+            "update_id": i.update_id,
+            "chat_key": i.chat_key,
+            "payload": i.payload,
+            "status": "pending",
+            "attempts": 0,
+            "received_at": now,
+        }
+        for i in items
+    ]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     await session.execute(insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]), rows)
@@ -66,8 +85,9 @@ def _pending(rows: Sequence[Any]) -> list[PendingUpdate]:
 _COLUMNS = (InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.chat_key, InboxUpdate.payload)
 
 
-async def claim(session: AsyncSession, *, replicas: bool, chat_keys: Sequence[int] | None = None,
-                limit: int = 50) -> list[PendingUpdate]:
+async def claim(
+    session: AsyncSession, *, replicas: bool, chat_keys: Sequence[int] | None = None, limit: int = 50
+) -> list[PendingUpdate]:
     """Pending updates to handle now, oldest first, every pending update of each chat taken (up to `limit` in
     all, whole chats). `chat_keys` narrows the claim to those chats. `replicas`: PostgreSQL shared by several
     processes (advisory locks, SKIP LOCKED)."""
@@ -88,8 +108,11 @@ async def claim(session: AsyncSession, *, replicas: bool, chat_keys: Sequence[in
         keys = await _lock_chats(session, keys)
     chosen: list[PendingUpdate] = []
     if keys:
-        query = (select(*_COLUMNS).where(InboxUpdate.status == "pending", InboxUpdate.chat_key.in_(keys))
-                 .order_by(InboxUpdate.id))
+        query = (
+            select(*_COLUMNS)
+            .where(InboxUpdate.status == "pending", InboxUpdate.chat_key.in_(keys))
+            .order_by(InboxUpdate.id)
+        )
         by_chat: dict[int, list[PendingUpdate]] = {}
         for item in _pending((await session.execute(query)).all()):
             by_chat.setdefault(item.chat_key or 0, []).append(item)
@@ -99,8 +122,9 @@ async def claim(session: AsyncSession, *, replicas: bool, chat_keys: Sequence[in
                 break
             chosen.extend(items)
     if no_chat and len(chosen) < limit:
-        query = select(*_COLUMNS).where(InboxUpdate.id.in_(no_chat[: limit - len(chosen)]),
-                                        InboxUpdate.status == "pending")
+        query = select(*_COLUMNS).where(
+            InboxUpdate.id.in_(no_chat[: limit - len(chosen)]), InboxUpdate.status == "pending"
+        )
         if replicas:
             query = query.with_for_update(skip_locked=True)
         chosen.extend(_pending((await session.execute(query.order_by(InboxUpdate.id))).all()))
@@ -110,30 +134,37 @@ async def claim(session: AsyncSession, *, replicas: bool, chat_keys: Sequence[in
 async def _lock_chats(session: AsyncSession, keys: list[int]) -> list[int]:
     """The chats whose advisory lock this transaction got (another replica holds the others)."""
     result = await session.execute(
-        text("SELECT k FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n) "
-             "WHERE pg_try_advisory_xact_lock(:ns, CAST(mod(k, 2147483647) AS integer)) ORDER BY n"),
-        {"keys": keys, "ns": ADVISORY_NAMESPACE})
+        text(
+            "SELECT k FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n) "
+            "WHERE pg_try_advisory_xact_lock(:ns, CAST(mod(k, 2147483647) AS integer)) ORDER BY n"
+        ),
+        {"keys": keys, "ns": ADVISORY_NAMESPACE},
+    )
     return [int(k) for k in result.scalars().all()]
 
 
 async def mark_done(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:
     if ids:
-        await session.execute(update(InboxUpdate).where(InboxUpdate.id.in_(list(ids)))
-                              .values(status="done", payload=null(), done_at=now))
+        await session.execute(
+            update(InboxUpdate).where(InboxUpdate.id.in_(list(ids))).values(status="done", payload=null(), done_at=now)
+        )
 
 
 async def forget_chats(session: AsyncSession, chat_keys: Sequence[int]) -> None:
     """Erasure: the handled updates of these chats go (pending ones are new messages, handled later)."""
-    await session.execute(delete(InboxUpdate).where(InboxUpdate.chat_key.in_(list(chat_keys)),
-                                                    InboxUpdate.status == "done"))
+    await session.execute(
+        delete(InboxUpdate).where(InboxUpdate.chat_key.in_(list(chat_keys)), InboxUpdate.status == "done")
+    )
 
 
 async def purge_done(session: AsyncSession, *, now: datetime) -> int:
-    result = await session.execute(delete(InboxUpdate).where(InboxUpdate.status == "done",
-                                                             InboxUpdate.done_at < now - DONE_RETENTION))
+    result = await session.execute(
+        delete(InboxUpdate).where(InboxUpdate.status == "done", InboxUpdate.done_at < now - DONE_RETENTION)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def pending_count(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(InboxUpdate)
-                                    .where(InboxUpdate.status == "pending")) or 0)
+    return int(
+        await session.scalar(select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "pending")) or 0
+    )

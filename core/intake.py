@@ -24,9 +24,19 @@ from knowledge.programmes import default_knowledge
 from nlu.emergency import detect
 
 __all__ = [
-    "CATEGORIES", "CONSENT_VERSION", "EXTRA_CATEGORIES", "URGENT_CATEGORIES", "IntakeError", "change_status",
-    "create_intake", "get_intake", "intakes_of_citizen", "list_intakes_for_centre", "normalise_phone",
-    "programmes_for", "urgency_reasons",
+    "CATEGORIES",
+    "CONSENT_VERSION",
+    "EXTRA_CATEGORIES",
+    "URGENT_CATEGORIES",
+    "IntakeError",
+    "change_status",
+    "create_intake",
+    "get_intake",
+    "intakes_of_citizen",
+    "list_intakes_for_centre",
+    "normalise_phone",
+    "programmes_for",
+    "urgency_reasons",
 ]
 
 # The version of the privacy notice a consent refers to; bump it when the notice changes materially.
@@ -159,22 +169,49 @@ async def create_intake(
     masked = mask_pii(description.strip()) if description and description.strip() else None
     reasons = urgency_reasons(categories, description, emergency=emergency)
     intake = Intake(
-        citizen_id=citizen_id, centre_id=centre_id, status="new", urgent=bool(reasons), urgency_reasons=reasons,
-        channel=creator.channel, created_by_kind=creator.kind, created_by_staff_id=created_by_staff_id,
-        language=language, categories=list(dict.fromkeys(categories)), description=masked,
-        voice_file_id=voice_file_id, adults=adults, children=children, place=place, municipality_id=municipality_id,
-        contact_method=contact_method, contact_phone=phone, contact_time=contact_time,
+        citizen_id=citizen_id,
+        centre_id=centre_id,
+        status="new",
+        urgent=bool(reasons),
+        urgency_reasons=reasons,
+        channel=creator.channel,
+        created_by_kind=creator.kind,
+        created_by_staff_id=created_by_staff_id,
+        language=language,
+        categories=list(dict.fromkeys(categories)),
+        description=masked,
+        voice_file_id=voice_file_id,
+        adults=adults,
+        children=children,
+        place=place,
+        municipality_id=municipality_id,
+        contact_method=contact_method,
+        contact_phone=phone,
+        contact_time=contact_time,
         telegram_chat_id=telegram_chat_id,
         programme_ids=list(programme_ids) if programme_ids is not None else programmes_for(categories),
-        checklist_text=checklist_text, consent_at=consent_at, consent_version=consent_version,
-        created_at=now, updated_at=now,
+        checklist_text=checklist_text,
+        consent_at=consent_at,
+        consent_version=consent_version,
+        created_at=now,
+        updated_at=now,
     )
     session.add(intake)
     await session.flush()
-    actor_kind, actor_id = ((creator.kind, str(created_by_staff_id)) if created_by_staff_id is not None
-                            else ("citizen", str(citizen_id) if citizen_id is not None else None))
-    audit.record(session, actor_kind=actor_kind, actor_id=actor_id, action="create", record_kind="intake",
-                 record_id=str(intake.id), details={"centre_id": centre_id, "urgent": intake.urgent})
+    actor_kind, actor_id = (
+        (creator.kind, str(created_by_staff_id))
+        if created_by_staff_id is not None
+        else ("citizen", str(citizen_id) if citizen_id is not None else None)
+    )
+    audit.record(
+        session,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action="create",
+        record_kind="intake",
+        record_id=str(intake.id),
+        details={"centre_id": centre_id, "urgent": intake.urgent},
+    )
     return intake
 
 
@@ -192,8 +229,14 @@ async def get_intake(session: AsyncSession, intake_id: int, *, actor: StaffUser 
         return intake
     if not await _may_see(session, actor, intake):
         return None
-    audit.record(session, actor_kind=actor.role, actor_id=str(actor.id), action="view", record_kind="intake",
-                 record_id=str(intake.id))
+    audit.record(
+        session,
+        actor_kind=actor.role,
+        actor_id=str(actor.id),
+        action="view",
+        record_kind="intake",
+        record_id=str(intake.id),
+    )
     return intake
 
 
@@ -219,8 +262,9 @@ async def list_intakes_for_centre(
     return list((await session.scalars(query)).all())
 
 
-async def change_status(session: AsyncSession, intake_id: int, *, status: str, actor: StaffUser,
-                        now: datetime | None = None) -> Intake:
+async def change_status(
+    session: AsyncSession, intake_id: int, *, status: str, actor: StaffUser, now: datetime | None = None
+) -> Intake:
     """Move an intake to `status` (one of INTAKE_STATUSES) as `actor`; PermissionError outside their centre."""
     if status not in INTAKE_STATUSES:
         raise IntakeError(f"status: one of {INTAKE_STATUSES}")
@@ -234,8 +278,15 @@ async def change_status(session: AsyncSession, intake_id: int, *, status: str, a
     intake.status = status
     intake.updated_at = now
     intake.closed_at = now if status == "closed" else None
-    audit.record(session, actor_kind=actor.role, actor_id=str(actor.id), action="update", record_kind="intake",
-                 record_id=str(intake.id), details={"status": [previous, status]})
+    audit.record(
+        session,
+        actor_kind=actor.role,
+        actor_id=str(actor.id),
+        action="update",
+        record_kind="intake",
+        record_id=str(intake.id),
+        details={"status": [previous, status]},
+    )
     return intake
 
 

@@ -27,8 +27,9 @@ async def ensure_job(session: AsyncSession, name: str) -> None:
     await session.execute(insert(JobRun).values(name=name, runs=0).on_conflict_do_nothing(index_elements=["name"]))
 
 
-async def claim(session: AsyncSession, name: str, *, owner: str, now: datetime, every: timedelta,
-                lease: timedelta) -> bool:
+async def claim(
+    session: AsyncSession, name: str, *, owner: str, now: datetime, every: timedelta, lease: timedelta
+) -> bool:
     """Take the job if it is due and free; True when this caller runs it now."""
     result = await session.execute(
         update(JobRun)
@@ -42,10 +43,22 @@ async def claim(session: AsyncSession, name: str, *, owner: str, now: datetime, 
     return bool(getattr(result, "rowcount", 0))
 
 
-async def finish(session: AsyncSession, name: str, *, owner: str, now: datetime, counts: dict[str, Any] | None,
-                 error: str | None = None) -> None:
-    values: dict[str, Any] = {"lease_owner": None, "lease_until": None, "last_finished_at": now,
-                              "last_outcome": "failed" if error else "ok", "last_error": error}
+async def finish(
+    session: AsyncSession,
+    name: str,
+    *,
+    owner: str,
+    now: datetime,
+    counts: dict[str, Any] | None,
+    error: str | None = None,
+) -> None:
+    values: dict[str, Any] = {
+        "lease_owner": None,
+        "lease_until": None,
+        "last_finished_at": now,
+        "last_outcome": "failed" if error else "ok",
+        "last_error": error,
+    }
     if error is None:
         values["last_success_at"] = now
         values["last_counts"] = counts or {}

@@ -12,15 +12,19 @@ from prometheus_client import Counter, Gauge, Histogram
 
 UPDATES = Counter("koinotita_updates", "Telegram updates processed, by kind", ["kind"])
 UPDATE_SECONDS = Histogram(
-    "koinotita_update_seconds", "Time to handle one update (handlers and persistence)",
+    "koinotita_update_seconds",
+    "Time to handle one update (handlers and persistence)",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
-NLU_RESULTS = Counter("koinotita_nlu_results", "Messages understood by the NLU, by outcome",
-                      ["outcome"])  # understood | fallback | emergency
-TELEGRAM_CALLS = Counter("koinotita_telegram_calls", "Calls to the Bot API, by method and outcome",
-                         ["method", "outcome"])
+NLU_RESULTS = Counter(
+    "koinotita_nlu_results", "Messages understood by the NLU, by outcome", ["outcome"]
+)  # understood | fallback | emergency
+TELEGRAM_CALLS = Counter(
+    "koinotita_telegram_calls", "Calls to the Bot API, by method and outcome", ["method", "outcome"]
+)
 LIMITER_WAIT = Histogram(
-    "koinotita_ratelimit_wait_seconds", "How long a call waited for its turn (pacing or Telegram's retry_after)",
+    "koinotita_ratelimit_wait_seconds",
+    "How long a call waited for its turn (pacing or Telegram's retry_after)",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0),
 )
 RETRY_AFTER = Counter("koinotita_telegram_retry_after", "429 Too Many Requests answers from Telegram")
@@ -28,8 +32,9 @@ BLOCKED_FOUND = Counter("koinotita_blocked_found", "Citizens found to have block
 BLOCKED_SKIPS = Counter("koinotita_blocked_skips", "Messages not sent because the citizen had blocked the bot")
 STALE_QUERIES = Counter("koinotita_stale_callback_queries", "Button presses answered too late ('query too old')")
 JOB_RUNS = Counter("koinotita_job_runs", "Scheduled job runs, by job and outcome", ["job", "outcome"])
-ANNOUNCEMENT_MESSAGES = Counter("koinotita_announcement_messages", "Announcement deliveries, by outcome",
-                                ["outcome"])  # sent | blocked | failed
+ANNOUNCEMENT_MESSAGES = Counter(
+    "koinotita_announcement_messages", "Announcement deliveries, by outcome", ["outcome"]
+)  # sent | blocked | failed
 
 # Read from the database at scrape time.
 OUTBOX_BACKLOG = Gauge("koinotita_outbox_backlog", "Staff messages waiting to be delivered")
@@ -37,5 +42,4 @@ OUTBOX_OLDEST_AGE = Gauge("koinotita_outbox_oldest_age_seconds", "Age of the old
 REMINDER_LAG = Gauge("koinotita_reminder_lag_seconds", "How late the most overdue unsent reminder is")
 UNREACHABLE_CITIZENS = Gauge("koinotita_citizens_unreachable", "Citizens who have blocked the bot")
 ANNOUNCEMENT_PENDING = Gauge("koinotita_announcement_deliveries_pending", "Announcement messages not yet sent")
-JOB_LAST_SUCCESS = Gauge("koinotita_job_last_success_timestamp_seconds", "When a scheduled job last succeeded",
-                         ["job"])
+JOB_LAST_SUCCESS = Gauge("koinotita_job_last_success_timestamp_seconds", "When a scheduled job last succeeded", ["job"])

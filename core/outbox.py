@@ -27,8 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models.handoff import OutboxMessage
 
-__all__ = ["LEASE", "MAX_ATTEMPTS", "MAX_PER_ROUND", "OutboxClaim", "backoff", "claim_due", "mark_retry",
-           "mark_sent", "pending_count"]
+__all__ = [
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "MAX_PER_ROUND",
+    "OutboxClaim",
+    "backoff",
+    "claim_due",
+    "mark_retry",
+    "mark_sent",
+    "pending_count",
+]
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 12
@@ -56,12 +65,23 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** max(attempts, 1), 600))
 
 
-async def claim_due(session: AsyncSession, *, now: datetime, limit: int = MAX_PER_ROUND,
-                    lease: timedelta = LEASE, claimed_by: str | None = None) -> list[OutboxClaim]:
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int = MAX_PER_ROUND,
+    lease: timedelta = LEASE,
+    claimed_by: str | None = None,
+) -> list[OutboxClaim]:
     """Claim up to `limit` due rows, one per chat, the oldest undelivered of each chat. Run inside
     `Database.write()` so that the claim holds the write lock."""
-    query = (select(OutboxMessage).where(OutboxMessage.status.in_(("pending", "sending")))
-             .order_by(OutboxMessage.id).limit(_SCAN).with_for_update())
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_(("pending", "sending")))
+        .order_by(OutboxMessage.id)
+        .limit(_SCAN)
+        .with_for_update()
+    )
     rows = list((await session.scalars(query)).all())
     seen_chats: set[int] = set()
     claims: list[OutboxClaim] = []
@@ -70,23 +90,34 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = MAX_PE
             continue
         seen_chats.add(row.chat_id)  # later rows of this chat wait for this one: order is kept
         due = (row.status == "pending" and row.next_attempt_at <= now) or (
-            row.status == "sending" and (row.claimed_at is None or row.claimed_at <= now - lease))
+            row.status == "sending" and (row.claimed_at is None or row.claimed_at <= now - lease)
+        )
         if not due:
             continue
         row.status = "sending"
         row.claimed_at = now
         row.claimed_by = claimed_by
         row.attempts += 1
-        claims.append(OutboxClaim(row.id, row.chat_id, row.kind, row.text, row.language, row.attempts,
-                                  row.method, row.payload, row.appointment_id))
+        claims.append(
+            OutboxClaim(
+                row.id,
+                row.chat_id,
+                row.kind,
+                row.text,
+                row.language,
+                row.attempts,
+                row.method,
+                row.payload,
+                row.appointment_id,
+            )
+        )
         if len(claims) >= limit:
             break
     await session.flush()
     return claims
 
 
-async def mark_sent(session: AsyncSession, outbox_id: int, *, telegram_message_id: int | None,
-                    now: datetime) -> None:
+async def mark_sent(session: AsyncSession, outbox_id: int, *, telegram_message_id: int | None, now: datetime) -> None:
     row = await session.get(OutboxMessage, outbox_id)
     if row is None:  # erased meanwhile (/forget): nothing to record
         return
@@ -99,8 +130,15 @@ async def mark_sent(session: AsyncSession, outbox_id: int, *, telegram_message_i
     row.last_error = None
 
 
-async def mark_retry(session: AsyncSession, outbox_id: int, *, now: datetime, error: str,
-                     retry_after: float | None = None, permanent: bool = False) -> None:
+async def mark_retry(
+    session: AsyncSession,
+    outbox_id: int,
+    *,
+    now: datetime,
+    error: str,
+    retry_after: float | None = None,
+    permanent: bool = False,
+) -> None:
     """A failed attempt: back to `pending` after a back-off, or `failed` when retrying cannot help or the
     attempts are used up. `error` is the exception's class name only."""
     row = await session.get(OutboxMessage, outbox_id)

@@ -21,12 +21,50 @@ MIN_LENGTH = 15
 MAX_LENGTH = 256
 BLOCKLIST = Path(__file__).parent / "data" / "common-passwords.txt"
 # Words of this service anyone would try first (folded: lower case, no accents, Greeklish as typed).
-CONTEXT_WORDS = ("koinotita", "koinotitas", "kentro", "kentra", "κοινοτητα", "κοινοτητας", "κεντρο", "κεντρα",
-                 "kozani", "eordaia", "ptolemaida", "voio", "servia", "grevena", "deskati", "kastoria", "argos",
-                 "orestiko", "florina", "amyntaio", "nestorio", "prespes", "κοζανη", "καστορια", "φλωρινα",
-                 "γρεβενα", "staff", "admin", "console", "welcome")
-_RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc",
-         "αβγδεζηθικλμνξοπρστυφχψω", "ςερτυθιοπ", "ασδφγηξκλ", "ζχψωβνμ")
+CONTEXT_WORDS = (
+    "koinotita",
+    "koinotitas",
+    "kentro",
+    "kentra",
+    "κοινοτητα",
+    "κοινοτητας",
+    "κεντρο",
+    "κεντρα",
+    "kozani",
+    "eordaia",
+    "ptolemaida",
+    "voio",
+    "servia",
+    "grevena",
+    "deskati",
+    "kastoria",
+    "argos",
+    "orestiko",
+    "florina",
+    "amyntaio",
+    "nestorio",
+    "prespes",
+    "κοζανη",
+    "καστορια",
+    "φλωρινα",
+    "γρεβενα",
+    "staff",
+    "admin",
+    "console",
+    "welcome",
+)
+_RUNS = (
+    "0123456789",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx3edc",
+    "αβγδεζηθικλμνξοπρστυφχψω",
+    "ςερτυθιοπ",
+    "ασδφγηξκλ",
+    "ζχψωβνμ",
+)
 _PARTS = re.compile(r"[^\W\d_]+|\d+|[\W_]+")
 
 
@@ -60,7 +98,7 @@ def _is_run(part: str) -> bool:
 
 
 def _repeats_unit(value: str) -> bool:
-    """"abcabcabc…": the whole password is one shorter unit repeated."""
+    """ "abcabcabc…": the whole password is one shorter unit repeated."""
     n = len(value)
     return any(n % size == 0 and value[:size] * (n // size) == value for size in range(1, n // 2 + 1))
 

@@ -56,12 +56,15 @@ class CentrePeriod:
 
 def bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """From the first day's start to the end of the last day (inclusive), Athens time."""
-    return (datetime.combine(first, datetime.min.time(), ATHENS),
-            datetime.combine(last + timedelta(days=1), datetime.min.time(), ATHENS))
+    return (
+        datetime.combine(first, datetime.min.time(), ATHENS),
+        datetime.combine(last + timedelta(days=1), datetime.min.time(), ATHENS),
+    )
 
 
-async def period_report(session: AsyncSession, *, first: date, last: date,
-                        centre_ids: Collection[str] | None = None) -> list[CentrePeriod]:
+async def period_report(
+    session: AsyncSession, *, first: date, last: date, centre_ids: Collection[str] | None = None
+) -> list[CentrePeriod]:
     """One row per centre with any activity in [first, last] (limited to `centre_ids` when given), by centre id."""
     start, end = bounds(first, last)
     rows: dict[str, CentrePeriod] = {}
@@ -77,69 +80,109 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
     in_period = (Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id))
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: dict[str, Counter[str]] = defaultdict(Counter)
-    for centre, status, count in (await session.execute(
-            select(Intake.centre_id, Intake.status, func.count()).where(*in_period)
-            .group_by(Intake.centre_id, Intake.status))).all():
+    for centre, status, count in (
+        await session.execute(
+            select(Intake.centre_id, Intake.status, func.count())
+            .where(*in_period)
+            .group_by(Intake.centre_id, Intake.status)
+        )
+    ).all():
         row(centre).intakes += int(count)
         statuses[str(centre)][status] += int(count)
     if session.get_bind().dialect.name == "postgresql":
         topic = func.jsonb_array_elements_text(Intake.categories).table_valued("value").render_derived()
     else:
         topic = func.json_each(Intake.categories).table_valued("value")
-    for centre, category, count in (await session.execute(
-            select(Intake.centre_id, topic.c.value, func.count()).select_from(Intake).join(topic, true())
-            .where(*in_period).group_by(Intake.centre_id, topic.c.value))).all():
+    for centre, category, count in (
+        await session.execute(
+            select(Intake.centre_id, topic.c.value, func.count())
+            .select_from(Intake)
+            .join(topic, true())
+            .where(*in_period)
+            .group_by(Intake.centre_id, topic.c.value)
+        )
+    ).all():
         categories[str(centre)][str(category)] += int(count)
 
-    for centre, status, held_until in (await session.execute(
-            select(Appointment.centre_id, Appointment.status, Appointment.hold_expires_at)
-            .where(Appointment.created_at >= start, Appointment.created_at < end,
-                   scoped(Appointment.centre_id)))).all():
+    for centre, status, held_until in (
+        await session.execute(
+            select(Appointment.centre_id, Appointment.status, Appointment.hold_expires_at).where(
+                Appointment.created_at >= start, Appointment.created_at < end, scoped(Appointment.centre_id)
+            )
+        )
+    ).all():
         if status != HELD and not (status in ("expired",) and held_until is not None):
             row(centre).appointments_booked += 1
-    for centre, status, count in (await session.execute(
+    for centre, status, count in (
+        await session.execute(
             select(Appointment.centre_id, Appointment.status, func.count())
-            .where(Appointment.starts_at >= start, Appointment.starts_at < end,
-                   Appointment.status.in_((ATTENDED, NO_SHOW)), scoped(Appointment.centre_id))
-            .group_by(Appointment.centre_id, Appointment.status))).all():
+            .where(
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+                Appointment.status.in_((ATTENDED, NO_SHOW)),
+                scoped(Appointment.centre_id),
+            )
+            .group_by(Appointment.centre_id, Appointment.status)
+        )
+    ).all():
         if status == ATTENDED:
             row(centre).attended += int(count)
         else:
             row(centre).no_show += int(count)
-    for centre, count in (await session.execute(
+    for centre, count in (
+        await session.execute(
             select(Appointment.centre_id, func.count())
-            .where(Appointment.status == CANCELLED, Appointment.cancelled_at >= start, Appointment.cancelled_at < end,
-                   scoped(Appointment.centre_id)).group_by(Appointment.centre_id))).all():
+            .where(
+                Appointment.status == CANCELLED,
+                Appointment.cancelled_at >= start,
+                Appointment.cancelled_at < end,
+                scoped(Appointment.centre_id),
+            )
+            .group_by(Appointment.centre_id)
+        )
+    ).all():
         row(centre).cancelled += int(count)
 
     await _conversations(session, start, end, scoped, row)
     served = union(
-        select(Intake.centre_id.label("centre"), Intake.citizen_id.label("person"))
-        .where(*in_period, Intake.citizen_id.is_not(None)),
-        select(Appointment.centre_id, Appointment.citizen_id)
-        .where(Appointment.starts_at >= start, Appointment.starts_at < end, Appointment.status == ATTENDED,
-               scoped(Appointment.centre_id)),
-        select(HandoffConversation.centre_id, HandoffConversation.citizen_id)
-        .where(HandoffConversation.opened_at >= start, HandoffConversation.opened_at < end,
-               scoped(HandoffConversation.centre_id), HandoffConversation.citizen_id.is_not(None)),
+        select(Intake.centre_id.label("centre"), Intake.citizen_id.label("person")).where(
+            *in_period, Intake.citizen_id.is_not(None)
+        ),
+        select(Appointment.centre_id, Appointment.citizen_id).where(
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+            Appointment.status == ATTENDED,
+            scoped(Appointment.centre_id),
+        ),
+        select(HandoffConversation.centre_id, HandoffConversation.citizen_id).where(
+            HandoffConversation.opened_at >= start,
+            HandoffConversation.opened_at < end,
+            scoped(HandoffConversation.centre_id),
+            HandoffConversation.citizen_id.is_not(None),
+        ),
     ).subquery()
-    for centre, count in (await session.execute(
-            select(served.c.centre, func.count()).group_by(served.c.centre))).all():
+    for centre, count in (await session.execute(select(served.c.centre, func.count()).group_by(served.c.centre))).all():
         citizens_served[str(centre)] = int(count)
 
-    for centre, status in (await session.execute(
-            select(WaitlistEntry.centre_id, WaitlistEntry.status)
-            .where(WaitlistEntry.offer_sent_at >= start, WaitlistEntry.offer_sent_at < end,
-                   scoped(WaitlistEntry.centre_id)))).all():
+    for centre, status in (
+        await session.execute(
+            select(WaitlistEntry.centre_id, WaitlistEntry.status).where(
+                WaitlistEntry.offer_sent_at >= start, WaitlistEntry.offer_sent_at < end, scoped(WaitlistEntry.centre_id)
+            )
+        )
+    ).all():
         row(centre).offers += 1
         if status == "booked":
             row(centre).offers_accepted += 1
 
     files = {"voice": "voice_notes", "photo": "photos", "pdf": "documents"}
-    for centre, kind, count in (await session.execute(
+    for centre, kind, count in (
+        await session.execute(
             select(Attachment.centre_id, Attachment.kind, func.count())
             .where(Attachment.created_at >= start, Attachment.created_at < end, scoped(Attachment.centre_id))
-            .group_by(Attachment.centre_id, Attachment.kind))).all():
+            .group_by(Attachment.centre_id, Attachment.kind)
+        )
+    ).all():
         if kind in files:
             report_row = row(centre)
             setattr(report_row, files[kind], getattr(report_row, files[kind]) + int(count))
@@ -151,19 +194,27 @@ async def period_report(session: AsyncSession, *, first: date, last: date,
 
 
 async def _conversations(session: AsyncSession, start: datetime, end: datetime, scoped: Any, row: Any) -> None:
-    opened = (await session.execute(
-        select(HandoffConversation.id, HandoffConversation.centre_id, HandoffConversation.opened_at)
-        .where(HandoffConversation.opened_at >= start, HandoffConversation.opened_at < end,
-               scoped(HandoffConversation.centre_id)))).all()
+    opened = (
+        await session.execute(
+            select(HandoffConversation.id, HandoffConversation.centre_id, HandoffConversation.opened_at).where(
+                HandoffConversation.opened_at >= start,
+                HandoffConversation.opened_at < end,
+                scoped(HandoffConversation.centre_id),
+            )
+        )
+    ).all()
     if not opened:
         return
     ids = [c[0] for c in opened]
     first_citizen: dict[int, datetime] = {}
     first_staff: dict[int, datetime] = {}
-    for cid, sender, at in (await session.execute(
+    for cid, sender, at in (
+        await session.execute(
             select(HandoffMessage.conversation_id, HandoffMessage.sender, func.min(HandoffMessage.created_at))
             .where(HandoffMessage.conversation_id.in_(ids))
-            .group_by(HandoffMessage.conversation_id, HandoffMessage.sender))).all():
+            .group_by(HandoffMessage.conversation_id, HandoffMessage.sender)
+        )
+    ).all():
         (first_staff if sender == "staff" else first_citizen)[cid] = at
     waits: dict[str, list[float]] = defaultdict(list)
     for cid, centre, opened_at in opened:
@@ -184,8 +235,21 @@ def totals(report: list[CentrePeriod]) -> CentrePeriod:
     """All centres together (the median is not additive: it is left out of the total)."""
     total = CentrePeriod("")
     for r in report:
-        for name in ("citizens_served", "appointments_booked", "attended", "no_show", "cancelled", "intakes",
-                     "conversations", "answered", "offers", "offers_accepted", "voice_notes", "photos", "documents"):
+        for name in (
+            "citizens_served",
+            "appointments_booked",
+            "attended",
+            "no_show",
+            "cancelled",
+            "intakes",
+            "conversations",
+            "answered",
+            "offers",
+            "offers_accepted",
+            "voice_notes",
+            "photos",
+            "documents",
+        ):
             setattr(total, name, getattr(total, name) + getattr(r, name))
         for key, value in r.intakes_by_category.items():
             total.intakes_by_category[key] = total.intakes_by_category.get(key, 0) + value

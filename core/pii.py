@@ -101,7 +101,7 @@ def _luhn(digits: str) -> bool:
 
 
 def _keyword_before(text: str, start: int, kind: str) -> bool:
-    return bool(_KEYWORD_BEFORE[kind].search(text[max(0, start - 40):start]))
+    return bool(_KEYWORD_BEFORE[kind].search(text[max(0, start - 40) : start]))
 
 
 def _iban_matches(text: str) -> list[PiiMatch]:
@@ -121,7 +121,7 @@ def _iban_matches(text: str) -> list[PiiMatch]:
 
 
 def _keyword_iban(text: str, start: int) -> bool:
-    return "iban" in text[max(0, start - 12):start].lower()
+    return "iban" in text[max(0, start - 12) : start].lower()
 
 
 def find_pii(text: str) -> list[PiiMatch]:
@@ -160,7 +160,7 @@ def mask_pii(text: str) -> str:
     parts: list[str] = []
     position = 0
     for match in matches:
-        parts.append(text[position:match.start])
+        parts.append(text[position : match.start])
         parts.append(LABELS[match.kind])
         position = match.end
     parts.append(text[position:])
@@ -188,7 +188,9 @@ class PiiLogFilter(logging.Filter):
 # A 9-digit Telegram update id passes the ΑΦΜ check digit one time in eleven; it must not become "[ΑΦΜ]".
 _OWN_ID_BEFORE = re.compile(
     r"(?:update|update_id|outbox|delivery|reminder|entry|intake|appointment|announcement|job|message_id)"
-    r"[\s#:=_-]*(?:id[\s#:=]*)?$", re.IGNORECASE)
+    r"[\s#:=_-]*(?:id[\s#:=]*)?$",
+    re.IGNORECASE,
+)
 
 
 def mask_log_line(text: str) -> str:
@@ -196,9 +198,9 @@ def mask_log_line(text: str) -> str:
     parts: list[str] = []
     position = 0
     for match in find_pii(text):
-        if match.kind == "afm" and _OWN_ID_BEFORE.search(text[:match.start]):
+        if match.kind == "afm" and _OWN_ID_BEFORE.search(text[: match.start]):
             continue
-        parts.append(text[position:match.start])
+        parts.append(text[position : match.start])
         parts.append(LABELS[match.kind])
         position = match.end
     parts.append(text[position:])

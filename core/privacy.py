@@ -48,8 +48,21 @@ _NOT_CITIZEN_TABLES = frozenset({"staff_user", "audit_event", "bot_state", "citi
 # goes — forgotten, purged after its retention — they go too, although their reference to it may be empty.
 _OWNED_TABLES = frozenset({"attachment"})
 # What a restricted intake keeps: nothing that says who the person is or what they wrote.
-_INTAKE_ERASED = ("citizen_id", "description", "voice_file_id", "adults", "children", "place", "municipality_id",
-                  "contact_method", "contact_phone", "contact_time", "telegram_chat_id", "checklist_text", "language")
+_INTAKE_ERASED = (
+    "citizen_id",
+    "description",
+    "voice_file_id",
+    "adults",
+    "children",
+    "place",
+    "municipality_id",
+    "contact_method",
+    "contact_phone",
+    "contact_time",
+    "telegram_chat_id",
+    "checklist_text",
+    "language",
+)
 
 
 @dataclass
@@ -118,7 +131,8 @@ async def _forget_bot_state(session: AsyncSession, telegram_id: int, report: For
     rows = (await session.scalars(select(BotState))).all()
     for row in rows:
         mine = (row.kind in ("user", "chat") and row.key == key) or (
-            row.kind.startswith("conversation:") and telegram_id in _json_ints(row.key))
+            row.kind.startswith("conversation:") and telegram_id in _json_ints(row.key)
+        )
         if mine:
             await session.delete(row)
             report.add("bot_state", 1)
@@ -151,8 +165,9 @@ async def forget_citizen(session: AsyncSession, *, telegram_id: int, now: dateti
             await _restrict_intake(session, intake, now, report)
             report.restricted_intakes.append(intake.id)
             files = tables["attachment"]  # a kept record keeps no voice, photo or document of the person
-            file_ids = list((await session.execute(select(files.c.id).where(files.c.intake_id == intake.id)))
-                            .scalars().all())
+            file_ids = list(
+                (await session.execute(select(files.c.id).where(files.c.intake_id == intake.id))).scalars().all()
+            )
             await _delete_rows(session, files, file_ids, report)
         else:
             await _delete_rows(session, tables["intake"], [intake.id], report)
@@ -161,8 +176,7 @@ async def forget_citizen(session: AsyncSession, *, telegram_id: int, now: dateti
         report.found = True
         for dependant, column, _nullable in _dependants(tables["citizen"]):
             dep_pk = next(iter(dependant.primary_key.columns))
-            ids = list((await session.execute(select(dep_pk).where(dependant.c[column] == citizen_id)))
-                       .scalars().all())
+            ids = list((await session.execute(select(dep_pk).where(dependant.c[column] == citizen_id))).scalars().all())
             await _delete_rows(session, dependant, ids, report)
     for table in tables.values():
         if table.name in _NOT_CITIZEN_TABLES:
@@ -177,9 +191,15 @@ async def forget_citizen(session: AsyncSession, *, telegram_id: int, now: dateti
     if citizen_id is not None:
         await _delete_rows(session, tables["citizen"], [citizen_id], report)
     await _forget_bot_state(session, telegram_id, report)
-    audit.record(session, actor_kind="citizen", actor_id=None, action="forget", record_kind="citizen",
-                 record_id=str(citizen_id) if citizen_id is not None else None,
-                 details={"deleted": dict(report.deleted), "restricted_intakes": list(report.restricted_intakes)})
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=None,
+        action="forget",
+        record_kind="citizen",
+        record_id=str(citizen_id) if citizen_id is not None else None,
+        details={"deleted": dict(report.deleted), "restricted_intakes": list(report.restricted_intakes)},
+    )
     return report
 
 
@@ -212,8 +232,13 @@ async def export_citizen(session: AsyncSession, *, telegram_id: int) -> dict[str
 
     if citizen is not None:
         citizen_table = tables["citizen"]
-        put(citizen_table, [_row(citizen_table, r) for r in
-                            (await session.execute(select(citizen_table).where(citizen_table.c.id == citizen.id)))])
+        put(
+            citizen_table,
+            [
+                _row(citizen_table, r)
+                for r in (await session.execute(select(citizen_table).where(citizen_table.c.id == citizen.id)))
+            ],
+        )
         for dependant, column, _nullable in _dependants(citizen_table):
             result = await session.execute(select(dependant).where(dependant.c[column] == citizen.id))
             put(dependant, [_row(dependant, r) for r in result])
@@ -227,19 +252,29 @@ async def export_citizen(session: AsyncSession, *, telegram_id: int) -> dict[str
     conversation_ids = [r["id"] for r in out.get("handoff_conversation", [])]
     if conversation_ids:
         messages = tables["handoff_message"]
-        result = await session.execute(select(messages).where(messages.c.conversation_id.in_(conversation_ids))
-                                       .order_by(messages.c.id))
+        result = await session.execute(
+            select(messages).where(messages.c.conversation_id.in_(conversation_ids)).order_by(messages.c.id)
+        )
         put(messages, [_row(messages, r) for r in result])
-    states = (await session.scalars(select(BotState).where(BotState.kind.in_(("user", "chat")),
-                                                           BotState.key == str(telegram_id)))).all()
+    states = (
+        await session.scalars(
+            select(BotState).where(BotState.kind.in_(("user", "chat")), BotState.key == str(telegram_id))
+        )
+    ).all()
     bot_rows = [{"kind": r.kind, "data": r.data} for r in states if r.data]
     if not out and not any(set(r["data"]) - {"lang"} for r in bot_rows):
         return None  # a language choice alone is not worth a file: the caller says so instead
     if bot_rows:
         out["bot_state"] = bot_rows
     if citizen is not None:
-        audit.record(session, actor_kind="citizen", actor_id=str(citizen.id), action="export", record_kind="citizen",
-                     record_id=str(citizen.id))
+        audit.record(
+            session,
+            actor_kind="citizen",
+            actor_id=str(citizen.id),
+            action="export",
+            record_kind="citizen",
+            record_id=str(citizen.id),
+        )
     return out
 
 
@@ -260,26 +295,59 @@ async def purge_expired(session: AsyncSession, now: datetime) -> dict[str, int]:
         counts[kind] = sum(report.deleted.values()) - before
 
     cutoff = now - RETENTION["intake"]
-    await purge("intake", tables["intake"], list((await session.scalars(
-        select(Intake.id).where(Intake.status == "closed", Intake.closed_at.is_not(None),
-                                Intake.closed_at < cutoff))).all()))
+    await purge(
+        "intake",
+        tables["intake"],
+        list(
+            (
+                await session.scalars(
+                    select(Intake.id).where(
+                        Intake.status == "closed", Intake.closed_at.is_not(None), Intake.closed_at < cutoff
+                    )
+                )
+            ).all()
+        ),
+    )
     cutoff = now - RETENTION["handoff"]
-    closed = list((await session.scalars(select(HandoffConversation.id).where(
-        HandoffConversation.status == "closed", HandoffConversation.closed_at < cutoff))).all())
+    closed = list(
+        (
+            await session.scalars(
+                select(HandoffConversation.id).where(
+                    HandoffConversation.status == "closed", HandoffConversation.closed_at < cutoff
+                )
+            )
+        ).all()
+    )
     if closed:
         # Undelivered replies of a long-closed chat are stale: they go with it.
         await session.execute(delete(OutboxMessage).where(OutboxMessage.conversation_id.in_(closed)))
     await purge("handoff", tables["handoff_conversation"], closed)
     cutoff = now - RETENTION["outbox"]
-    await purge("outbox", tables["outbox_message"], list((await session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.status.in_(("sent", "failed")),
-                                       OutboxMessage.created_at < cutoff))).all()))
+    await purge(
+        "outbox",
+        tables["outbox_message"],
+        list(
+            (
+                await session.scalars(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.created_at < cutoff
+                    )
+                )
+            ).all()
+        ),
+    )
     cutoff = now - RETENTION["appointment"]
-    await purge("appointment", tables["appointment"], list((await session.scalars(
-        select(Appointment.id).where(Appointment.starts_at < cutoff))).all()))
+    await purge(
+        "appointment",
+        tables["appointment"],
+        list((await session.scalars(select(Appointment.id).where(Appointment.starts_at < cutoff))).all()),
+    )
     cutoff_day = (now - RETENTION["waitlist"]).date()
-    await purge("waitlist", tables["waitlist_entry"], list((await session.scalars(
-        select(WaitlistEntry.id).where(WaitlistEntry.day < cutoff_day))).all()))
+    await purge(
+        "waitlist",
+        tables["waitlist_entry"],
+        list((await session.scalars(select(WaitlistEntry.id).where(WaitlistEntry.day < cutoff_day))).all()),
+    )
     cutoff = now - RETENTION["bot_state"]
     stale = (await session.scalars(select(BotState).where(BotState.updated_at < cutoff))).all()
     for row in stale:
@@ -291,17 +359,35 @@ async def purge_expired(session: AsyncSession, now: datetime) -> dict[str, int]:
     for citizen_id in candidates:
         holds_something = False
         for dependant, column, _nullable in _dependants(tables["citizen"]):
-            if (await session.execute(select(dependant.c[column]).where(dependant.c[column] == citizen_id)
-                                      .limit(1))).first() is not None:
+            if (
+                await session.execute(select(dependant.c[column]).where(dependant.c[column] == citizen_id).limit(1))
+            ).first() is not None:
                 holds_something = True
                 break
         if not holds_something:
             idle.append(citizen_id)
     await purge("citizen", tables["citizen"], idle)
     cutoff = now - RETENTION["audit"]
-    await purge("audit", tables["audit_event"], list((await session.scalars(
-        select(Base.metadata.tables["audit_event"].c.id).where(
-            Base.metadata.tables["audit_event"].c.at < cutoff))).all()))
-    audit.record(session, actor_kind="system", actor_id="purge", action="purge", record_kind="retention",
-                 record_id=None, details=dict(counts))
+    await purge(
+        "audit",
+        tables["audit_event"],
+        list(
+            (
+                await session.scalars(
+                    select(Base.metadata.tables["audit_event"].c.id).where(
+                        Base.metadata.tables["audit_event"].c.at < cutoff
+                    )
+                )
+            ).all()
+        ),
+    )
+    audit.record(
+        session,
+        actor_kind="system",
+        actor_id="purge",
+        action="purge",
+        record_kind="retention",
+        record_id=None,
+        details=dict(counts),
+    )
     return counts

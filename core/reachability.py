@@ -16,7 +16,8 @@ from core.models import Citizen
 async def mark_unreachable(session: AsyncSession, *, telegram_id: int, now: datetime) -> bool:
     """True when the citizen was reachable until now."""
     result = await session.execute(
-        update(Citizen).where(Citizen.telegram_id == telegram_id, Citizen.unreachable_at.is_(None))
+        update(Citizen)
+        .where(Citizen.telegram_id == telegram_id, Citizen.unreachable_at.is_(None))
         .values(unreachable_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -25,7 +26,8 @@ async def mark_unreachable(session: AsyncSession, *, telegram_id: int, now: date
 async def mark_reachable(session: AsyncSession, *, telegram_id: int) -> bool:
     """True when the citizen had been unreachable."""
     result = await session.execute(
-        update(Citizen).where(Citizen.telegram_id == telegram_id, Citizen.unreachable_at.is_not(None))
+        update(Citizen)
+        .where(Citizen.telegram_id == telegram_id, Citizen.unreachable_at.is_not(None))
         .values(unreachable_at=None)
     )
     return bool(getattr(result, "rowcount", 0))

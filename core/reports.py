@@ -47,12 +47,15 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     """The month's first and next month's first instant, Athens time (aware)."""
     first = month.replace(day=1)
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return (datetime.combine(first, datetime.min.time(), ATHENS),
-            datetime.combine(following, datetime.min.time(), ATHENS))
+    return (
+        datetime.combine(first, datetime.min.time(), ATHENS),
+        datetime.combine(following, datetime.min.time(), ATHENS),
+    )
 
 
-async def monthly_report(session: AsyncSession, *, month: date,
-                         centre_ids: Collection[str] | None = None) -> list[CentreMonth]:
+async def monthly_report(
+    session: AsyncSession, *, month: date, centre_ids: Collection[str] | None = None
+) -> list[CentreMonth]:
     """One row per centre with any activity in the month (limited to `centre_ids` when given), by centre id."""
     start, end = month_bounds(month)
     rows: dict[str, CentreMonth] = {}
@@ -65,8 +68,10 @@ async def monthly_report(session: AsyncSession, *, month: date,
         return column.in_(sorted(centre_ids)) if centre_ids is not None else column.is_not(None)
 
     intakes = await session.execute(
-        select(Intake.centre_id, Intake.citizen_id, Intake.categories, Intake.status)
-        .where(Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id)))
+        select(Intake.centre_id, Intake.citizen_id, Intake.categories, Intake.status).where(
+            Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id)
+        )
+    )
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: dict[str, Counter[str]] = defaultdict(Counter)
     for centre, citizen_id, cats, status in intakes.all():
@@ -78,9 +83,13 @@ async def monthly_report(session: AsyncSession, *, month: date,
             citizens[centre_id].add(citizen_id)
 
     visits = await session.execute(
-        select(Appointment.centre_id, Appointment.status, Appointment.citizen_id)
-        .where(Appointment.starts_at >= start, Appointment.starts_at < end,
-               Appointment.status.in_((ATTENDED, NO_SHOW)), scoped(Appointment.centre_id)))
+        select(Appointment.centre_id, Appointment.status, Appointment.citizen_id).where(
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+            Appointment.status.in_((ATTENDED, NO_SHOW)),
+            scoped(Appointment.centre_id),
+        )
+    )
     for centre_id, status, citizen_id in visits.all():
         if status == ATTENDED:
             row(centre_id).visits += 1
@@ -89,9 +98,12 @@ async def monthly_report(session: AsyncSession, *, month: date,
             row(centre_id).missed += 1
 
     talks = await session.execute(
-        select(HandoffConversation.centre_id, HandoffConversation.citizen_id)
-        .where(HandoffConversation.opened_at >= start, HandoffConversation.opened_at < end,
-               scoped(HandoffConversation.centre_id)))
+        select(HandoffConversation.centre_id, HandoffConversation.citizen_id).where(
+            HandoffConversation.opened_at >= start,
+            HandoffConversation.opened_at < end,
+            scoped(HandoffConversation.centre_id),
+        )
+    )
     for centre, citizen_id in talks.all():
         centre_id = str(centre)
         row(centre_id)
@@ -102,7 +114,8 @@ async def monthly_report(session: AsyncSession, *, month: date,
     kept = await session.execute(
         select(Attachment.centre_id, Attachment.kind, func.count())
         .where(Attachment.created_at >= start, Attachment.created_at < end, scoped(Attachment.centre_id))
-        .group_by(Attachment.centre_id, Attachment.kind))
+        .group_by(Attachment.centre_id, Attachment.kind)
+    )
     for centre, kind, count in kept.all():
         row(str(centre))
         files[str(centre)][kind] += int(count)
@@ -120,8 +133,18 @@ async def first_activity_month(session: AsyncSession) -> date | None:
     return first.astimezone(ATHENS).date().replace(day=1) if first else None
 
 
-CSV_COLUMNS = ("month", "centre_id", "centre", "citizens_served", "visits", "appointments_missed", "intakes",
-               "intakes_by_status", "intakes_by_category", "files_by_kind")
+CSV_COLUMNS = (
+    "month",
+    "centre_id",
+    "centre",
+    "citizens_served",
+    "visits",
+    "appointments_missed",
+    "intakes",
+    "intakes_by_status",
+    "intakes_by_category",
+    "files_by_kind",
+)
 
 
 def to_csv(month: date, report: list[CentreMonth], names: dict[str, str]) -> str:
@@ -130,10 +153,18 @@ def to_csv(month: date, report: list[CentreMonth], names: dict[str, str]) -> str
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in report:
-        writer.writerow([
-            month.strftime("%Y-%m"), r.centre_id, names.get(r.centre_id, r.centre_id), r.citizens_served, r.visits,
-            r.missed, r.intakes, "; ".join(f"{k}={v}" for k, v in r.intakes_by_status.items()),
-            "; ".join(f"{k}={v}" for k, v in r.intakes_by_category.items()),
-            "; ".join(f"{k}={v}" for k, v in r.files_by_kind.items()),
-        ])
+        writer.writerow(
+            [
+                month.strftime("%Y-%m"),
+                r.centre_id,
+                names.get(r.centre_id, r.centre_id),
+                r.citizens_served,
+                r.visits,
+                r.missed,
+                r.intakes,
+                "; ".join(f"{k}={v}" for k, v in r.intakes_by_status.items()),
+                "; ".join(f"{k}={v}" for k, v in r.intakes_by_category.items()),
+                "; ".join(f"{k}={v}" for k, v in r.files_by_kind.items()),
+            ]
+        )
     return out.getvalue()

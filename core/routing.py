@@ -116,7 +116,8 @@ class Router:
             )
         municipalities = sorted(possible)
         return RouteResult(
-            text=text, centre_id=None,
+            text=text,
+            centre_id=None,
             place=mentions[0].canonical if len(mentions) == 1 else None,
             municipality_id=None,
             candidates=sorted({c for m in municipalities if (c := self.centre_for(m)) is not None}),
@@ -131,8 +132,11 @@ class Router:
         settlement, km = hit
         mid = settlement.municipality_id
         return RouteResult(
-            text=f"{lat:.5f},{lon:.5f}", centre_id=self.centre_for(mid), place=settlement.name,
-            municipality_id=mid, distance_km=round(km, 1),
+            text=f"{lat:.5f},{lon:.5f}",
+            centre_id=self.centre_for(mid),
+            place=settlement.name,
+            municipality_id=mid,
+            distance_km=round(km, 1),
         )
 
     # ------------------------------------------------------------------------------------ lookups

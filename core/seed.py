@@ -21,8 +21,12 @@ log = logging.getLogger(__name__)
 def _fact_meta(fact: Fact | None) -> dict[str, Any] | None:
     if fact is None:
         return None
-    return {"source": fact.source, "checked": fact.checked.isoformat(), "uncertain": fact.uncertain,
-            "as_of": fact.as_of}
+    return {
+        "source": fact.source,
+        "checked": fact.checked.isoformat(),
+        "uncertain": fact.uncertain,
+        "as_of": fact.as_of,
+    }
 
 
 def _json_ready(value: Any) -> Any:

@@ -25,9 +25,7 @@ class PlaceholderSecretError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default="", alias="KOINOTITA_DATABASE_URL")
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
@@ -105,9 +103,7 @@ class Settings(BaseSettings):
         if self.run_mode is RunMode.WEBHOOK:
             secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
             if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 16:
-                raise PlaceholderSecretError(
-                    "KOINOTITA_WEBHOOK_SECRET must be set (16+ characters) for webhook mode"
-                )
+                raise PlaceholderSecretError("KOINOTITA_WEBHOOK_SECRET must be set (16+ characters) for webhook mode")
 
 
 def load_settings(**overrides: object) -> Settings:

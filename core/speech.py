@@ -16,8 +16,15 @@ from pathlib import Path
 
 from core.media import ogg_opus_duration
 
-__all__ = ["SpeechUnavailable", "Synthesis", "encode_opus", "is_uncompressed_audio", "speech_available", "synthesize",
-           "text_hash"]
+__all__ = [
+    "SpeechUnavailable",
+    "Synthesis",
+    "encode_opus",
+    "is_uncompressed_audio",
+    "speech_available",
+    "synthesize",
+    "text_hash",
+]
 
 VOICE = "el"  # espeak-ng's Greek
 SPEED = 140  # words a minute: slower than espeak's default 175, for listeners who are not used to the voice
@@ -49,8 +56,11 @@ def speech_available() -> bool:
 
 async def _run(*args: str, stdin: bytes | None = None) -> bytes:
     process = await asyncio.create_subprocess_exec(
-        *args, stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        *args,
+        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, _err = await process.communicate(stdin)
     if process.returncode != 0:
         raise SpeechUnavailable(f"{Path(args[0]).name} exited with {process.returncode}")
@@ -82,8 +92,11 @@ async def synthesize(text: str, cache_dir: Path) -> Synthesis:
 
 def is_uncompressed_audio(content: bytes) -> bool:
     """WAV, FLAC or AIFF: what a recorder saves and opusenc reads."""
-    return (content[:4] == b"RIFF" and content[8:12] == b"WAVE") or content[:4] == b"fLaC" or (
-        content[:4] == b"FORM" and content[8:12] in (b"AIFF", b"AIFC"))
+    return (
+        (content[:4] == b"RIFF" and content[8:12] == b"WAVE")
+        or content[:4] == b"fLaC"
+        or (content[:4] == b"FORM" and content[8:12] in (b"AIFF", b"AIFC"))
+    )
 
 
 async def encode_opus(content: bytes) -> bytes:

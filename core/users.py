@@ -54,8 +54,10 @@ async def create_user(
         raise AccountError(f"no centre with id {centre_id!r}")
     rule = check_password(password, username=username)
     if rule is not None:
-        raise AccountError(f"the password is not accepted ({rule.value}): use at least {MIN_PASSWORD_LENGTH} "
-                           "characters, not a common password, not the username or the service's name")
+        raise AccountError(
+            f"the password is not accepted ({rule.value}): use at least {MIN_PASSWORD_LENGTH} "
+            "characters, not a common password, not the username or the service's name"
+        )
     if await session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
         raise AccountError(f"the username {username!r} is taken")
     # argon2 in a worker thread: the console calls this from its event loop.

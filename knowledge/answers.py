@@ -49,6 +49,7 @@ def strings(register: str) -> dict[str, Any]:
 
 # ---- formatting --------------------------------------------------------------------------------
 
+
 def format_number(value: Decimal, register: str) -> str:
     """1296 -> "1.296" (Greek) / "1,296" (English); cents only when there are any: 21,60."""
     text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
@@ -60,6 +61,7 @@ def format_number(value: Decimal, register: str) -> str:
 
 def format_money(values: Sequence[Decimal], unit: str, register: str) -> str:
     """216 € in Greek, €216 in English, 70% for percentages; several values joined with " / "."""
+
     def one(v: Decimal) -> str:
         number = format_number(v, register)
         if unit == "percent":
@@ -81,6 +83,7 @@ def _domain(url: str) -> str:
 
 
 # ---- view models -------------------------------------------------------------------------------
+
 
 def _amount_view(a: Amount, register: str) -> dict[str, Any]:
     t = strings(register)
@@ -178,6 +181,7 @@ def _programme_sources(p: Programme) -> list[SourceRef]:
 
 # ---- buttons -----------------------------------------------------------------------------------
 
+
 def _button(register: str, kind: str, action: str | None = None) -> Button:
     return Button(strings(register)["buttons"][kind], action or kind)
 
@@ -197,6 +201,7 @@ def _programme_buttons(p: Programme, register: str, *, documents: bool = True) -
 
 
 # ---- rendering ---------------------------------------------------------------------------------
+
 
 def _render(template: str, register: str, buttons: Sequence[Button], **context: Any) -> Answer:
     text = environment().get_template(template).render(r=register, t=strings(register), **context)
@@ -269,9 +274,7 @@ def _programme(kn: Knowledge, programme_id: str) -> Programme:
     return prog
 
 
-def render_programme(
-    programme_id: str, register: str, *, knowledge: Knowledge | None = None
-) -> Answer:
+def render_programme(programme_id: str, register: str, *, knowledge: Knowledge | None = None) -> Answer:
     """Everything about one programme: what, who, amounts, how to apply, the Centre's part."""
     _check_register(register)
     p = _programme(_knowledge(knowledge), programme_id)
@@ -284,9 +287,7 @@ def render_programme(
     )
 
 
-def render_documents(
-    programme_id: str, register: str, *, knowledge: Knowledge | None = None
-) -> Answer:
+def render_documents(programme_id: str, register: str, *, knowledge: Knowledge | None = None) -> Answer:
     """The documents checklist of a programme, with per-item sources where an item has its own."""
     _check_register(register)
     p = _programme(_knowledge(knowledge), programme_id)
@@ -321,20 +322,22 @@ def render_emergency(
     plan = load_plan(kn.data_dir)
     by_number = {h.number: h for h in kn.helplines if h.emergency}
     lines = [by_number[n] for n in ordered_numbers(list(by_number), topic, plan)]
-    view = [
-        {"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines
-    ]
+    view = [{"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines]
     advice = plan.advice.get(topic or "", ())
     links = [{"href": h.source.url, "text": h.number} for h in lines if h.source.url]
-    links += [{"href": a.source.url, "text": f"{t_advice_label(register)} {i}"}
-              for i, a in enumerate(advice, 1) if a.source.url]
+    links += [
+        {"href": a.source.url, "text": f"{t_advice_label(register)} {i}"}
+        for i, a in enumerate(advice, 1)
+        if a.source.url
+    ]
     checks = [h.source.checked for h in lines if h.source.checked]
     checks += [a.source.checked for a in advice if a.source.checked]
     oldest = min(checks, key=lambda c: c.day).display() if checks else None
     sources = {"links": links, "checked": oldest}
     buttons = [_button(register, "urgent"), _button(register, "handoff"), *extra_buttons]
-    return _render("answers/emergency.j2", register, buttons, lines=view, src=sources,
-                   advice=[a.text[register] for a in advice])
+    return _render(
+        "answers/emergency.j2", register, buttons, lines=view, src=sources, advice=[a.text[register] for a in advice]
+    )
 
 
 def t_advice_label(register: str) -> str:
@@ -348,10 +351,7 @@ def render_events(events: Sequence[Mapping[str, Any]], register: str) -> Answer:
     Each event is {title, starts_at (display string), place (may be None)}.
     """
     _check_register(register)
-    view = [
-        {"title": e.get("title") or "", "starts_at": e.get("starts_at"), "place": e.get("place")}
-        for e in events
-    ]
+    view = [{"title": e.get("title") or "", "starts_at": e.get("starts_at"), "place": e.get("place")} for e in events]
     buttons = [_button(register, "book"), _button(register, "handoff")]
     return _render("answers/events.j2", register, buttons, events=view)
 
@@ -372,13 +372,15 @@ def render_centre(centre: Mapping[str, Any], register: str) -> Answer:
         if not item.get("value"):
             continue
         item_source = item.get("source")
-        related.append({
-            "label": item.get("label"),
-            "value": item["value"],
-            "source": item_source,
-            "source_text": _domain(item_source) if _is_url(item_source) else item_source,
-            "source_is_url": _is_url(item_source),
-        })
+        related.append(
+            {
+                "label": item.get("label"),
+                "value": item["value"],
+                "source": item_source,
+                "source_text": _domain(item_source) if _is_url(item_source) else item_source,
+                "source_is_url": _is_url(item_source),
+            }
+        )
     fields = [(key, centre.get(key)) for key in ("address", "phone", "email", "hours")]
     view = {
         "name": centre.get("name"),

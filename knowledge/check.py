@@ -26,9 +26,21 @@ from knowledge.templating import TELEGRAM_LIMIT
 # The ask_* intents and volunteer of the intent contract (nlu/types.py INTENTS). `knowledge` may
 # not import `nlu`, so the list is repeated here and a test keeps the two equal.
 TOPIC_INTENTS: tuple[str, ...] = (
-    "ask_entitlements", "ask_min_income", "ask_child_benefit", "ask_housing", "ask_disability",
-    "ask_employment", "ask_food_aid", "ask_energy_bills", "ask_psychosocial", "ask_child_learning",
-    "ask_legal_info", "ask_elderly_care", "ask_documents", "ask_events", "volunteer",
+    "ask_entitlements",
+    "ask_min_income",
+    "ask_child_benefit",
+    "ask_housing",
+    "ask_disability",
+    "ask_employment",
+    "ask_food_aid",
+    "ask_energy_bills",
+    "ask_psychosocial",
+    "ask_child_learning",
+    "ask_legal_info",
+    "ask_elderly_care",
+    "ask_documents",
+    "ask_events",
+    "volunteer",
 )
 STALE_AFTER_MONTHS = 6
 MAX_ACTION_BYTES = 40
@@ -47,22 +59,64 @@ SAMPLE_EVENTS_EN: list[dict[str, Any]] = [
     {"title": "CV workshop", "starts_at": "Thu 4 Dec, 10:00", "place": None},
 ]
 SAMPLE_CENTRES_EN: list[dict[str, Any]] = [
-    {"name": None, "town": None, "address": None, "phone": None, "email": None, "hours": None,
-     "related": None, "source": None, "checked": None},
-    {"name": "Community Centre of the Municipality of Florina", "town": "Florina", "address": None, "phone": None,
-     "email": None, "hours": None,
-     "related": [{"label": "Social Services of the Municipality of Florina", "value": "2385044511",
-                  "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html"}],
-     "source": "http://www.floriniotika.gr/2018/04/blog-post_96.html", "checked": date(2026, 11, 1)},
+    {
+        "name": None,
+        "town": None,
+        "address": None,
+        "phone": None,
+        "email": None,
+        "hours": None,
+        "related": None,
+        "source": None,
+        "checked": None,
+    },
+    {
+        "name": "Community Centre of the Municipality of Florina",
+        "town": "Florina",
+        "address": None,
+        "phone": None,
+        "email": None,
+        "hours": None,
+        "related": [
+            {
+                "label": "Social Services of the Municipality of Florina",
+                "value": "2385044511",
+                "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html",
+            }
+        ],
+        "source": "http://www.floriniotika.gr/2018/04/blog-post_96.html",
+        "checked": date(2026, 11, 1),
+    },
 ]
 SAMPLE_CENTRES: list[dict[str, Any]] = [
-    {"name": None, "town": None, "address": None, "phone": None, "email": None, "hours": None,
-     "related": None, "source": None, "checked": None},
-    {"name": "Κέντρο Κοινότητας Δήμου Φλώρινας", "town": "Φλώρινα", "address": None, "phone": None,
-     "email": None, "hours": None,
-     "related": [{"label": "Κοινωνικές Υπηρεσίες Δήμου Φλώρινας", "value": "2385044511",
-                  "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html"}],
-     "source": "http://www.floriniotika.gr/2018/04/blog-post_96.html", "checked": date(2026, 11, 1)},
+    {
+        "name": None,
+        "town": None,
+        "address": None,
+        "phone": None,
+        "email": None,
+        "hours": None,
+        "related": None,
+        "source": None,
+        "checked": None,
+    },
+    {
+        "name": "Κέντρο Κοινότητας Δήμου Φλώρινας",
+        "town": "Φλώρινα",
+        "address": None,
+        "phone": None,
+        "email": None,
+        "hours": None,
+        "related": [
+            {
+                "label": "Κοινωνικές Υπηρεσίες Δήμου Φλώρινας",
+                "value": "2385044511",
+                "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html",
+            }
+        ],
+        "source": "http://www.floriniotika.gr/2018/04/blog-post_96.html",
+        "checked": date(2026, 11, 1),
+    },
 ]
 
 
@@ -101,8 +155,9 @@ def _check_freshness(report: CheckReport, where: str, checked: CheckedOn | None,
     if checked is None:
         report.warnings.append(f"{where}: no check date")
     elif checked.day < cutoff:
-        report.warnings.append(f"{where}: source checked {checked.display()}, more than "
-                               f"{STALE_AFTER_MONTHS} months ago: check it again")
+        report.warnings.append(
+            f"{where}: source checked {checked.display()}, more than {STALE_AFTER_MONTHS} months ago: check it again"
+        )
 
 
 def _check_url(report: CheckReport, where: str, url: str | None) -> None:
@@ -150,8 +205,9 @@ def _check_data(report: CheckReport, kn: Knowledge, cutoff: date) -> None:
                 if a.undated:  # shown to citizens as undated, with the reason kept here
                     report.notes.append(f"{at}: shown as undated ({a.undated})")
                 else:
-                    report.warnings.append(f"{at}: no date it applies from (since) nor page date (as_of) nor "
-                                           "'undated' reason")
+                    report.warnings.append(
+                        f"{at}: no date it applies from (since) nor page date (as_of) nor 'undated' reason"
+                    )
         if not any(t == pid for t in (p for topic in kn.topics.values() for p in topic.programmes)):
             report.warnings.append(f"{where}: no topic lists this programme")
 

@@ -227,18 +227,14 @@ def guaranteed_amount(h: Household) -> tuple[Decimal, list[Reason]]:
         adults, minors = adults + 1, minors - 1
         reasons.append(Reason("single_parent_oldest_minor_as_adult", {}))
     amount = (
-        _money(rule["first_adult"])
-        + _money(rule["additional_adult"]) * (adults - 1)
-        + _money(rule["minor"]) * minors
+        _money(rule["first_adult"]) + _money(rule["additional_adult"]) * (adults - 1) + _money(rule["minor"]) * minors
     )
     scale = {k: _money(rule[k]) for k in ("first_adult", "additional_adult", "minor")}
     ceiling = _money(rule["ceiling"])
     capped = min(amount, ceiling)
     # The sentence names the household as the citizen described it (the single-parent reason,
     # said just before, explains the count); the ceiling reason follows it.
-    reasons.append(
-        Reason("guaranteed_amount", {"amount": capped, "adults": h.adults, "minors": h.minors, **scale})
-    )
+    reasons.append(Reason("guaranteed_amount", {"amount": capped, "adults": h.adults, "minors": h.minors, **scale}))
     if amount > ceiling:
         reasons.append(Reason("ceiling_applied", {"ceiling": ceiling, "uncapped": amount}))
     amount = capped
@@ -271,8 +267,13 @@ def check_min_income(h: Household) -> EligibilityResult:
             reasons.append(
                 Reason(
                     "income_deducted",
-                    {"income": h.income_6m, "monthly_income": monthly_income, "guaranteed": guaranteed,
-                     "amount": monthly, "months": int(rule["income_months"])},
+                    {
+                        "income": h.income_6m,
+                        "monthly_income": monthly_income,
+                        "guaranteed": guaranteed,
+                        "amount": monthly,
+                        "months": int(rule["income_months"]),
+                    },
                 )
             )
         if monthly == 0:
@@ -281,8 +282,13 @@ def check_min_income(h: Household) -> EligibilityResult:
     if rule.get("assets_checked"):
         reasons.append(Reason("assets_also_checked", {}))
     return _result(
-        "min_income", likely=likely, monthly_amount=monthly, guaranteed_amount=guaranteed,
-        income_limit=limit, income_period="6m", reasons=reasons,
+        "min_income",
+        likely=likely,
+        monthly_amount=monthly,
+        guaranteed_amount=guaranteed,
+        income_limit=limit,
+        income_period="6m",
+        reasons=reasons,
     )
 
 
@@ -311,8 +317,13 @@ def kot_b_limit(h: Household) -> tuple[Decimal, list[Reason]]:
             limit = maximum
             reasons.append(Reason("kot_b_maximum", {"maximum": maximum}))
         reasons.append(
-            Reason("limit_extrapolated", {"additional_adult": _money(rule["kot_b_additional_adult"]),
-                                          "additional_minor": _money(rule["kot_b_additional_minor"])})
+            Reason(
+                "limit_extrapolated",
+                {
+                    "additional_adult": _money(rule["kot_b_additional_adult"]),
+                    "additional_minor": _money(rule["kot_b_additional_minor"]),
+                },
+            )
         )
     if h.disability_67:
         supplement = _money(rule["kot_b_disability_67_supplement"])
@@ -332,8 +343,14 @@ def check_kot(h: Household) -> EligibilityResult:
         reasons.append(Reason("kot_a_follows_min_income", {"limit": kot_a_limit, "income": h.income_6m}))
         reasons.append(Reason("kot_a_discount", {"percent": discount}))
         result = _result(
-            "kot_a", likely=True, monthly_amount=None, guaranteed_amount=None, income_limit=kot_a_limit,
-            income_period="6m", reasons=reasons, category="kot_a",
+            "kot_a",
+            likely=True,
+            monthly_amount=None,
+            guaranteed_amount=None,
+            income_limit=kot_a_limit,
+            income_period="6m",
+            reasons=reasons,
+            category="kot_a",
         )
     else:
         if h.income_6m is not None:
@@ -345,19 +362,23 @@ def check_kot(h: Household) -> EligibilityResult:
             reasons.append(Reason("income_unknown", {"limit": limit, "period": "year"}))
         elif h.income_year > limit:
             likely = False
-            reasons.append(Reason("above_income_limit", {"limit": limit, "income": h.income_year,
-                                                         "period": "year"}))
+            reasons.append(Reason("above_income_limit", {"limit": limit, "income": h.income_year, "period": "year"}))
         else:
             likely = True
-            reasons.append(Reason("within_income_limit", {"limit": limit, "income": h.income_year,
-                                                          "period": "year"}))
+            reasons.append(Reason("within_income_limit", {"limit": limit, "income": h.income_year, "period": "year"}))
         reasons.extend(limit_reasons)
         if likely is False:
             supplement = _money(rule["kot_b_life_support_supplement"])
             reasons.append(Reason("life_support_supplement", {"amount": supplement}))
         result = _result(
-            "kot_a", likely=likely, monthly_amount=None, guaranteed_amount=None, income_limit=limit,
-            income_period="year", reasons=reasons, category="kot_b" if likely else None,
+            "kot_a",
+            likely=likely,
+            monthly_amount=None,
+            guaranteed_amount=None,
+            income_limit=limit,
+            income_period="year",
+            reasons=reasons,
+            category="kot_b" if likely else None,
         )
     if rule.get("yearly_application"):
         result.reasons.append(Reason("yearly_application", {}))
@@ -388,8 +409,7 @@ def check_housing(h: Household) -> EligibilityResult:
     tier = rule["tiers"][index]
     amount, limit = _money(tier["monthly"]), _money(tier["annual_income_limit"])
     reasons: list[Reason] = [
-        Reason("housing_tier", {"tier": index + 1, "amount": amount, "limit": limit,
-                                "single_parent": h.single_parent})
+        Reason("housing_tier", {"tier": index + 1, "amount": amount, "limit": limit, "single_parent": h.single_parent})
     ]
     renting: bool | None = h.rents_home
     if renting is None:
@@ -405,16 +425,20 @@ def check_housing(h: Household) -> EligibilityResult:
         reasons.append(Reason("above_income_limit", {"limit": limit, "income": h.income_year, "period": "year"}))
     else:
         income_ok = True
-        reasons.append(Reason("within_income_limit", {"limit": limit, "income": h.income_year,
-                                                      "period": "year"}))
+        reasons.append(Reason("within_income_limit", {"limit": limit, "income": h.income_year, "period": "year"}))
     if h.members == 1 and rule.get("students_under_25_not_single"):
         reasons.append(Reason("student_note", {}))
     if rule.get("assets_checked"):
         reasons.append(Reason("assets_also_checked", {}))
     likely = _likely(renting, income_ok)
     return _result(
-        "housing", likely=likely, monthly_amount=amount if likely else None, guaranteed_amount=amount,
-        income_limit=limit, income_period="year", reasons=reasons,
+        "housing",
+        likely=likely,
+        monthly_amount=amount if likely else None,
+        guaranteed_amount=amount,
+        income_limit=limit,
+        income_period="year",
+        reasons=reasons,
     )
 
 
@@ -478,7 +502,7 @@ def _date(d: date | None) -> str:
 
 
 def _checked(value: str | None) -> str:
-    """"2026-11" -> "11/2026"; "2026-11-25" -> "25/11/2026"."""
+    """ "2026-11" -> "11/2026"; "2026-11-25" -> "25/11/2026"."""
     if not value:
         return ""
     year, *rest = value.split("-")
@@ -569,19 +593,31 @@ DONT_KNOW = re.compile(
     r"δεν (το )?ξερω|δε (το )?ξερω|δεν γνωριζω|δεν ειμαι σιγουρ|ξερω γω|den (to )?(xero|kser|ksero|hero)|"
     r"de (to )?(xero|ksero)|don'?t know|not sure|dunno|^\?+$"
 )
-NOTHING = re.compile(r"^(τιποτα|τιποτε|μηδεν|καθολου|κανενα|tipota|miden|katholou|nothing|none|zero)\b|"
-                     r"δεν (εχω|εχουμε|βγαζω|βγαζουμε|παιρνω|παιρνουμε|μπηκε|μπηκαν)|"
-                     r"den (exo|eho|exoume|vgazo|pairno|perno)")
+NOTHING = re.compile(
+    r"^(τιποτα|τιποτε|μηδεν|καθολου|κανενα|tipota|miden|katholou|nothing|none|zero)\b|"
+    r"δεν (εχω|εχουμε|βγαζω|βγαζουμε|παιρνω|παιρνουμε|μπηκε|μπηκαν)|"
+    r"den (exo|eho|exoume|vgazo|pairno|perno)"
+)
 CURRENCY = re.compile(r"ευρω|ευρο|euros?|eur|evro|evrw|eyro|€")
 THOUSANDS = re.compile(r"^\s*(χιλιαδεσ|χιλιαδα|χιλιαρικα|χιλ\.?|xiliades|xiliarika|k|thousands?)\b")
 MONTHS_AFTER = re.compile(r"^\s*(μην|mhn|min|month)")
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
 TOKEN = re.compile(r"[\w👍👎]+", re.UNICODE)
 
-YES_NO_KEYS = frozenset({
-    "single_parent", "rents_home", "has_children_under_18", "over_67_without_pension", "has_disability",
-    "unemployed", "renting", "low_income", "needs_food", "bills_unpaid",
-})
+YES_NO_KEYS = frozenset(
+    {
+        "single_parent",
+        "rents_home",
+        "has_children_under_18",
+        "over_67_without_pension",
+        "has_disability",
+        "unemployed",
+        "renting",
+        "low_income",
+        "needs_food",
+        "bills_unpaid",
+    }
+)
 AMOUNT_KEYS = frozenset({"income_6m", "income_year"})
 COUNT_KEYS = frozenset({"adults", "minors"})
 # "I don't know" is an answer we can work with here (the result then says what is missing).
@@ -656,7 +692,7 @@ def _parse_amount(norm: str) -> Decimal:
     text = CURRENCY.sub(" ", norm)
     values: list[Decimal] = []
     for match in NUMBER.finditer(text):
-        rest = text[match.end():]
+        rest = text[match.end() :]
         if MONTHS_AFTER.match(rest):
             continue  # "600 ευρώ σε 6 μήνες": the 6 is the period, not the amount
         value = _decimal(match.group())
@@ -676,7 +712,7 @@ def _parse_amount(norm: str) -> Decimal:
 
 
 def _decimal(raw: str) -> Decimal:
-    """"1.296" and "1,296" are thousands (3 digits after); "1296,50" and "1296.5" are decimals."""
+    """ "1.296" and "1,296" are thousands (3 digits after); "1296,50" and "1296.5" are decimals."""
     sign = "-" if raw.startswith("-") else ""
     raw = raw.lstrip("-")
     if "." in raw and "," in raw:

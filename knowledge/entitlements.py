@@ -1,4 +1,4 @@
-""""What can I get?": from a few yes/no answers (and, if known, the household) to the topics worth a look.
+""" "What can I get?": from a few yes/no answers (and, if known, the household) to the topics worth a look.
 
 This never decides eligibility: it points the citizen to the answers (`topic:<intent>` buttons) and
 to the people at the Community Centre. Question texts and yes/no parsing are shared with the
@@ -25,8 +25,14 @@ from knowledge.templating import environment, split_message
 
 # The order the bot asks them in: the pressing needs first, so a citizen who stops early still gets help.
 ENTITLEMENT_QUESTIONS: tuple[str, ...] = (
-    "needs_food", "bills_unpaid", "low_income", "has_children_under_18", "renting",
-    "unemployed", "has_disability", "over_67_without_pension",
+    "needs_food",
+    "bills_unpaid",
+    "low_income",
+    "has_children_under_18",
+    "renting",
+    "unemployed",
+    "has_disability",
+    "over_67_without_pension",
 )
 
 
@@ -83,8 +89,14 @@ RULES: tuple[tuple[str, str, str, int], ...] = (
 )
 # Used only to break ties the same way every time.
 INTENT_ORDER: tuple[str, ...] = (
-    "ask_food_aid", "ask_energy_bills", "ask_min_income", "ask_elderly_care", "ask_disability",
-    "ask_child_benefit", "ask_employment", "ask_housing",
+    "ask_food_aid",
+    "ask_energy_bills",
+    "ask_min_income",
+    "ask_elderly_care",
+    "ask_disability",
+    "ask_child_benefit",
+    "ask_employment",
+    "ask_housing",
 )
 
 
@@ -110,9 +122,7 @@ def _household_signals(h: Household) -> list[tuple[str, str, int]]:
 def suggest(answers: Situation) -> list[Suggestion]:
     """Intents worth showing, most relevant first, each once with its strongest reason."""
     candidates: list[tuple[str, str, int]] = [
-        (intent, reason, score)
-        for key, intent, reason, score in RULES
-        if getattr(answers, key) is True
+        (intent, reason, score) for key, intent, reason, score in RULES if getattr(answers, key) is True
     ]
     if answers.household is not None:
         candidates.extend(_household_signals(answers.household))
@@ -126,9 +136,13 @@ def suggest(answers: Situation) -> list[Suggestion]:
 def render_suggestions(suggestions: list[Suggestion], register: str) -> Answer:
     """The suggestions as Telegram HTML, one `topic:<intent>` button each, then book and handoff."""
     check_register(register)
-    text = environment().get_template(f"eligibility/suggestions.{register}.j2").render(
-        suggestions=suggestions,
-        label=lambda intent: catalogue_text("intents", intent, register),
+    text = (
+        environment()
+        .get_template(f"eligibility/suggestions.{register}.j2")
+        .render(
+            suggestions=suggestions,
+            label=lambda intent: catalogue_text("intents", intent, register),
+        )
     )
     buttons = [Button(catalogue_text("intents", s.intent, register), f"topic:{s.intent}") for s in suggestions]
     buttons.append(Button(catalogue_text("buttons", "book", register), "book"))

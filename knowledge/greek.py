@@ -22,12 +22,38 @@ _WEEKDAYS: dict[str, tuple[str, ...]] = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 # The article that goes with each weekday in the accusative («τη Δευτέρα», «το Σάββατο») and genitive.
-_ARTICLE = {"acc": ("τη", "την", "την", "την", "την", "το", "την"),
-            "gen": ("της", "της", "της", "της", "της", "του", "της")}
-_MONTHS_GEN = ("Ιανουαρίου", "Φεβρουαρίου", "Μαρτίου", "Απριλίου", "Μαΐου", "Ιουνίου", "Ιουλίου",
-               "Αυγούστου", "Σεπτεμβρίου", "Οκτωβρίου", "Νοεμβρίου", "Δεκεμβρίου")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+_ARTICLE = {
+    "acc": ("τη", "την", "την", "την", "την", "το", "την"),
+    "gen": ("της", "της", "της", "της", "της", "του", "της"),
+}
+_MONTHS_GEN = (
+    "Ιανουαρίου",
+    "Φεβρουαρίου",
+    "Μαρτίου",
+    "Απριλίου",
+    "Μαΐου",
+    "Ιουνίου",
+    "Ιουλίου",
+    "Αυγούστου",
+    "Σεπτεμβρίου",
+    "Οκτωβρίου",
+    "Νοεμβρίου",
+    "Δεκεμβρίου",
+)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def weekday(day: date, case: str = "nom") -> str:

@@ -41,11 +41,17 @@ def load_local_holidays(path: Path = LOCAL_HOLIDAYS_FILE) -> tuple[LocalHoliday,
     for raw in data.get("holidays") or []:
         if not str(raw.get("source", "")).startswith("https://"):
             raise ValueError(f"{path.name}: the holiday of {raw.get('municipality')} needs a source")
-        out.append(LocalHoliday(
-            municipality_id=str(raw["municipality"]), month=int(raw["month"]), day=int(raw["day"]),
-            since_year=int(raw.get("since_year", 1)), name_el=str(raw["name"]["el"]), name_en=str(raw["name"]["en"]),
-            source=str(raw["source"]),
-        ))
+        out.append(
+            LocalHoliday(
+                municipality_id=str(raw["municipality"]),
+                month=int(raw["month"]),
+                day=int(raw["day"]),
+                since_year=int(raw.get("since_year", 1)),
+                name_el=str(raw["name"]["el"]),
+                name_en=str(raw["name"]["en"]),
+                source=str(raw["source"]),
+            )
+        )
     return tuple(out)
 
 

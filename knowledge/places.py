@@ -42,9 +42,21 @@ GAZETTEER_FILE = DATA_DIR / "gazetteer.yaml"
 
 # DESIGN.md "Centre identifiers": other tools rely on exactly these.
 CENTRE_IDS: tuple[str, ...] = (
-    "kk-kozani", "kk-eordaia", "kk-voio", "kk-servia", "kk-grevena", "kk-deskati", "kk-kastoria",
-    "kk-argos-orestiko", "kk-florina", "kk-amyntaio", "annex-roma-eordaia", "annex-roma-kastoria",
-    "annex-roma-florina", "unit-nestorio", "unit-prespes",
+    "kk-kozani",
+    "kk-eordaia",
+    "kk-voio",
+    "kk-servia",
+    "kk-grevena",
+    "kk-deskati",
+    "kk-kastoria",
+    "kk-argos-orestiko",
+    "kk-florina",
+    "kk-amyntaio",
+    "annex-roma-eordaia",
+    "annex-roma-kastoria",
+    "annex-roma-florina",
+    "unit-nestorio",
+    "unit-prespes",
 )
 CentreKind = Literal["centre", "roma_annex", "regional_unit"]
 _KINDS: tuple[str, ...] = ("centre", "roma_annex", "regional_unit")
@@ -329,8 +341,11 @@ def _fact(raw: Any, where: str) -> Fact | None:
     if not isinstance(raw, Mapping) or "value" not in raw or "source" not in raw:
         raise PlaceDataError(f"{where}: a fact needs 'value', 'source' and 'checked' (or null if unknown)")
     return Fact(
-        value=_text(raw["value"], where), source=str(raw["source"]), checked=_day(raw.get("checked"), where),
-        uncertain=bool(raw.get("uncertain", False)), as_of=raw.get("as_of"),
+        value=_text(raw["value"], where),
+        source=str(raw["source"]),
+        checked=_day(raw.get("checked"), where),
+        uncertain=bool(raw.get("uncertain", False)),
+        as_of=raw.get("as_of"),
     )
 
 
@@ -338,10 +353,14 @@ def _contact(raw: Mapping[str, Any], where: str) -> Contact:
     if "source" not in raw or "phone" not in raw:
         raise PlaceDataError(f"{where}: a related contact needs 'label', 'phone', 'source' and 'checked'")
     return Contact(
-        label=_text(raw["label"], where), phone=str(raw["phone"]),
+        label=_text(raw["label"], where),
+        phone=str(raw["phone"]),
         hours=_text(raw["hours"], where) if raw.get("hours") is not None else None,
-        source=str(raw["source"]), checked=_day(raw.get("checked"), where),
-        uncertain=bool(raw.get("uncertain", False)), as_of=raw.get("as_of"), source_note=raw.get("source_note"),
+        source=str(raw["source"]),
+        checked=_day(raw.get("checked"), where),
+        uncertain=bool(raw.get("uncertain", False)),
+        as_of=raw.get("as_of"),
+        source_note=raw.get("source_note"),
     )
 
 
@@ -376,9 +395,15 @@ def parse_gazetteer(data: Mapping[str, Any], source: str = "gazetteer.yaml") -> 
             raise PlaceDataError(f"{where}: unknown centre id {centre!r}")
         units = tuple(
             MunicipalUnit(
-                id=str(u["id"]), municipality_id=mid, name=str(u["name"]), nominative=str(u["nominative"]),
-                latin=tuple(u.get("latin") or ()), seat=u.get("seat"), match=bool(u.get("match", True)),
-                common_word=bool(u.get("common_word", False)), uncertain=bool(u.get("uncertain", False)),
+                id=str(u["id"]),
+                municipality_id=mid,
+                name=str(u["name"]),
+                nominative=str(u["nominative"]),
+                latin=tuple(u.get("latin") or ()),
+                seat=u.get("seat"),
+                match=bool(u.get("match", True)),
+                common_word=bool(u.get("common_word", False)),
+                uncertain=bool(u.get("uncertain", False)),
                 centroid=_point(u.get("centroid"), where),
             )
             for u in raw.get("units") or []
@@ -395,22 +420,42 @@ def parse_gazetteer(data: Mapping[str, Any], source: str = "gazetteer.yaml") -> 
             lat, lon = s.get("lat"), s.get("lon")
             if (lat is None) != (lon is None) or (lat is not None and not s.get("coord_source")):
                 raise PlaceDataError(f"{where}: settlement {sid} needs both lat/lon and a coord_source, or neither")
-            settlements.append(Settlement(
-                id=sid, municipality_id=mid, name=str(s["name"]), alt_names=tuple(s.get("alt_names") or ()),
-                latin=tuple(s.get("latin") or ()), unit_id=s.get("unit"),
-                lat=None if lat is None else float(lat), lon=None if lon is None else float(lon),
-                coord_source=s.get("coord_source"), common_word=bool(s.get("common_word", False)),
-                ambiguous=bool(s.get("ambiguous", False)), official=s.get("official"),
-                elstat=None if s.get("elstat") is None else str(s["elstat"]),
-                population_2011=s.get("population_2011"), match=bool(s.get("match", True)),
-            ))
-        municipalities.append(Municipality(
-            id=mid, name=str(raw["name"]), short_name=str(raw["short_name"]),
-            alt_names=tuple(raw.get("alt_names") or ()), alt_short_names=tuple(raw.get("alt_short_names") or ()),
-            latin=tuple(raw.get("latin") or ()), seat=str(raw["seat"]), centre_id=centre, note=raw.get("note"),
-            centroid=_point(raw.get("centroid"), where), sources=tuple(raw.get("sources") or ()),
-            units=units, settlements=tuple(settlements),
-        ))
+            settlements.append(
+                Settlement(
+                    id=sid,
+                    municipality_id=mid,
+                    name=str(s["name"]),
+                    alt_names=tuple(s.get("alt_names") or ()),
+                    latin=tuple(s.get("latin") or ()),
+                    unit_id=s.get("unit"),
+                    lat=None if lat is None else float(lat),
+                    lon=None if lon is None else float(lon),
+                    coord_source=s.get("coord_source"),
+                    common_word=bool(s.get("common_word", False)),
+                    ambiguous=bool(s.get("ambiguous", False)),
+                    official=s.get("official"),
+                    elstat=None if s.get("elstat") is None else str(s["elstat"]),
+                    population_2011=s.get("population_2011"),
+                    match=bool(s.get("match", True)),
+                )
+            )
+        municipalities.append(
+            Municipality(
+                id=mid,
+                name=str(raw["name"]),
+                short_name=str(raw["short_name"]),
+                alt_names=tuple(raw.get("alt_names") or ()),
+                alt_short_names=tuple(raw.get("alt_short_names") or ()),
+                latin=tuple(raw.get("latin") or ()),
+                seat=str(raw["seat"]),
+                centre_id=centre,
+                note=raw.get("note"),
+                centroid=_point(raw.get("centroid"), where),
+                sources=tuple(raw.get("sources") or ()),
+                units=units,
+                settlements=tuple(settlements),
+            )
+        )
     ids = [m.id for m in municipalities]
     if len(set(ids)) != len(ids):
         raise PlaceDataError(f"{source}: a municipality id is used twice")
@@ -419,11 +464,16 @@ def parse_gazetteer(data: Mapping[str, Any], source: str = "gazetteer.yaml") -> 
         unknown = [mid for mid in raw.get("municipalities") or [] if mid not in ids]
         if unknown:
             raise PlaceDataError(f"{source}: regional unit {raw.get('id')}: unknown municipalities {unknown}")
-        regional_units.append(RegionalUnit(
-            id=str(raw["id"]), name=str(raw["name"]), short_name=str(raw["short_name"]),
-            genitive=str(raw["genitive"]), latin=tuple(raw.get("latin") or ()),
-            municipality_ids=tuple(raw.get("municipalities") or ()),
-        ))
+        regional_units.append(
+            RegionalUnit(
+                id=str(raw["id"]),
+                name=str(raw["name"]),
+                short_name=str(raw["short_name"]),
+                genitive=str(raw["genitive"]),
+                latin=tuple(raw.get("latin") or ()),
+                municipality_ids=tuple(raw.get("municipalities") or ()),
+            )
+        )
     return Gazetteer(municipalities=tuple(municipalities), regional_units=tuple(regional_units))
 
 
@@ -441,22 +491,32 @@ def parse_centres(data: Mapping[str, Any], source: str = "centres.yaml") -> list
         if (kind == "centre") != (parent is None):
             raise PlaceDataError(f"{where}: annexes and units need a parent centre, centres none")
         town = raw["town"]
-        centres.append(CentreInfo(
-            id=cid, kind=kind, parent=parent, name=_text(raw["name"], where),
-            municipalities=tuple(raw.get("municipalities") or ()),
-            town=Town(
-                name=_text({"el": town["el"], "en": town["en"]}, where), lat=float(town["lat"]),
-                lon=float(town["lon"]), source=str(town["source"]), checked=_day(town.get("checked"), where),
-                note=town.get("note"),
-            ),
-            address=_fact(raw.get("address"), f"{where} address"),
-            phone=_fact(raw.get("phone"), f"{where} phone"),
-            email=_fact(raw.get("email"), f"{where} email"),
-            hours=_fact(raw.get("hours"), f"{where} hours"),
-            related_contacts=tuple(_contact(c, f"{where} related contact") for c in raw.get("related_contacts") or []),
-            sources=tuple(raw.get("sources") or ()),
-            operator_note=_text(raw["operator_note"], where) if raw.get("operator_note") else None,
-        ))
+        centres.append(
+            CentreInfo(
+                id=cid,
+                kind=kind,
+                parent=parent,
+                name=_text(raw["name"], where),
+                municipalities=tuple(raw.get("municipalities") or ()),
+                town=Town(
+                    name=_text({"el": town["el"], "en": town["en"]}, where),
+                    lat=float(town["lat"]),
+                    lon=float(town["lon"]),
+                    source=str(town["source"]),
+                    checked=_day(town.get("checked"), where),
+                    note=town.get("note"),
+                ),
+                address=_fact(raw.get("address"), f"{where} address"),
+                phone=_fact(raw.get("phone"), f"{where} phone"),
+                email=_fact(raw.get("email"), f"{where} email"),
+                hours=_fact(raw.get("hours"), f"{where} hours"),
+                related_contacts=tuple(
+                    _contact(c, f"{where} related contact") for c in raw.get("related_contacts") or []
+                ),
+                sources=tuple(raw.get("sources") or ()),
+                operator_note=_text(raw["operator_note"], where) if raw.get("operator_note") else None,
+            )
+        )
     return centres
 
 

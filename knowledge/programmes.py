@@ -299,10 +299,14 @@ def resolve_derived(programmes: dict[str, Programme], problems: list[str]) -> di
             if base is None or base.derived is not None:
                 problems.append(f"{pid}.yaml: amount {a.key}: derived from unknown or derived amount {ref!r}")
                 continue
-            amounts.append(replace(
-                a, values=tuple(v * times for v in base.values),
-                since=a.since or (base.since if a.as_of is None else None), as_of=a.as_of or base.as_of,
-            ))
+            amounts.append(
+                replace(
+                    a,
+                    values=tuple(v * times for v in base.values),
+                    since=a.since or (base.since if a.as_of is None else None),
+                    as_of=a.as_of or base.as_of,
+                )
+            )
         out[pid] = replace(prog, amounts=tuple(amounts))
     return out
 
@@ -326,9 +330,7 @@ def load_programme(path: Path, problems: list[str]) -> Programme | None:
     pid = raw.get("id")
     if pid != path.stem:
         r.problem("id", f"must equal the file name {path.stem!r}")
-    amounts = tuple(
-        a for i, item in enumerate(raw.get("amounts") or []) if (a := _amount(r, item, f"amounts[{i}]"))
-    )
+    amounts = tuple(a for i, item in enumerate(raw.get("amounts") or []) if (a := _amount(r, item, f"amounts[{i}]")))
     documents: list[DocumentItem] = []
     for i, item in enumerate(raw.get("documents") or []):
         if isinstance(item, Mapping):

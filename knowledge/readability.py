@@ -77,9 +77,7 @@ def check_text(text: str) -> list[Issue]:
             found = words(sentence)
             all_words += found
             if len(found) > MAX_SENTENCE_WORDS:
-                issues.append(
-                    Issue("sentence_length", sentence, f"{len(found)} words > {MAX_SENTENCE_WORDS}")
-                )
+                issues.append(Issue("sentence_length", sentence, f"{len(found)} words > {MAX_SENTENCE_WORDS}"))
             long_words = [w for w in found if _letters(w) >= LONG_WORD_LETTERS]
             if len(long_words) > MAX_LONG_WORDS_PER_SENTENCE:
                 issues.append(Issue("long_words", sentence, ", ".join(long_words)))

@@ -24,8 +24,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(counted=greek.count, plural=greek.plural, weekday=greek.weekday,
-                       weekday_article=greek.weekday_article, day_month=greek.day_month)
+    env.globals.update(
+        counted=greek.count,
+        plural=greek.plural,
+        weekday=greek.weekday,
+        weekday_article=greek.weekday_article,
+        day_month=greek.day_month,
+    )
     return env
 
 

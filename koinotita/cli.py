@@ -52,8 +52,10 @@ def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     for line in sys.stdin:
         text = line.rstrip("\n")
         result = router.route_text(text)
-        print(json.dumps({"text": text, "centre_id": result.centre_id, "place": result.place},
-                         ensure_ascii=False), flush=True)
+        print(
+            json.dumps({"text": text, "centre_id": result.centre_id, "place": result.place}, ensure_ascii=False),
+            flush=True,
+        )
     return 0
 
 
@@ -79,9 +81,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print(f"koinotita chat: {exc}", file=sys.stderr)
             return 2
         settings = settings.model_copy(update={"fault_plan": args.faults})
-    return asyncio.run(run_local_chat(settings, user_id=args.user_id, interactive=sys.stdin.isatty(),
-                                      linger=args.linger, phone=args.phone, location=args.location,
-                                      first_name=args.first_name))
+    return asyncio.run(
+        run_local_chat(
+            settings,
+            user_id=args.user_id,
+            interactive=sys.stdin.isatty(),
+            linger=args.linger,
+            phone=args.phone,
+            location=args.location,
+            first_name=args.first_name,
+        )
+    )
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -128,8 +138,9 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
     from koinotita.runner import add_user
 
     password = sys.stdin.readline().rstrip("\r\n")
-    return asyncio.run(add_user(settings, username=args.username, role=args.role, centre_id=args.centre,
-                                password=password))
+    return asyncio.run(
+        add_user(settings, username=args.username, role=args.role, centre_id=args.centre, password=password)
+    )
 
 
 def cmd_users_link(args: argparse.Namespace, settings: Settings) -> int:
@@ -164,8 +175,10 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     except BackupError as exc:
         print(f"koinotita restore: {exc}", file=sys.stderr)
         return 2
-    print(f"restored from {args.path}; run `koinotita db upgrade` if the backup is older than this version",
-          file=sys.stderr)
+    print(
+        f"restored from {args.path}; run `koinotita db upgrade` if the backup is older than this version",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -174,26 +187,42 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("run", help="migrations, seed data, NLU model, bot and console on one machine"
-                   ).set_defaults(func=cmd_run)
+    sub.add_parser("run", help="migrations, seed data, NLU model, bot and console on one machine").set_defaults(
+        func=cmd_run
+    )
     bot = sub.add_parser("bot", help="the Telegram bot only")
     mode = bot.add_mutually_exclusive_group()
     mode.add_argument("--polling", action="store_true")
     mode.add_argument("--webhook", action="store_true")
-    mode.add_argument("--worker", action="store_true",
-                      help="a replica on PostgreSQL: handle the shared inbox, receive nothing (docs/delivery.md)")
+    mode.add_argument(
+        "--worker",
+        action="store_true",
+        help="a replica on PostgreSQL: handle the shared inbox, receive nothing (docs/delivery.md)",
+    )
     bot.set_defaults(func=cmd_bot)
     sub.add_parser("console", help="the staff console only").set_defaults(func=cmd_console)
     chat = sub.add_parser("chat", help="talk to the real bot in the terminal (protocol in DESIGN.md)")
     chat.add_argument("--user-id", type=int, default=424242, help="the Telegram user id to play")
-    chat.add_argument("--linger", type=float, default=0.0,
-                      help="after the input ends, keep running this many seconds (staff replies, reminders)")
-    chat.add_argument("--faults", metavar="PLAN", default=None,
-                      help="Telegram's failures to inject, e.g. '429 every=5; slow seconds=0.2' (bot/fault_plan.py); "
-                           "default: KOINOTITA_FAULT_PLAN")
+    chat.add_argument(
+        "--linger",
+        type=float,
+        default=0.0,
+        help="after the input ends, keep running this many seconds (staff replies, reminders)",
+    )
+    chat.add_argument(
+        "--faults",
+        metavar="PLAN",
+        default=None,
+        help="Telegram's failures to inject, e.g. '429 every=5; slow seconds=0.2' (bot/fault_plan.py); "
+        "default: KOINOTITA_FAULT_PLAN",
+    )
     chat.add_argument("--phone", help="the number a request-contact button shares (default: +306912345678)")
-    chat.add_argument("--location", type=_lat_lon, metavar="LAT,LON",
-                      help="where a request-location button says the user is (default: Κοζάνη, 40.30069,21.78896)")
+    chat.add_argument(
+        "--location",
+        type=_lat_lon,
+        metavar="LAT,LON",
+        help="where a request-location button says the user is (default: Κοζάνη, 40.30069,21.78896)",
+    )
     chat.add_argument("--first-name", default="Πολίτης", help="the user's Telegram first name")
     chat.set_defaults(func=cmd_chat)
 
@@ -206,8 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     nlu.set_defaults(func=cmd_nlu)
 
-    sub.add_parser("route", help="stdin: a place or sentence a line; stdout: JSON a line").set_defaults(
-        func=cmd_route)
+    sub.add_parser("route", help="stdin: a place or sentence a line; stdout: JSON a line").set_defaults(func=cmd_route)
 
     users = sub.add_parser("users", help="staff, mediator and admin accounts")
     users_sub = users.add_subparsers(dest="users_command", required=True)

@@ -61,9 +61,16 @@ class _Printer:
             await self.flush()
 
 
-async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, linger: float = 0.0,
-                    phone: str | None = None, location: tuple[float, float] | None = None,
-                    first_name: str = "Πολίτης") -> int:
+async def chat_loop(
+    settings: Settings,
+    *,
+    user_id: int,
+    interactive: bool,
+    linger: float = 0.0,
+    phone: str | None = None,
+    location: tuple[float, float] | None = None,
+    first_name: str = "Πολίτης",
+) -> int:
     api = RecordingBotApi(FaultPlan.parse(settings.fault_plan))
     app = build_application(settings.model_copy(update={"telegram_bot_token": None}), request=api)
     failures = 0
@@ -71,11 +78,19 @@ async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, ling
     async with running(app):  # post_init: NLU model, background jobs (staff replies, reminders reach the chat)
         flusher = asyncio.create_task(printer.keep_flushing())
         try:
-            chat = LocalChat(app, api, user_id=user_id, phone=phone or DEFAULT_PHONE,
-                             location=location or DEFAULT_LOCATION, first_name=first_name)
+            chat = LocalChat(
+                app,
+                api,
+                user_id=user_id,
+                phone=phone or DEFAULT_PHONE,
+                location=location or DEFAULT_LOCATION,
+                first_name=first_name,
+            )
             if interactive:
-                print("Koinotita — local chat. Type a message, /start, [Button label] or @loc LAT,LON. "
-                      "Ctrl-D to quit.", file=sys.stderr)
+                print(
+                    "Koinotita — local chat. Type a message, /start, [Button label] or @loc LAT,LON. Ctrl-D to quit.",
+                    file=sys.stderr,
+                )
             while True:
                 line = await _read_line()
                 if not line:
@@ -100,12 +115,26 @@ async def chat_loop(settings: Settings, *, user_id: int, interactive: bool, ling
     return 1 if failures else 0
 
 
-async def run_local_chat(settings: Settings, *, user_id: int = 424242, interactive: bool = False,
-                         linger: float = 0.0, phone: str | None = None,
-                         location: tuple[float, float] | None = None, first_name: str = "Πολίτης") -> int:
+async def run_local_chat(
+    settings: Settings,
+    *,
+    user_id: int = 424242,
+    interactive: bool = False,
+    linger: float = 0.0,
+    phone: str | None = None,
+    location: tuple[float, float] | None = None,
+    first_name: str = "Πολίτης",
+) -> int:
     await prepare(settings)
-    return await chat_loop(settings, user_id=user_id, interactive=interactive, linger=linger, phone=phone,
-                           location=location, first_name=first_name)
+    return await chat_loop(
+        settings,
+        user_id=user_id,
+        interactive=interactive,
+        linger=linger,
+        phone=phone,
+        location=location,
+        first_name=first_name,
+    )
 
 
 async def start_updates(app: KoinotitaApplication, settings: Settings, mode: RunMode) -> None:
@@ -163,15 +192,21 @@ async def add_user(settings: Settings, *, username: str, role: str, centre_id: s
     try:
         async with db.session() as session:
             try:
-                user = await create_user(session, username=username, role=role, password=password,
-                                         centre_id=centre_id)
+                user = await create_user(session, username=username, role=role, password=password, centre_id=centre_id)
             except AccountError as exc:
                 print(f"koinotita users add: {exc}", file=sys.stderr)
                 return 2
             from core.audit import record
 
-            record(session, actor_kind="system", actor_id="cli", action="create", record_kind="staff_user",
-                   record_id=str(user.id), details={"role": role, "centre_id": centre_id})
+            record(
+                session,
+                actor_kind="system",
+                actor_id="cli",
+                action="create",
+                record_kind="staff_user",
+                record_id=str(user.id),
+                details={"role": role, "centre_id": centre_id},
+            )
             await session.commit()
             print(f"created {role} account {username!r} (id {user.id})", file=sys.stderr)
             return 0
@@ -236,9 +271,14 @@ async def link_mediator(settings: Settings, *, username: str) -> int:
 def _console_server(settings: Settings) -> uvicorn.Server:
     from staff_console.app import create_app
 
-    config = uvicorn.Config(create_app(settings), host=settings.console_host, port=settings.console_port,
-                            # X-Forwarded-For is read inside the app, from KOINOTITA_TRUSTED_PROXIES only.
-                            proxy_headers=False, log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.console_host,
+        port=settings.console_port,
+        # X-Forwarded-For is read inside the app, from KOINOTITA_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        log_level="warning",
+    )
     return uvicorn.Server(config)
 
 

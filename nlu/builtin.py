@@ -179,9 +179,7 @@ def _vectorizers(settings: EngineSettings) -> list[TfidfVectorizer]:
     common = {"lowercase": False, "sublinear_tf": True, "dtype": np.float64}
     return [
         TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, **common),
-        TfidfVectorizer(
-            analyzer="word", ngram_range=settings.word_ngrams, token_pattern=r"\S+", **common
-        ),
+        TfidfVectorizer(analyzer="word", ngram_range=settings.word_ngrams, token_pattern=r"\S+", **common),
     ]
 
 
@@ -204,12 +202,53 @@ def _fit(texts: list[str], intents: list[str], settings: EngineSettings) -> _Mod
     return model
 
 
-_NUMBER_WORDS = frozenset(fold(w) for w in (
-    "ένα", "ένας", "μία", "μια", "δύο", "τρία", "τρεις", "τέσσερα", "τέσσερις", "πέντε", "έξι", "επτά", "εφτά",
-    "οκτώ", "οχτώ", "εννιά", "δέκα", "κανένα", "κανένας", "καμία", "μηδέν", "ena", "enas", "mia", "dyo", "dio",
-    "tria", "treis", "tris", "tessera", "pente", "exi", "kanena", "kanenas", "miden", "one", "two", "three",
-    "four", "five", "none", "zero",
-))
+_NUMBER_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "ένα",
+        "ένας",
+        "μία",
+        "μια",
+        "δύο",
+        "τρία",
+        "τρεις",
+        "τέσσερα",
+        "τέσσερις",
+        "πέντε",
+        "έξι",
+        "επτά",
+        "εφτά",
+        "οκτώ",
+        "οχτώ",
+        "εννιά",
+        "δέκα",
+        "κανένα",
+        "κανένας",
+        "καμία",
+        "μηδέν",
+        "ena",
+        "enas",
+        "mia",
+        "dyo",
+        "dio",
+        "tria",
+        "treis",
+        "tris",
+        "tessera",
+        "pente",
+        "exi",
+        "kanena",
+        "kanenas",
+        "miden",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "none",
+        "zero",
+    )
+)
 
 
 def _looks_like_an_answer(folded: str) -> bool:
@@ -314,7 +353,9 @@ def train(
     model = _fit(texts, intents, settings)
     log.info(
         "trained built-in NLU: %d examples, %d intents, %.2f s",
-        len(texts), len(model.labels), time.perf_counter() - started,
+        len(texts),
+        len(model.labels),
+        time.perf_counter() - started,
     )
     return BuiltinEngine(model, settings, place_finder)
 

@@ -207,7 +207,7 @@ _VERB_PEFTI = re.compile(r"^(?:πεφτει|peftei|peftoun|πεφτουν)$")
 
 
 def _is_verb_pefti(word: str) -> bool:
-    """"Πέμπτη" (Thursday) and "πέφτει" (it falls — "πότε πέφτει το επίδομα") fold alike; the verb's
+    """ "Πέμπτη" (Thursday) and "πέφτει" (it falls — "πότε πέφτει το επίδομα") fold alike; the verb's
     written ending tells them apart."""
     bare = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
     return bool(_VERB_PEFTI.match(bare))

@@ -58,13 +58,18 @@ class EvalReport:
             "accuracy": round(self.accuracy, 4),
             "macro_f1": round(self.macro_f1, 4),
             "per_intent": {
-                k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4),
-                    "f1": round(v.f1, 4), "support": v.support}
+                k: {
+                    "precision": round(v.precision, 4),
+                    "recall": round(v.recall, 4),
+                    "f1": round(v.f1, 4),
+                    "support": v.support,
+                }
                 for k, v in sorted(self.per_intent.items())
             },
             "confused": [{"expected": a, "got": b, "count": n} for a, b, n in self.confused],
-            "per_file": {k: {"accuracy": round(self.file_accuracy(k), 4), "total": t}
-                         for k, (_, t) in self.per_file.items()},
+            "per_file": {
+                k: {"accuracy": round(self.file_accuracy(k), 4), "total": t} for k, (_, t) in self.per_file.items()
+            },
             "latency_ms": {"p50": round(self.latency_p50_ms, 4), "p99": round(self.latency_p99_ms, 4)},
         }
 
@@ -181,8 +186,10 @@ class FalseAlarmReport:
         return len(self.text_step) / self.total if self.total else 0.0
 
     def format(self) -> str:
-        lines = [f"false alarms on {self.total} look-alikes: top level {len(self.top_level)} "
-                 f"({self.top_level_rate:.1%}), at a text step {len(self.text_step)} ({self.text_step_rate:.1%})"]
+        lines = [
+            f"false alarms on {self.total} look-alikes: top level {len(self.top_level)} "
+            f"({self.top_level_rate:.1%}), at a text step {len(self.text_step)} ({self.text_step_rate:.1%})"
+        ]
         for register, (n, top, step) in sorted(self.per_register.items()):
             lines.append(f"  {register:<18} n={n:4d}  top level {top:3d}  text step {step:3d}")
         lines += [f"  top level: [{m.kind}] {m.text}" for m in self.top_level]

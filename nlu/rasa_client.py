@@ -65,9 +65,7 @@ def parse_from_rasa(text: str, payload: object) -> Parse:
         if entity is not None:
             entities.append(entity)
 
-    return Parse(
-        text=text, intent=name, confidence=confidence, entities=tuple(entities), ranking=tuple(ranking)
-    )
+    return Parse(text=text, intent=name, confidence=confidence, entities=tuple(entities), ranking=tuple(ranking))
 
 
 def _as_confidence(value: object) -> float:

@@ -49,9 +49,7 @@ def rasa_available(venv: Path | None = None) -> bool:
     if not python.exists():
         return False
     try:
-        done = subprocess.run(
-            [str(python), "-c", "import rasa"], capture_output=True, timeout=120, check=False
-        )
+        done = subprocess.run([str(python), "-c", "import rasa"], capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -189,8 +187,7 @@ class RasaSidecar:
         if self.epochs is None:
             return self.config
         patched = self.workdir / "config.yml"
-        patched.write_text(config_with_epochs(self.config.read_text(encoding="utf-8"), self.epochs),
-                           encoding="utf-8")
+        patched.write_text(config_with_epochs(self.config.read_text(encoding="utf-8"), self.epochs), encoding="utf-8")
         return patched
 
     def train(self) -> Path:
@@ -199,11 +196,17 @@ class RasaSidecar:
         self.workdir.mkdir(parents=True, exist_ok=True)
         models = self.workdir / "models"
         command = [
-            str(rasa), "train", "nlu",
-            "--nlu", str(self.training_data_dir().resolve()),
-            "--config", str(self._config_file().resolve()),
-            "--out", str(models.resolve()),
-            "--fixed-model-name", "koinotita-nlu",
+            str(rasa),
+            "train",
+            "nlu",
+            "--nlu",
+            str(self.training_data_dir().resolve()),
+            "--config",
+            str(self._config_file().resolve()),
+            "--out",
+            str(models.resolve()),
+            "--fixed-model-name",
+            "koinotita-nlu",
         ]
         train_log = self.workdir / "rasa-train.log"
         started = time.monotonic()
@@ -211,8 +214,13 @@ class RasaSidecar:
             try:
                 # cwd=workdir: Rasa writes its training cache (.rasa/) into the working directory.
                 done = subprocess.run(
-                    command, cwd=self.workdir, env=rasa_env(), stdout=out, stderr=subprocess.STDOUT,
-                    timeout=self.train_timeout, check=False,
+                    command,
+                    cwd=self.workdir,
+                    env=rasa_env(),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    timeout=self.train_timeout,
+                    check=False,
                 )
             except subprocess.TimeoutExpired as exc:
                 raise RasaSidecarError(
@@ -231,15 +239,25 @@ class RasaSidecar:
         if self.model_path is None:
             raise RasaSidecarError("train() the model before start()")
         command = [
-            str(self._rasa()), "run", "--enable-api",
-            "-m", str(self.model_path.resolve()),
-            "-i", "127.0.0.1", "-p", str(self.port),
+            str(self._rasa()),
+            "run",
+            "--enable-api",
+            "-m",
+            str(self.model_path.resolve()),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
         ]
         server_log = (self.workdir / "rasa-server.log").open("wb")
         started = time.monotonic()
         # Its own session (process group), so stop() can end Rasa and any worker it forks.
         self._server = subprocess.Popen(
-            command, cwd=self.workdir, env=rasa_env(), stdout=server_log, stderr=subprocess.STDOUT,
+            command,
+            cwd=self.workdir,
+            env=rasa_env(),
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         server_log.close()
@@ -247,8 +265,7 @@ class RasaSidecar:
         while time.monotonic() < deadline:
             if self._server.poll() is not None:
                 raise RasaSidecarError(
-                    f"rasa run exited with {self._server.returncode}\n"
-                    f"{_tail(self.workdir / 'rasa-server.log')}"
+                    f"rasa run exited with {self._server.returncode}\n{_tail(self.workdir / 'rasa-server.log')}"
                 )
             if self._status_ok():
                 self.start_seconds = time.monotonic() - started

@@ -27,6 +27,4 @@ def is_romani_greeting(text: str) -> bool:
     folded = fold(text[:200])
     stems, phrases = _folded()
     words = folded.split()
-    return any(w.startswith(s) for w in words for s in stems) or any(
-        f" {p} " in f" {folded} " for p in phrases
-    )
+    return any(w.startswith(s) for w in words for s in stems) or any(f" {p} " in f" {folded} " for p in phrases)

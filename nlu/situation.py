@@ -49,62 +49,188 @@ _VALUE_OF = {fold(w): n for n, words in _NUMBER_WORDS.items() for w in words}
 _NUM = rf"(?P<n>\d{{1,2}}|{_alt(w for ws in _NUMBER_WORDS.values() for w in ws)})"
 _B, _E = r"(?<![^\s])", r"(?![^\s])"
 
-_CHILD = _alt(["παιδιά", "παιδί", "παιδάκια", "παιδάκι", "παιδιών", "τέκνα", "ανήλικα", "ανήλικους", "chave",
-               "chavorre", "children", "child", "kids", "kid", "paidia"])
+_CHILD = _alt(
+    [
+        "παιδιά",
+        "παιδί",
+        "παιδάκια",
+        "παιδάκι",
+        "παιδιών",
+        "τέκνα",
+        "ανήλικα",
+        "ανήλικους",
+        "chave",
+        "chavorre",
+        "children",
+        "child",
+        "kids",
+        "kid",
+        "paidia",
+    ]
+)
 _ADULT = _alt(["ενήλικες", "ενήλικοι", "ενήλικας", "μεγάλοι", "μεγάλους", "adults", "adult", "grown ups"])
 _WITHOUT = _alt(["χωρίς", "without", "no", "δεν έχω", "δεν έχουμε", "den exo", "den exoume", "have no"])
 _NO_CHILDREN = re.compile(rf"{_B}(?:{_WITHOUT}) (?:{_CHILD}){_E}")
 _SMALL = _alt(["μικρά", "ανήλικα", "small", "little"])
 _MINORS = re.compile(rf"{_B}{_NUM} (?:(?:{_SMALL}) )?(?:{_CHILD}){_E}")
 _ADULTS = re.compile(rf"{_B}{_NUM} (?:{_ADULT}){_E}")
-_ALONE_WORDS = _alt(["μόνο εγώ", "μόνος μου", "μόνη μου", "ζω μόνος", "ζω μόνη", "just me", "only me",
-                     "i live alone", "mono ego", "monos mou", "moni mou"])
+_ALONE_WORDS = _alt(
+    [
+        "μόνο εγώ",
+        "μόνος μου",
+        "μόνη μου",
+        "ζω μόνος",
+        "ζω μόνη",
+        "just me",
+        "only me",
+        "i live alone",
+        "mono ego",
+        "monos mou",
+        "moni mou",
+    ]
+)
 _ALONE = re.compile(rf"{_B}(?:{_ALONE_WORDS}){_E}")
-_COUPLE_WORDS = _alt(["εγώ και ο άντρας μου", "εγώ και η γυναίκα μου", "με τον άντρα μου", "με τη γυναίκα μου",
-                      "με τον σύζυγό μου", "με τη σύζυγό μου", "me and my husband", "me and my wife",
-                      "with my husband", "with my wife", "εμείς οι δύο"])
+_COUPLE_WORDS = _alt(
+    [
+        "εγώ και ο άντρας μου",
+        "εγώ και η γυναίκα μου",
+        "με τον άντρα μου",
+        "με τη γυναίκα μου",
+        "με τον σύζυγό μου",
+        "με τη σύζυγό μου",
+        "me and my husband",
+        "me and my wife",
+        "with my husband",
+        "with my wife",
+        "εμείς οι δύο",
+    ]
+)
 _COUPLE = re.compile(rf"{_B}(?:{_COUPLE_WORDS}){_E}")
-_SINGLE_WORDS = _alt(["μονογονεϊκή", "μονογονεϊκός", "μονογονέας", "single parent", "single mother",
-                      "single father", "monogoneiki"])
+_SINGLE_WORDS = _alt(
+    ["μονογονεϊκή", "μονογονεϊκός", "μονογονέας", "single parent", "single mother", "single father", "monogoneiki"]
+)
 _ON_MY_OWN = _alt(["μόνη μου", "μόνος μου", "moni mou", "monos mou", "on my own", "alone"])
 _WITH = _alt(["με", "me", "with"])
 _THE = _alt(["τα", "το", "ta", "to", "my"])
 _SINGLE_PARENT = re.compile(
     rf"{_B}(?:{_SINGLE_WORDS}){_E}|{_B}(?:{_ON_MY_OWN}) (?:{_WITH}) (?:(?:{_THE}) )?(?:{_NUM} )?(?:{_CHILD}){_E}"
 )
-_UNEMPLOYED_WORDS = _alt(["άνεργος", "άνεργη", "άνεργοι", "άνεργα", "unemployed", "anergos", "anergi",
-                          "χωρίς δουλειά", "χωρίς εργασία", "δεν δουλεύω", "δεν δουλεύουμε", "δεν εργάζομαι",
-                          "no job", "no work", "out of work", "without work", "den doulevo"])
+_UNEMPLOYED_WORDS = _alt(
+    [
+        "άνεργος",
+        "άνεργη",
+        "άνεργοι",
+        "άνεργα",
+        "unemployed",
+        "anergos",
+        "anergi",
+        "χωρίς δουλειά",
+        "χωρίς εργασία",
+        "δεν δουλεύω",
+        "δεν δουλεύουμε",
+        "δεν εργάζομαι",
+        "no job",
+        "no work",
+        "out of work",
+        "without work",
+        "den doulevo",
+    ]
+)
 _UNEMPLOYED = re.compile(rf"{_B}(?:{_UNEMPLOYED_WORDS}){_E}")
 _EMPLOYED = re.compile(rf"{_B}(?:{_alt(['δουλεύω', 'εργάζομαι', 'i work', 'doulevo'])}){_E}")
-_RENT_WORDS = _alt(["ενοίκιο", "ενοίκια", "νοίκι", "ενοικίου", "νοικιάζω", "νοικιάζουμε", "ενοικιάζω",
-                    "enoikio", "noiki", "rent", "renting", "rented", "tenant"])
+_RENT_WORDS = _alt(
+    [
+        "ενοίκιο",
+        "ενοίκια",
+        "νοίκι",
+        "ενοικίου",
+        "νοικιάζω",
+        "νοικιάζουμε",
+        "ενοικιάζω",
+        "enoikio",
+        "noiki",
+        "rent",
+        "renting",
+        "rented",
+        "tenant",
+    ]
+)
 _RENTING = re.compile(rf"{_B}(?:{_RENT_WORDS}){_E}")
-_OWN_WORDS = _alt(["δικό μου σπίτι", "δικό μας σπίτι", "ιδιόκτητο", "σε δικό μας", "σε δικό μου", "own house",
-                   "own home", "diko mou spiti"])
+_OWN_WORDS = _alt(
+    [
+        "δικό μου σπίτι",
+        "δικό μας σπίτι",
+        "ιδιόκτητο",
+        "σε δικό μας",
+        "σε δικό μου",
+        "own house",
+        "own home",
+        "diko mou spiti",
+    ]
+)
 _OWNER = re.compile(rf"{_B}(?:{_OWN_WORDS}){_E}")
 _PERIODS: dict[str, tuple[str, ...]] = {
-    "month": ("τον μήνα", "το μήνα", "μηνιαίως", "μηνιαία", "κάθε μήνα", "a month", "per month", "monthly",
-              "ton mina", "to mina"),
+    "month": (
+        "τον μήνα",
+        "το μήνα",
+        "μηνιαίως",
+        "μηνιαία",
+        "κάθε μήνα",
+        "a month",
+        "per month",
+        "monthly",
+        "ton mina",
+        "to mina",
+    ),
     "6m": ("σε 6 μήνες", "σε έξι μήνες", "το εξάμηνο", "στο εξάμηνο", "in 6 months", "6 months"),
-    "year": ("τον χρόνο", "το χρόνο", "ετησίως", "το έτος", "κάθε χρόνο", "a year", "per year", "yearly",
-             "ton xrono", "to xrono"),
+    "year": (
+        "τον χρόνο",
+        "το χρόνο",
+        "ετησίως",
+        "το έτος",
+        "κάθε χρόνο",
+        "a year",
+        "per year",
+        "yearly",
+        "ton xrono",
+        "to xrono",
+    ),
 }
 _PERIOD_OF = {fold(w): p for p, words in _PERIODS.items() for w in words}
 _EURO = _alt(["ευρώ", "euro", "euros", "evro"])
-_INCOME = re.compile(
-    rf"{_B}(?P<amount>\d{{1,3}}(?: \d{{3}})+|\d+) (?:{_EURO})(?: (?P<period>{_alt(_PERIOD_OF)}))?{_E}"
-)
+_INCOME = re.compile(rf"{_B}(?P<amount>\d{{1,3}}(?: \d{{3}})+|\d+) (?:{_EURO})(?: (?P<period>{_alt(_PERIOD_OF)}))?{_E}")
 # Words that name a topic inside any sentence ("θέλω ραντεβού για το επίδομα παιδιού").
 _TOPICS: dict[str, tuple[str, ...]] = {
-    "ask_child_benefit": ("επίδομα παιδιού", "επίδομα παιδιών", "επιδόματος παιδιού", "παιδικό επίδομα", "Α21",
-                          "επίδομα γέννησης", "child benefit", "epidoma paidiou", "epidoma paidion"),
-    "ask_min_income": ("ΚΕΑ", "ΕΕΕ", "ελάχιστο εισόδημα", "ελάχιστο εγγυημένο εισόδημα", "minimum income",
-                       "kea", "elaxisto eisodima"),
+    "ask_child_benefit": (
+        "επίδομα παιδιού",
+        "επίδομα παιδιών",
+        "επιδόματος παιδιού",
+        "παιδικό επίδομα",
+        "Α21",
+        "επίδομα γέννησης",
+        "child benefit",
+        "epidoma paidiou",
+        "epidoma paidion",
+    ),
+    "ask_min_income": (
+        "ΚΕΑ",
+        "ΕΕΕ",
+        "ελάχιστο εισόδημα",
+        "ελάχιστο εγγυημένο εισόδημα",
+        "minimum income",
+        "kea",
+        "elaxisto eisodima",
+    ),
     "ask_housing": ("επίδομα στέγασης", "επίδομα ενοικίου", "housing allowance", "epidoma stegasis"),
     "ask_disability": ("αναπηρία", "αναπηρικό", "επίδομα αναπηρίας", "disability", "anapiria"),
-    "ask_energy_bills": ("ΚΟΤ", "κοινωνικό τιμολόγιο", "λογαριασμό ρεύματος", "λογαριασμός ρεύματος",
-                         "social tariff", "electricity bill"),
+    "ask_energy_bills": (
+        "ΚΟΤ",
+        "κοινωνικό τιμολόγιο",
+        "λογαριασμό ρεύματος",
+        "λογαριασμός ρεύματος",
+        "social tariff",
+        "electricity bill",
+    ),
     "ask_food_aid": ("τρόφιμα", "συσσίτιο", "τροφίμων", "food aid", "food parcel"),
     "ask_employment": ("ΔΥΠΑ", "ΟΑΕΔ", "επίδομα ανεργίας", "βρω δουλειά", "find a job", "unemployment benefit"),
     "ask_psychosocial": ("ψυχολόγο", "ψυχολόγος", "ψυχολογική υποστήριξη", "psychologist"),

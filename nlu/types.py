@@ -72,10 +72,7 @@ class Parse:
             "text": self.text,
             "intent": self.intent,
             "confidence": round(self.confidence, 4),
-            "entities": [
-                {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end}
-                for e in self.entities
-            ],
+            "entities": [{"entity": e.entity, "value": e.value, "start": e.start, "end": e.end} for e in self.entities],
         }
 
 

@@ -13,6 +13,7 @@ export KOINOTITA_TEST_POSTGRES_URL="$(scripts/pg-start.sh)"
 echo "PostgreSQL for tests: $KOINOTITA_TEST_POSTGRES_URL" >&2
 
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/koinotita knowledge check
 .venv/bin/pytest "$@"

@@ -127,8 +127,12 @@ async def authorize(request: Request, session: DbSession, now: Now) -> Viewer:
     if live.user.role not in allowed:
         raise Forbidden()
     viewer = Viewer(
-        user_id=live.user.id, username=live.user.username, role=live.user.role, centre_id=live.user.centre_id,
-        session_token_id=live.token_id, csrf_token=live.csrf_token,
+        user_id=live.user.id,
+        username=live.user.username,
+        role=live.user.role,
+        centre_id=live.user.centre_id,
+        session_token_id=live.token_id,
+        csrf_token=live.csrf_token,
         centre_ids=await centre_ids_for(session, role=live.user.role, centre_id=live.user.centre_id),
     )
     request.state.viewer = viewer

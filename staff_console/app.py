@@ -30,8 +30,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
     # Scripts only from the console itself (the live-update script); no inline script, no other origin.
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
-                               "img-src 'self' data:; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                               "base-uri 'none'",
+    "img-src 'self' data:; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -119,8 +119,14 @@ def create_app(
 
 
 def _error_page(request: Request, status_code: int, title: str, message: str) -> Response:
-    return render(request, "error.html", viewer=getattr(request.state, "viewer", None), status_code=status_code,
-                  title=t(title), message=t(message))
+    return render(
+        request,
+        "error.html",
+        viewer=getattr(request.state, "viewer", None),
+        status_code=status_code,
+        title=t(title),
+        message=t(message),
+    )
 
 
 def _install_error_pages(app: FastAPI) -> None:

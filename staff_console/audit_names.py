@@ -74,11 +74,17 @@ class AuditNames:
 async def audit_names(session: AsyncSession, events: Iterable[AuditEvent]) -> AuditNames:
     ids: set[int] = set()
     for event in events:
-        for value in (event.actor_id, event.record_id if event.record_kind == "staff_user" else None,
-                      (event.details or {}).get("staff_user_id")):
+        for value in (
+            event.actor_id,
+            event.record_id if event.record_kind == "staff_user" else None,
+            (event.details or {}).get("staff_user_id"),
+        ):
             if value is not None and str(value).isdigit():
                 ids.add(int(str(value)))
-    users = dict((await session.execute(select(StaffUser.id, StaffUser.username).where(StaffUser.id.in_(ids)))
-                  ).all()) if ids else {}
+    users = (
+        dict((await session.execute(select(StaffUser.id, StaffUser.username).where(StaffUser.id.in_(ids)))).all())
+        if ids
+        else {}
+    )
     centres = dict((await session.execute(select(Centre.id, Centre.name_el))).all())
     return AuditNames(users=users, centres=centres)

@@ -64,8 +64,11 @@ async def hash_off_loop(password: str) -> str:
 
 async def client_throttled(session: AsyncSession, *, client: str, now: datetime) -> bool:
     failures = await session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.client_hash == client, LoginAttempt.success.is_(False),
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.client_hash == client,
+            LoginAttempt.success.is_(False),
             LoginAttempt.at > now - CLIENT_WINDOW,
         )
     )
@@ -75,10 +78,14 @@ async def client_throttled(session: AsyncSession, *, client: str, now: datetime)
 async def client_failed_on(session: AsyncSession, *, client: str, user_id: int, now: datetime) -> bool:
     """Whether this client failed to log in to this account within the lock's duration."""
     found = await session.scalar(
-        select(LoginAttempt.id).where(
-            LoginAttempt.client_hash == client, LoginAttempt.staff_user_id == user_id,
-            LoginAttempt.success.is_(False), LoginAttempt.at > now - LOCK_DURATION,
-        ).limit(1)
+        select(LoginAttempt.id)
+        .where(
+            LoginAttempt.client_hash == client,
+            LoginAttempt.staff_user_id == user_id,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.at > now - LOCK_DURATION,
+        )
+        .limit(1)
     )
     return found is not None
 
@@ -133,8 +140,9 @@ class PasswordProblem(StrEnum):
     SAME_AS_OLD = "same_as_old"
 
 
-def check_new_password(new: str, confirm: str, *, username: str, current: str | None = None
-                       ) -> PasswordProblem | PasswordRule | None:
+def check_new_password(
+    new: str, confirm: str, *, username: str, current: str | None = None
+) -> PasswordProblem | PasswordRule | None:
     """The rules of core.passwords (NIST SP 800-63B), then the form's own: both copies the same, not the old one."""
     rule = check_password(new, username=username)
     if rule is not None:

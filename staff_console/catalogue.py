@@ -23,8 +23,7 @@ NONE = "—"
 @cache
 def _catalogue() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     data: dict[str, Any] = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
-    labels = {kind: {str(code): str(text) for code, text in codes.items()}
-              for kind, codes in data["labels"].items()}
+    labels = {kind: {str(code): str(text) for code, text in codes.items()} for kind, codes in data["labels"].items()}
     texts: dict[str, str] = {}
 
     def flatten(prefix: str, node: dict[str, Any]) -> None:

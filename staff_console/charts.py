@@ -61,14 +61,20 @@ def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[fl
     groups = []
     for i, category in enumerate(categories):
         y0 = TOP + LEGEND_H + i * group_h
-        bars = [Bar(name, COLOURS[j % len(COLOURS)], values[i], LABEL_W, y0 + j * BAR_H, round(values[i] * scale, 1))
-                for j, (name, values) in enumerate(series)]
+        bars = [
+            Bar(name, COLOURS[j % len(COLOURS)], values[i], LABEL_W, y0 + j * BAR_H, round(values[i] * scale, 1))
+            for j, (name, values) in enumerate(series)
+        ]
         groups.append(Group(category, y0, bars))
     bottom = TOP + LEGEND_H + len(categories) * group_h
     return Chart(
-        title=title, groups=groups,
+        title=title,
+        groups=groups,
         ticks=[(round(LABEL_W + t * scale, 1), f"{t:g}") for t in ticks],
         legend=[(COLOURS[j % len(COLOURS)], name) for j, (name, _) in enumerate(series)],
-        width=LABEL_W + PLOT_W + RIGHT, height=int(bottom + AXIS_H), plot_x=LABEL_W, plot_top=TOP + LEGEND_H - 4,
+        width=LABEL_W + PLOT_W + RIGHT,
+        height=int(bottom + AXIS_H),
+        plot_x=LABEL_W,
+        plot_top=TOP + LEGEND_H - 4,
         plot_bottom=bottom,
     )

@@ -15,13 +15,25 @@ def cookie_name(request: Request, base: str) -> str:
 
 
 def set_cookie(request: Request, response: Response, base: str, value: str, *, max_age: int | None = None) -> None:
-    response.set_cookie(cookie_name(request, base), value, max_age=max_age, path="/",
-                        secure=bool(request.app.state.secure_cookies), httponly=True, samesite="strict")
+    response.set_cookie(
+        cookie_name(request, base),
+        value,
+        max_age=max_age,
+        path="/",
+        secure=bool(request.app.state.secure_cookies),
+        httponly=True,
+        samesite="strict",
+    )
 
 
 def clear_cookie(request: Request, response: Response, base: str) -> None:
-    response.delete_cookie(cookie_name(request, base), path="/", secure=bool(request.app.state.secure_cookies),
-                           httponly=True, samesite="strict")
+    response.delete_cookie(
+        cookie_name(request, base),
+        path="/",
+        secure=bool(request.app.state.secure_cookies),
+        httponly=True,
+        samesite="strict",
+    )
 
 
 def read_cookie(request: Request, base: str) -> str | None:

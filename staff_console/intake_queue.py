@@ -34,12 +34,16 @@ class QueueFilter:
     sort: str = "urgent"
 
     @classmethod
-    def parse(cls, *, status: str, category: str, urgent: str, assigned: str, centre: str,
-              sort: str) -> QueueFilter:
+    def parse(cls, *, status: str, category: str, urgent: str, assigned: str, centre: str, sort: str) -> QueueFilter:
         """Unknown values fall back to 'no filter' rather than failing: a bookmarked link never breaks."""
-        return cls(status=status if status in INTAKE_STATUSES else "", category=category[:40],
-                   urgent_only=urgent == "1", assigned=assigned if assigned in ASSIGNED else "",
-                   centre_id=centre[:40], sort=sort if sort in SORTS else "urgent")
+        return cls(
+            status=status if status in INTAKE_STATUSES else "",
+            category=category[:40],
+            urgent_only=urgent == "1",
+            assigned=assigned if assigned in ASSIGNED else "",
+            centre_id=centre[:40],
+            sort=sort if sort in SORTS else "urgent",
+        )
 
 
 def scoped(viewer: Viewer) -> Select[Intake]:
@@ -62,8 +66,9 @@ def filtered(viewer: Viewer, qf: QueueFilter) -> Select[Intake]:
     if qf.centre_id:
         query = query.where(Intake.centre_id == qf.centre_id)
     if qf.assigned == "me":
-        query = query.where(Intake.id.in_(select(IntakeAssignment.intake_id)
-                                          .where(IntakeAssignment.staff_user_id == viewer.user_id)))
+        query = query.where(
+            Intake.id.in_(select(IntakeAssignment.intake_id).where(IntakeAssignment.staff_user_id == viewer.user_id))
+        )
     elif qf.assigned == "none":
         query = query.where(Intake.id.not_in(select(IntakeAssignment.intake_id)))
     return query
@@ -73,12 +78,14 @@ def category_clause(dialect: str, category: str) -> TextClause:
     """`categories` (a JSON list) contains `category`: JSONB containment on PostgreSQL, json_each on SQLite."""
     if dialect == "postgresql":
         return text("intake.categories @> CAST(:category AS jsonb)").bindparams(category=json.dumps([category]))
-    return text("EXISTS (SELECT 1 FROM json_each(intake.categories) AS c WHERE c.value = :category)"
-                ).bindparams(category=category)
+    return text("EXISTS (SELECT 1 FROM json_each(intake.categories) AS c WHERE c.value = :category)").bindparams(
+        category=category
+    )
 
 
-async def queue_page(session: AsyncSession, viewer: Viewer, qf: QueueFilter, *, page: int,
-                     page_size: int) -> tuple[list[Intake], int]:
+async def queue_page(
+    session: AsyncSession, viewer: Viewer, qf: QueueFilter, *, page: int, page_size: int
+) -> tuple[list[Intake], int]:
     """One page of the queue and the total (at most COUNT_CAP + 1: "more than COUNT_CAP"), paged in the database."""
     query = filtered(viewer, qf)
     if qf.category:
@@ -100,6 +107,9 @@ async def queue_page(session: AsyncSession, viewer: Viewer, qf: QueueFilter, *, 
 async def assignees(session: AsyncSession, intake_ids: list[int]) -> dict[int, int]:
     if not intake_ids:
         return {}
-    rows = await session.execute(select(IntakeAssignment.intake_id, IntakeAssignment.staff_user_id)
-                                 .where(IntakeAssignment.intake_id.in_(intake_ids)))
+    rows = await session.execute(
+        select(IntakeAssignment.intake_id, IntakeAssignment.staff_user_id).where(
+            IntakeAssignment.intake_id.in_(intake_ids)
+        )
+    )
     return {intake_id: staff_id for intake_id, staff_id in rows.all()}

@@ -38,15 +38,22 @@ class LiveHub:
 
     async def signature(self) -> tuple[Any, ...]:
         async with self.database.session() as session:
-            row = (await session.execute(select(
-                select(func.max(HandoffMessage.id)).scalar_subquery(),
-                select(func.max(OutboxMessage.id)).scalar_subquery(),
-                # The delivery queue is small and indexed (status, next_attempt_at): a sent or failed message leaves it.
-                select(func.count()).select_from(OutboxMessage)
-                .where(OutboxMessage.status.in_(("pending", "sending"))).scalar_subquery(),
-                select(func.max(Intake.id)).scalar_subquery(),
-                select(func.max(AuditEvent.id)).where(AuditEvent.action != "view").scalar_subquery(),
-            ))).one()
+            row = (
+                await session.execute(
+                    select(
+                        select(func.max(HandoffMessage.id)).scalar_subquery(),
+                        select(func.max(OutboxMessage.id)).scalar_subquery(),
+                        # The delivery queue is small and indexed (status, next_attempt_at): a sent or failed
+                        # message leaves it.
+                        select(func.count())
+                        .select_from(OutboxMessage)
+                        .where(OutboxMessage.status.in_(("pending", "sending")))
+                        .scalar_subquery(),
+                        select(func.max(Intake.id)).scalar_subquery(),
+                        select(func.max(AuditEvent.id)).where(AuditEvent.action != "view").scalar_subquery(),
+                    )
+                )
+            ).one()
         return tuple(row)
 
     async def _poll(self) -> None:

@@ -26,22 +26,36 @@ async def unread_conversations(session: AsyncSession, viewer: Viewer, *, exclude
     """Open conversations in scope with a citizen message newer than this viewer's last look (view or reply)."""
     if not viewer.may("conversations.list"):
         return 0
-    latest: dict[int, datetime] = {cid: at for cid, at in (await session.execute(
-        select(HandoffMessage.conversation_id, func.max(HandoffMessage.created_at))
-        .join(HandoffConversation, HandoffConversation.id == HandoffMessage.conversation_id)
-        .where(HandoffMessage.sender == "citizen", *_scoped_open(viewer))  # type: ignore[arg-type]
-        .group_by(HandoffMessage.conversation_id)
-    )).all()}
+    latest: dict[int, datetime] = {
+        cid: at
+        for cid, at in (
+            await session.execute(
+                select(HandoffMessage.conversation_id, func.max(HandoffMessage.created_at))
+                .join(HandoffConversation, HandoffConversation.id == HandoffMessage.conversation_id)
+                .where(HandoffMessage.sender == "citizen", *_scoped_open(viewer))  # type: ignore[arg-type]
+                .group_by(HandoffMessage.conversation_id)
+            )
+        ).all()
+    }
     if exclude is not None:
         latest.pop(exclude, None)
     if not latest:
         return 0
-    seen: dict[str | None, datetime] = {rid: at for rid, at in (await session.execute(
-        select(AuditEvent.record_id, func.max(AuditEvent.at))
-        .where(AuditEvent.record_kind == "handoff_conversation", AuditEvent.record_id.in_([str(c) for c in latest]),
-               AuditEvent.actor_id == viewer.actor, AuditEvent.action.in_(("view", "reply")))
-        .group_by(AuditEvent.record_id)
-    )).all()}
+    seen: dict[str | None, datetime] = {
+        rid: at
+        for rid, at in (
+            await session.execute(
+                select(AuditEvent.record_id, func.max(AuditEvent.at))
+                .where(
+                    AuditEvent.record_kind == "handoff_conversation",
+                    AuditEvent.record_id.in_([str(c) for c in latest]),
+                    AuditEvent.actor_id == viewer.actor,
+                    AuditEvent.action.in_(("view", "reply")),
+                )
+                .group_by(AuditEvent.record_id)
+            )
+        ).all()
+    }
     return sum(1 for cid, at in latest.items() if (seen.get(str(cid)) is None or seen[str(cid)] < at))
 
 
@@ -50,8 +64,9 @@ async def deliveries_of(session: AsyncSession, messages: Sequence[HandoffMessage
     by_outbox = {m.outbox_message_id: m.id for m in messages if m.outbox_message_id}
     if not by_outbox:
         return {}
-    rows = await session.execute(select(OutboxMessage.id, OutboxMessage.status)
-                                 .where(OutboxMessage.id.in_(list(by_outbox))))
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.status).where(OutboxMessage.id.in_(list(by_outbox)))
+    )
     return {by_outbox[oid]: status for oid, status in rows.all()}
 
 

@@ -13,9 +13,22 @@ from core.models.intake import INTAKE_STATUSES
 from core.period_report import CentrePeriod
 from staff_console.catalogue import label
 
-COUNTS = ("citizens_served", "appointments_booked", "attended", "no_show", "cancelled", "intakes", "conversations",
-          "answered", "median_first_response_minutes", "offers", "offers_accepted", "voice_notes", "photos",
-          "documents")
+COUNTS = (
+    "citizens_served",
+    "appointments_booked",
+    "attended",
+    "no_show",
+    "cancelled",
+    "intakes",
+    "conversations",
+    "answered",
+    "median_first_response_minutes",
+    "offers",
+    "offers_accepted",
+    "voice_notes",
+    "photos",
+    "documents",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,18 +41,25 @@ def safe_cell(value: object) -> str:
 
 def report_csv(first: date, last: date, rows: list[tuple[str, CentrePeriod]]) -> str:
     """`rows`: (centre name, figures), the total last."""
-    header = [label("report_column", "period"), label("report_column", "centre"),
-              *(label("report_column", c) for c in COUNTS),
-              *(label("report_column", "status_prefix") + label("status", s) for s in INTAKE_STATUSES),
-              *(label("report_column", "category_prefix") + label("category", c) for c in CATEGORIES)]
+    header = [
+        label("report_column", "period"),
+        label("report_column", "centre"),
+        *(label("report_column", c) for c in COUNTS),
+        *(label("report_column", "status_prefix") + label("status", s) for s in INTAKE_STATUSES),
+        *(label("report_column", "category_prefix") + label("category", c) for c in CATEGORIES),
+    ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     period = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}"
     for name, r in rows:
-        writer.writerow([
-            safe_cell(period), safe_cell(name), *(safe_cell(getattr(r, c)) for c in COUNTS),
-            *(safe_cell(r.intakes_by_status.get(s, 0)) for s in INTAKE_STATUSES),
-            *(safe_cell(r.intakes_by_category.get(c, 0)) for c in CATEGORIES),
-        ])
+        writer.writerow(
+            [
+                safe_cell(period),
+                safe_cell(name),
+                *(safe_cell(getattr(r, c)) for c in COUNTS),
+                *(safe_cell(r.intakes_by_status.get(s, 0)) for s in INTAKE_STATUSES),
+                *(safe_cell(r.intakes_by_category.get(c, 0)) for c in CATEGORIES),
+            ]
+        )
     return "\ufeff" + out.getvalue()

@@ -37,8 +37,9 @@ class LiveSession:
 async def start_session(session: AsyncSession, *, user_id: int, now: datetime) -> tuple[str, ConsoleSession]:
     """A brand-new session for a user who just proved who they are; returns the cookie token and the row."""
     token = secrets.token_urlsafe(32)
-    row = ConsoleSession(id=session_id_of(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32),
-                         created_at=now, last_seen_at=now)
+    row = ConsoleSession(
+        id=session_id_of(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now
+    )
     session.add(row)
     await session.flush()
     return token, row

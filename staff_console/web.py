@@ -73,13 +73,20 @@ def build_environment() -> Environment:
     return env
 
 
-def render(request: Request, template: str, *, viewer: Viewer | None, status_code: int = 200,
-           **context: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, *, viewer: Viewer | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     env: Environment = request.app.state.templates
-    navigation = [(path, label("nav", route), route) for route, path in NAVIGATION
-                  if viewer is not None and viewer.may(route) and route in request.app.state.route_names]
+    navigation = [
+        (path, label("nav", route), route)
+        for route, path in NAVIGATION
+        if viewer is not None and viewer.may(route) and route in request.app.state.route_names
+    ]
     html = env.get_template(template).render(
-        viewer=viewer, csrf_token=viewer.csrf_token if viewer else "", navigation=navigation,
-        current_path=request.url.path, **context,
+        viewer=viewer,
+        csrf_token=viewer.csrf_token if viewer else "",
+        navigation=navigation,
+        current_path=request.url.path,
+        **context,
     )
     return HTMLResponse(html, status_code=status_code)

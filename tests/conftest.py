@@ -53,8 +53,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _pg_admin_url() -> str:
     url = os.environ.get("KOINOTITA_TEST_POSTGRES_URL")
     if not url:
-        pytest.fail("KOINOTITA_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts "
-                    "a throw-away PostgreSQL cluster (or start one with scripts/pg-start.sh and export its URL)")
+        pytest.fail(
+            "KOINOTITA_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts "
+            "a throw-away PostgreSQL cluster (or start one with scripts/pg-start.sh and export its URL)"
+        )
     return url
 
 

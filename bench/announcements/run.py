@@ -36,15 +36,22 @@ async def prepare(url: str, recipients: int) -> None:
     try:
         await seed_reference_data(db)
         async with db.write() as session:
-            await session.execute(insert(Citizen), [{"telegram_id": 800_000_000 + i, "language": "el"}
-                                                    for i in range(recipients)])
+            await session.execute(
+                insert(Citizen), [{"telegram_id": 800_000_000 + i, "language": "el"} for i in range(recipients)]
+            )
         async with db.write() as session:
             ids = list(await session.scalars(select(Citizen.id).where(Citizen.telegram_id >= 800_000_000)))
-            await session.execute(insert(AnnouncementSubscription),
-                                  [{"citizen_id": i, "centre_id": "kk-kozani"} for i in ids])
+            await session.execute(
+                insert(AnnouncementSubscription), [{"citizen_id": i, "centre_id": "kk-kozani"} for i in ids]
+            )
             announcement = await create_announcement(
-                session, centre_id="kk-kozani", text_el="Ημέρα ενημέρωσης για το επίδομα θέρμανσης, Τρίτη 10:00.",
-                text_simple=None, text_en=None, created_by="bench")
+                session,
+                centre_id="kk-kozani",
+                text_el="Ημέρα ενημέρωσης για το επίδομα θέρμανσης, Τρίτη 10:00.",
+                text_simple=None,
+                text_en=None,
+                created_by="bench",
+            )
             await queue_announcement(session, announcement.id, now=utcnow())
     finally:
         await db.dispose()
@@ -54,8 +61,13 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
     await prepare(url, recipients)
     plan = f"flood rate={rate:g} chat_rate=1 chat_burst=3" + (f"; slow seconds={latency:g}" if latency else "")
     api = RecordingBotApi(FaultPlan.parse(plan))
-    settings = Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=data_dir, TELEGRAM_BOT_TOKEN=None,
-                        KOINOTITA_TELEGRAM_RATE=rate, KOINOTITA_TELEGRAM_CHAT_RATE=1.0)
+    settings = Settings(
+        KOINOTITA_DATABASE_URL=url,
+        KOINOTITA_DATA_DIR=data_dir,
+        TELEGRAM_BOT_TOKEN=None,
+        KOINOTITA_TELEGRAM_RATE=rate,
+        KOINOTITA_TELEGRAM_CHAT_RATE=1.0,
+    )
     app = build_application(settings, request=api)
     async with app:
         started = time.perf_counter()
@@ -70,8 +82,10 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
     print(f"network latency:     {latency * 1000:.0f} ms per call (stand-in)")
     print(f"senders:             {senders}")
     print(f"outcomes:            {dict(counts)}")
-    print(f"delivered:           {len(api.sent())} to {len(per_chat)} chats, duplicates: "
-          f"{sum(n - 1 for n in per_chat.values())}")
+    print(
+        f"delivered:           {len(api.sent())} to {len(per_chat)} chats, duplicates: "
+        f"{sum(n - 1 for n in per_chat.values())}"
+    )
     print(f"429 from Telegram:   {len(api.refused)}")
     print(f"elapsed:             {elapsed:.1f} s")
     print(f"achieved rate:       {achieved:.2f} messages/s = {100 * achieved / rate:.1f} % of the limit")

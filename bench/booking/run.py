@@ -65,17 +65,20 @@ class Result:
     def line(self) -> str:
         lat = sorted(self.latencies_ms)
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-        return (f"  {self.scenario:<9} attempts {self.attempts:>5}  booked {self.booked:>4}  "
-                f"bookings/s {self.booked / self.seconds:7.1f}  attempts/s {self.attempts / self.seconds:7.1f}  "
-                f"p50 {statistics.median(lat):6.1f} ms  p99 {p99:7.1f} ms  "
-                f"double bookings {self.double_bookings}  errors {self.errors}")
+        return (
+            f"  {self.scenario:<9} attempts {self.attempts:>5}  booked {self.booked:>4}  "
+            f"bookings/s {self.booked / self.seconds:7.1f}  attempts/s {self.attempts / self.seconds:7.1f}  "
+            f"p50 {statistics.median(lat):6.1f} ms  p99 {p99:7.1f} ms  "
+            f"double bookings {self.double_bookings}  errors {self.errors}"
+        )
 
 
 async def make_people(db: Database, n: int) -> list[int]:
     async with db.session() as session:
         first = (await session.scalar(select(func.max(Citizen.id))) or 0) + 1
-        await session.execute(insert(Citizen), [{"id": first + i, "created_at": NOW, "last_seen_at": NOW}
-                                                for i in range(n)])
+        await session.execute(
+            insert(Citizen), [{"id": first + i, "created_at": NOW, "last_seen_at": NOW} for i in range(n)]
+        )
         await session.commit()
     return list(range(first, first + n))
 
@@ -86,19 +89,24 @@ async def double_bookings(db: Database) -> int:
             select(Appointment.centre_id, Appointment.service, Appointment.starts_at, Appointment.seat)
             .where(Appointment.seat.is_not(None))
             .group_by(Appointment.centre_id, Appointment.service, Appointment.starts_at, Appointment.seat)
-            .having(func.count() > 1))
+            .having(func.count() > 1)
+        )
         over = await session.execute(
             select(Appointment.centre_id, Appointment.service, Appointment.starts_at)
-            .join(Availability, (Availability.centre_id == Appointment.centre_id)
-                  & (Availability.service == Appointment.service))
+            .join(
+                Availability,
+                (Availability.centre_id == Appointment.centre_id) & (Availability.service == Appointment.service),
+            )
             .where(Appointment.status.in_(ACTIVE_STATUSES))
             .group_by(Appointment.centre_id, Appointment.service, Appointment.starts_at, Availability.seats)
-            .having(func.count() > Availability.seats))
+            .having(func.count() > Availability.seats)
+        )
         return len(seats.all()) + len(over.all())
 
 
-async def run_clients(db: Database, scenario: str, targets: list[tuple[str, datetime]], people: list[int],
-                      clients: int) -> Result:
+async def run_clients(
+    db: Database, scenario: str, targets: list[tuple[str, datetime]], people: list[int], clients: int
+) -> Result:
     queue = iter(people)
     latencies: list[float] = []
     booked = 0
@@ -111,8 +119,9 @@ async def run_clients(db: Database, scenario: str, targets: list[tuple[str, date
             began = time.perf_counter()
             try:
                 async with booking_write(db) as session:
-                    await service.book(session, citizen_id=citizen_id, centre_id=CENTRE, service=what,
-                                       starts_at=starts_at, now=NOW)
+                    await service.book(
+                        session, citizen_id=citizen_id, centre_id=CENTRE, service=what, starts_at=starts_at, now=NOW
+                    )
                 booked += 1
             except BookingError:
                 pass
@@ -155,8 +164,10 @@ def sqlite_url() -> Iterator[str]:
 
 @contextmanager
 def postgres_url() -> Iterator[str]:
-    admin = os.environ.get("KOINOTITA_TEST_POSTGRES_URL") or subprocess.run(
-        ["scripts/pg-start.sh"], capture_output=True, text=True, check=True).stdout.strip()
+    admin = (
+        os.environ.get("KOINOTITA_TEST_POSTGRES_URL")
+        or subprocess.run(["scripts/pg-start.sh"], capture_output=True, text=True, check=True).stdout.strip()
+    )
     name = f"bench_booking_{uuid.uuid4().hex[:8]}"
     dsn = make_url(admin).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as conn:

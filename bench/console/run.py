@@ -38,8 +38,18 @@ from knowledge.places import load_centres
 from staff_console.app import create_app
 
 PASSWORD = "amber-kite-above-the-lake-9"
-CATEGORIES = ["ask_min_income", "ask_child_benefit", "ask_housing", "ask_food_aid", "ask_energy_bills",
-              "ask_employment", "ask_psychosocial", "ask_disability", "other", "safety"]
+CATEGORIES = [
+    "ask_min_income",
+    "ask_child_benefit",
+    "ask_housing",
+    "ask_food_aid",
+    "ask_energy_bills",
+    "ask_employment",
+    "ask_psychosocial",
+    "ask_disability",
+    "other",
+    "safety",
+]
 STATUSES = ["new"] * 2 + ["in_progress"] * 2 + ["waiting_citizen"] + ["closed"] * 5
 QUERIES = {
     "staff: dashboard": ("staff", "/"),
@@ -79,13 +89,21 @@ async def fill(url: str, count: int) -> None:
             batch: list[dict[str, object]] = []
             for i in range(count):
                 created = start + timedelta(minutes=rng.randrange(0, 700 * 24 * 60))
-                batch.append({
-                    "centre_id": centres[i % len(centres)], "status": rng.choice(STATUSES),
-                    "urgent": rng.random() < 0.05, "urgency_reasons": [], "channel": "telegram",
-                    "created_by_kind": "citizen", "categories": rng.sample(CATEGORIES, rng.choice((1, 1, 2))),
-                    "description": "Περιγραφή αιτήματος για τη μέτρηση.", "programme_ids": [],
-                    "created_at": created, "updated_at": created,
-                })
+                batch.append(
+                    {
+                        "centre_id": centres[i % len(centres)],
+                        "status": rng.choice(STATUSES),
+                        "urgent": rng.random() < 0.05,
+                        "urgency_reasons": [],
+                        "channel": "telegram",
+                        "created_by_kind": "citizen",
+                        "categories": rng.sample(CATEGORIES, rng.choice((1, 1, 2))),
+                        "description": "Περιγραφή αιτήματος για τη μέτρηση.",
+                        "programme_ids": [],
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                )
                 if len(batch) == 5000:
                     await session.execute(insert(Intake), batch)
                     batch = []
@@ -102,8 +120,7 @@ async def fill(url: str, count: int) -> None:
 
 async def measure(url: str, requests: int, only: list[str] | None = None) -> dict[str, list[float]]:
     db = Database(url)
-    app = create_app(Settings(KOINOTITA_DATABASE_URL=url, TELEGRAM_BOT_TOKEN=None), database=db,
-                     secure_cookies=False)
+    app = create_app(Settings(KOINOTITA_DATABASE_URL=url, TELEGRAM_BOT_TOKEN=None), database=db, secure_cookies=False)
     timings: dict[str, list[float]] = {}
     try:
         clients: dict[str, httpx.AsyncClient] = {}
@@ -112,8 +129,9 @@ async def measure(url: str, requests: int, only: list[str] | None = None) -> dic
             page = await client.get("/login")
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
             assert token
-            login = await client.post("/login", data={"csrf_token": token.group(1), "username": who,
-                                                      "password": PASSWORD})
+            login = await client.post(
+                "/login", data={"csrf_token": token.group(1), "username": who, "password": PASSWORD}
+            )
             assert login.status_code == 303, login.status_code
             clients[who] = client
         async with db.session() as session:

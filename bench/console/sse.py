@@ -52,8 +52,9 @@ async def prepare(url: str) -> int:
         await seed_reference_data(db)
         async with db.session() as session:
             await create_user(session, username="staff", role="staff", centre_id="kk-kozani", password=PASSWORD)
-            conversation = await open_conversation(session, telegram_chat_id=CHAT, citizen_id=None,
-                                                   centre_id="kk-kozani", language="el", now=utcnow())
+            conversation = await open_conversation(
+                session, telegram_chat_id=CHAT, citizen_id=None, centre_id="kk-kozani", language="el", now=utcnow()
+            )
             await session.commit()
             return conversation.id
     finally:
@@ -65,14 +66,16 @@ async def login(base: str) -> httpx.Cookies:
         page = await client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token
-        done = await client.post("/login", data={"csrf_token": token.group(1), "username": "staff",
-                                                 "password": PASSWORD})
+        done = await client.post(
+            "/login", data={"csrf_token": token.group(1), "username": "staff", "password": PASSWORD}
+        )
         assert done.status_code == 303, done.status_code
         return client.cookies
 
 
-async def listen(client: httpx.AsyncClient, path: str, ready: asyncio.Event, inbox: asyncio.Queue[str],
-                 count: list[int], pages: int) -> None:
+async def listen(
+    client: httpx.AsyncClient, path: str, ready: asyncio.Event, inbox: asyncio.Queue[str], count: list[int], pages: int
+) -> None:
     async with client.stream("GET", path, headers={"Accept": "text/event-stream"}) as response:
         assert response.status_code == 200, response.status_code
         count[0] += 1
@@ -90,8 +93,9 @@ async def measure(url: str, pages: int, rounds: int) -> list[tuple[float, float]
     conversation_id = await prepare(url)
     port = free_port()
     settings = Settings(KOINOTITA_DATABASE_URL=url, TELEGRAM_BOT_TOKEN=None)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     serving = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.05)

@@ -32,8 +32,11 @@ async def main(url: str, data_dir: str) -> None:
             await asyncio.sleep(0.05)
             async with app.services.db.session() as session:
                 pending = await inbox.pending_count(session)
-                queued = await session.scalar(select(func.count()).select_from(OutboxMessage)
-                                              .where(OutboxMessage.status.in_(("pending", "sending"))))
+                queued = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status.in_(("pending", "sending")))
+                )
             if pending == 0 and not queued:
                 break
         used = time.process_time() - cpu

@@ -39,14 +39,29 @@ from core.migrate import upgrade
 from core.models import utcnow
 from core.seed import seed_reference_data
 
-TEXTS = ["/start", "γεια σας", "θέλω να μάθω για το ΚΕΑ", "/menu", "επίδομα παιδιών", "/sos",
-         "πού είναι το κέντρο μου", "Κοζάνη", "ευχαριστώ", "/help"]
+TEXTS = [
+    "/start",
+    "γεια σας",
+    "θέλω να μάθω για το ΚΕΑ",
+    "/menu",
+    "επίδομα παιδιών",
+    "/sos",
+    "πού είναι το κέντρο μου",
+    "Κοζάνη",
+    "ευχαριστώ",
+    "/help",
+]
 FIRST_USER = 770_000
 
 
 def message(update_id: int, user: int, text: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"message_id": update_id, "date": 1764000000, "chat": {"id": user, "type": "private"},
-                            "from": {"id": user, "is_bot": False, "first_name": "Π"}, "text": text}
+    body: dict[str, Any] = {
+        "message_id": update_id,
+        "date": 1764000000,
+        "chat": {"id": user, "type": "private"},
+        "from": {"id": user, "is_bot": False, "first_name": "Π"},
+        "text": text,
+    }
     if text.startswith("/"):
         body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     return {"update_id": update_id, "message": body}
@@ -83,17 +98,25 @@ async def prepare(url: str, payloads: list[dict[str, Any]]) -> None:
     try:
         await seed_reference_data(db)
         async with db.write() as session:
-            await inbox.store(session, [inbox.Incoming(p["update_id"], p["message"]["chat"]["id"], p)
-                                        for p in payloads], now=utcnow())
+            await inbox.store(
+                session, [inbox.Incoming(p["update_id"], p["message"]["chat"]["id"], p) for p in payloads], now=utcnow()
+            )
     finally:
         await db.dispose()
 
 
 def replicas(url: str, data_dir: Path, count: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
-    procs = [subprocess.Popen([sys.executable, "-m", "bench.delivery.replica", url, str(data_dir)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-             for _ in range(count)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.delivery.replica", url, str(data_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(count)
+    ]
     for proc in procs:
         assert proc.stdout is not None
         proc.stdout.readline()  # loaded
@@ -152,8 +175,12 @@ def main() -> None:
                 url = pg_database(admin)
                 try:
                     asyncio.run(prepare(url, payloads))
-                    results.append((f"whole bot, PostgreSQL, {count} replica{'s' if count > 1 else ''}",
-                                    replicas(url, data, count)))
+                    results.append(
+                        (
+                            f"whole bot, PostgreSQL, {count} replica{'s' if count > 1 else ''}",
+                            replicas(url, data, count),
+                        )
+                    )
                 finally:
                     drop_pg(url)
     print(f"{args.updates} updates from {args.users} users\n")

@@ -118,7 +118,10 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
         load_builtin(data, Path(cache))  # writes the cache the probe then loads
         probe = subprocess.run(
             [sys.executable, "-c", _MEMORY_PROBE, str(data), cache],
-            capture_output=True, text=True, check=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         )
         memory = json.loads(probe.stdout)
     print("\n".join(_table("builtin", overall, per_file)))
@@ -134,15 +137,24 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
     )
     print("\n" + overall.format())
     return {
-        "overall": overall.as_dict(), "train_s": train_times, "p50_ms": p50, "p99_ms": p99,
-        "best_p50_ms": best50, "best_p99_ms": best99, "memory": memory,
+        "overall": overall.as_dict(),
+        "train_s": train_times,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "best_p50_ms": best50,
+        "best_p99_ms": best99,
+        "memory": memory,
         "false_alarms": _alarms_dict(alarms),
     }
 
 
 def _alarms_dict(alarms: FalseAlarmReport) -> dict[str, Any]:
-    return {"total": alarms.total, "top_level": len(alarms.top_level), "text_step": len(alarms.text_step),
-            "per_register": alarms.per_register}
+    return {
+        "total": alarms.total,
+        "top_level": len(alarms.top_level),
+        "text_step": len(alarms.text_step),
+        "per_register": alarms.per_register,
+    }
 
 
 def bench_rasa(data: Path, test: Path, epochs: int | None) -> dict[str, Any] | None:
@@ -169,8 +181,10 @@ def bench_rasa(data: Path, test: Path, epochs: int | None) -> dict[str, Any] | N
         (overall, per_file, alarms), alone = asyncio.run(run())
         rss = _peak_rss_mb(sidecar.pid)
     print("\n".join(_table("rasa", overall, per_file)))
-    print(f"  rasa without the lexicon: accuracy {alone.accuracy:.3f}, emergency recall "
-          f"{alone.recall_of('emergency'):.3f}")
+    print(
+        f"  rasa without the lexicon: accuracy {alone.accuracy:.3f}, emergency recall "
+        f"{alone.recall_of('emergency'):.3f}"
+    )
     print("\n".join(_safety_lines("rasa", test, alarms)))
     print(
         f"  training: {sidecar.train_seconds or 0:.1f} s\n"
@@ -179,8 +193,13 @@ def bench_rasa(data: Path, test: Path, epochs: int | None) -> dict[str, Any] | N
         f"  memory: server peak RSS {rss if rss is not None else '?'} MB"
     )
     print("\n" + overall.format())
-    return {"overall": overall.as_dict(), "alone": alone.as_dict(), "train_s": sidecar.train_seconds,
-            "rss_mb": rss, "false_alarms": _alarms_dict(alarms)}
+    return {
+        "overall": overall.as_dict(),
+        "alone": alone.as_dict(),
+        "train_s": sidecar.train_seconds,
+        "rss_mb": rss,
+        "false_alarms": _alarms_dict(alarms),
+    }
 
 
 def _peak_rss_mb(pid: int | None) -> float | None:

@@ -25,8 +25,21 @@ from nlu.normalise import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 NONSENSE = [
-    "asdf", "ξξξξ", "123", "κκκκκ λλλ", "qwerty uiop", "ok ok ok ok ok ok", "...", "μπλα μπλα",
-    "hmm", "ααα", "lol", "τεστ", "test 1 2 3", "👍👍", "ναιναιναι οχι",
+    "asdf",
+    "ξξξξ",
+    "123",
+    "κκκκκ λλλ",
+    "qwerty uiop",
+    "ok ok ok ok ok ok",
+    "...",
+    "μπλα μπλα",
+    "hmm",
+    "ααα",
+    "lol",
+    "τεστ",
+    "test 1 2 3",
+    "👍👍",
+    "ναιναιναι οχι",
 ]
 
 
@@ -63,6 +76,7 @@ def sweep_fallback(data: Path, test: Path) -> None:
     print(f"\n{'threshold':>9} {'margin':>7} {'acc':>6} {'fallback':>9} {'errors->fb':>10} {'nonsense->fb':>12}")
     for threshold in [0.0, 0.2, 0.3, 0.4, 0.5, 0.6]:
         for margin in [0.0, 0.04, 0.1]:
+
             def falls(r: list[tuple[str, float]], t: float = threshold, m: float = margin) -> bool:
                 return not r or r[0][1] < t or (len(r) > 1 and r[0][1] - r[1][1] < m)
 

@@ -74,14 +74,18 @@ async def run(topics: list[str], rounds: int) -> None:
                         factors.append(seconds / max(speech, 0.1))
                         again, _size, _speech = await _press(chat, topic)
                         cached.append(again)
-                    cold_ms, cached_ms = 1000 * statistics.median(cold[-rounds:]), 1000 * statistics.median(
-                        cached[-rounds:])
+                    cold_ms, cached_ms = (
+                        1000 * statistics.median(cold[-rounds:]),
+                        1000 * statistics.median(cached[-rounds:]),
+                    )
                     print(f"{topic:<22} {speech:>8.0f} {size / 1024:>6.0f} {cold_ms:>8.0f} {cached_ms:>9.1f}")
             finally:
                 await stop_services(app)
-        print(f"\nall topics, {rounds} rounds each: cold p50 {1000 * statistics.median(cold):.0f} ms, "
-              f"p95 {1000 * _pct(cold, 0.95):.0f} ms; cached p50 {1000 * statistics.median(cached):.1f} ms, "
-              f"p95 {1000 * _pct(cached, 0.95):.1f} ms; cold real-time factor p50 {statistics.median(factors):.3f}")
+        print(
+            f"\nall topics, {rounds} rounds each: cold p50 {1000 * statistics.median(cold):.0f} ms, "
+            f"p95 {1000 * _pct(cold, 0.95):.0f} ms; cached p50 {1000 * statistics.median(cached):.1f} ms, "
+            f"p95 {1000 * _pct(cached, 0.95):.1f} ms; cold real-time factor p50 {statistics.median(factors):.3f}"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -46,10 +46,23 @@ Handler = BaseHandler[Update, Any, Any]
 # first (an intent entry point of a later flow must not take «θέλω…» from them); they leave themselves on a sure
 # request for something else, keeping the answers.
 FLOWS: list[list[Handler]] = [
-    mediator.HANDLERS, eligibility.HANDLERS, entitlements.HANDLERS, booking.HANDLERS, my_appointments.HANDLERS,
-    start.HANDLERS, menu.HANDLERS, centres.HANDLERS, topics.HANDLERS, events.HANDLERS,
-    intake.HANDLERS, handoff.HANDLERS, privacy.HANDLERS, announcements.HANDLERS, emergency.RESUME_HANDLERS,
-    media.HANDLERS, listen.HANDLERS,
+    mediator.HANDLERS,
+    eligibility.HANDLERS,
+    entitlements.HANDLERS,
+    booking.HANDLERS,
+    my_appointments.HANDLERS,
+    start.HANDLERS,
+    menu.HANDLERS,
+    centres.HANDLERS,
+    topics.HANDLERS,
+    events.HANDLERS,
+    intake.HANDLERS,
+    handoff.HANDLERS,
+    privacy.HANDLERS,
+    announcements.HANDLERS,
+    emergency.RESUME_HANDLERS,
+    media.HANDLERS,
+    listen.HANDLERS,
 ]
 
 
@@ -59,10 +72,18 @@ def fresh(handler: Handler) -> Handler:
     if not isinstance(handler, ConversationHandler):
         return handler
     return ConversationHandler(
-        entry_points=handler.entry_points, states=handler.states, fallbacks=handler.fallbacks,
-        allow_reentry=handler.allow_reentry, per_chat=handler.per_chat, per_user=handler.per_user,
-        per_message=handler.per_message, conversation_timeout=handler.conversation_timeout, name=handler.name,
-        persistent=handler.persistent, map_to_parent=handler.map_to_parent, block=handler.block,
+        entry_points=handler.entry_points,
+        states=handler.states,
+        fallbacks=handler.fallbacks,
+        allow_reentry=handler.allow_reentry,
+        per_chat=handler.per_chat,
+        per_user=handler.per_user,
+        per_message=handler.per_message,
+        conversation_timeout=handler.conversation_timeout,
+        name=handler.name,
+        persistent=handler.persistent,
+        map_to_parent=handler.map_to_parent,
+        block=handler.block,
     )
 
 

@@ -55,8 +55,11 @@ async def show_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     rows += [[(plain("btn_ann_off", register, centre=names[c]), f"an:off:{c}")] for c in mine if c in names]
     rows.append([(plain("btn_ann_other", register), "an:list")])
     rows.append([(plain("btn_menu", register), "m:menu")])
-    status = t("ann_status_some", register, centres=", ".join(names[c] for c in mine if c in names)) if mine \
+    status = (
+        t("ann_status_some", register, centres=", ".join(names[c] for c in mine if c in names))
+        if mine
         else t("ann_status_none", register)
+    )
     await send_text(update, f"{t('ann_intro', register)}\n\n{status}", keyboard(rows))
 
 

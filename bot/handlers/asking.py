@@ -35,10 +35,13 @@ FIRST_NUMBER = {"adults": 1, "minors": 0}
 LAST_NUMBER = 6
 # A sure request for another flow, while questions wait: its menu button (the flow starts with one tap).
 OTHER_FLOWS: Mapping[str, tuple[str, str]] = {
-    "book_appointment": ("btn_book", "m:book"), "my_appointments": ("btn_my_appointments", "m:appts"),
+    "book_appointment": ("btn_book", "m:book"),
+    "my_appointments": ("btn_my_appointments", "m:appts"),
     "cancel_appointment": ("btn_my_appointments", "m:appts"),
-    "reschedule_appointment": ("btn_my_appointments", "m:appts"), "human_handoff": ("btn_person", "m:handoff"),
-    "centre_info": ("btn_centre", "m:centre"), "help": ("btn_help", "m:help"),
+    "reschedule_appointment": ("btn_my_appointments", "m:appts"),
+    "human_handoff": ("btn_person", "m:handoff"),
+    "centre_info": ("btn_centre", "m:centre"),
+    "help": ("btn_help", "m:help"),
 }
 # Leaving the questions for a topic needs a sure reading: a half-understood answer ("πολλά λεφτά") is better
 # met with the question again than with an answer about something else.
@@ -47,18 +50,23 @@ LEAVE_CONFIDENCE = 0.8
 Value = bool | int | None
 
 
-def question_markup(prefix: str, key: str, register: str, *, extra: list[tuple[str, str]] | None = None
-                    ) -> InlineKeyboardMarkup:
+def question_markup(
+    prefix: str, key: str, register: str, *, extra: list[tuple[str, str]] | None = None
+) -> InlineKeyboardMarkup:
     """Number buttons (0–6+) for the household counts, yes/no for yes/no questions, "I don't know" where that is
     an answer, and a way out."""
     rows: list[list[tuple[str, str]]] = []
     if key in COUNT_KEYS:
         numbers = [(str(n), f"{prefix}:{key}:{n}") for n in range(FIRST_NUMBER[key], LAST_NUMBER)]
         numbers.append((f"{LAST_NUMBER}+", f"{prefix}:{key}:{MORE}"))
-        rows.extend(numbers[i:i + 4] for i in range(0, len(numbers), 4))
+        rows.extend(numbers[i : i + 4] for i in range(0, len(numbers), 4))
     if key in YES_NO_KEYS:
-        rows.append([(plain("ans_btn_yes", register), f"{prefix}:{key}:y"),
-                     (plain("ans_btn_no", register), f"{prefix}:{key}:n")])
+        rows.append(
+            [
+                (plain("ans_btn_yes", register), f"{prefix}:{key}:y"),
+                (plain("ans_btn_no", register), f"{prefix}:{key}:n"),
+            ]
+        )
     if key in UNKNOWN_ALLOWED:
         rows.append([(plain("ans_btn_dont_know", register), f"{prefix}:{key}:u")])
     if extra:
@@ -68,15 +76,22 @@ def question_markup(prefix: str, key: str, register: str, *, extra: list[tuple[s
 
 
 def counter(register: str, n: int, total: int, shown_total: int) -> str:
-    """"Question n of N" with N as first announced; when answers made later questions unnecessary, the last one
+    """ "Question n of N" with N as first announced; when answers made later questions unnecessary, the last one
     is called the last rather than renumbered ("3 of 3" after "2 of 4")."""
     if total < shown_total and n == total:
         return t("mem_question_last", register)
     return t("ans_question_number", register, n=n, total=max(total, shown_total))
 
 
-async def send_question(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, key: str, count: str,
-                        *, extra: list[tuple[str, str]] | None = None) -> None:
+async def send_question(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    prefix: str,
+    key: str,
+    count: str,
+    *,
+    extra: list[tuple[str, str]] | None = None,
+) -> None:
     register = register_of(context)
     text = f"<i>{count}</i>\n{question(key, register)}"
     await send_text(update, text, question_markup(prefix, key, register, extra=extra))
@@ -106,17 +121,26 @@ def is_more_button(data: str, prefix: str, key: str) -> bool:
     return data == f"{prefix}:{key}:{MORE}" and key in COUNT_KEYS
 
 
-async def offer_known(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, facts: Mapping[str, Any],
-                      *, again: bool = False) -> None:
+async def offer_known(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, facts: Mapping[str, Any], *, again: bool = False
+) -> None:
     """What the memory knows, said back once: [Yes] keeps it and skips those questions, [Change] asks them."""
     register = register_of(context)
     if again:
         await send_text(update, t("mem_confirm_again", register))
-    await send_text(update, confirmation_text(facts, register), keyboard([
-        [(plain("mem_btn_yes", register), f"{prefix}:{MEMORY}:y"),
-         (plain("mem_btn_change", register), f"{prefix}:{MEMORY}:n")],
-        [(plain("btn_cancel", register), f"{prefix}:{CANCEL}")],
-    ]))
+    await send_text(
+        update,
+        confirmation_text(facts, register),
+        keyboard(
+            [
+                [
+                    (plain("mem_btn_yes", register), f"{prefix}:{MEMORY}:y"),
+                    (plain("mem_btn_change", register), f"{prefix}:{MEMORY}:n"),
+                ],
+                [(plain("btn_cancel", register), f"{prefix}:{CANCEL}")],
+            ]
+        ),
+    )
 
 
 async def left_for_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str) -> bool:

@@ -106,9 +106,11 @@ async def known_centres(update: Update, context: ContextTypes.DEFAULT_TYPE) -> l
             citizen = await citizen_by_telegram_id(session, user.id)
             if citizen is not None:
                 last = await session.scalar(
-                    select(Appointment.centre_id).where(Appointment.citizen_id == citizen.id,
-                                                        Appointment.status.in_(USED_STATUSES))
-                    .order_by(Appointment.created_at.desc(), Appointment.id.desc()).limit(1))
+                    select(Appointment.centre_id)
+                    .where(Appointment.citizen_id == citizen.id, Appointment.status.in_(USED_STATUSES))
+                    .order_by(Appointment.created_at.desc(), Appointment.id.desc())
+                    .limit(1)
+                )
                 if last:
                     ids.append(last)
     place = memory.recall(context.user_data).get("place")
@@ -192,8 +194,11 @@ CONVERSATION = ConversationHandler(
         WAITLIST: [on_button(r"^bk:wy$", pickers.on_join_waitlist)],
         DETAILS: [on_button(r"^bk:ok$", details.on_saved_ok), on_button(r"^bk:ed$", details.on_edit_details)],
         NAME: [on_button(r"^bk:tn$", details.on_telegram_name), MessageHandler(_TYPED, details.on_name)],
-        PHONE: [on_button(r"^bk:np$", details.on_no_phone), MessageHandler(filters.CONTACT, details.on_contact),
-                MessageHandler(_TYPED, details.on_phone)],
+        PHONE: [
+            on_button(r"^bk:np$", details.on_no_phone),
+            MessageHandler(filters.CONTACT, details.on_contact),
+            MessageHandler(_TYPED, details.on_phone),
+        ],
         SETTLEMENT: [MessageHandler(_TYPED, details.on_settlement)],
         CONSENT: [on_button(r"^bk:yes$", details.on_consent), on_button(r"^bk:no$", details.on_decline_consent)],
         ORAL_CONSENT: [on_button(r"^bk:oral$", details.on_oral_consent)],

@@ -119,8 +119,11 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     try:
         phone = shared_phone(update)
     except NotOwnContact:
-        await send_text(update, t("contact_not_own", register),
-                        None if behalf_of(context) is not None else phone_request_markup(register))
+        await send_text(
+            update,
+            t("contact_not_own", register),
+            None if behalf_of(context) is not None else phone_request_markup(register),
+        )
         return PHONE
     return await _take_phone(update, context, phone)
 
@@ -129,8 +132,11 @@ async def _take_phone(update: Update, context: ContextTypes.DEFAULT_TYPE, phone:
     register = register_of(context)
     on_behalf = behalf_of(context) is not None
     if phone is None:
-        await send_text(update, t("bk_bad_phone", register),
-                        _no_phone_markup(register) if on_behalf else phone_request_markup(register))
+        await send_text(
+            update,
+            t("bk_bad_phone", register),
+            _no_phone_markup(register) if on_behalf else phone_request_markup(register),
+        )
         return PHONE
     draft_of(context).update(phone=phone)
     if on_behalf:

@@ -155,8 +155,12 @@ async def send_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             filename=f"rantevou-{local_day(appointment.starts_at)}.ics",
             caption=plain("bk_ics_caption", register),
             reply_markup=keyboard(
-                [*docs_rows(topic, register), [booking_opt_in_button(appointment.centre_id, register)],
-                 [(plain("btn_my_appointments", register), "ap:l")], [(plain("btn_menu", register), "m:menu")]]
+                [
+                    *docs_rows(topic, register),
+                    [booking_opt_in_button(appointment.centre_id, register)],
+                    [(plain("btn_my_appointments", register), "ap:l")],
+                    [(plain("btn_menu", register), "m:menu")],
+                ]
             ),
         )
 

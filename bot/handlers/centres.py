@@ -1,4 +1,4 @@
-""""Where is my centre": a shared location, a typed place or the list → what is known about the centre,
+""" "Where is my centre": a shared location, a typed place or the list → what is known about the centre,
 with a map pin where coordinates are known. Unknown, ambiguous or far-away places get a kind question back."""
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ CENTRE_PATTERN = r"^c:([a-z-]{2,40})$"
 
 def _ask_markup(register: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(plain("btn_send_location", register), request_location=True)],
-         [KeyboardButton(plain("btn_centre_list", register)), KeyboardButton(plain("btn_cancel", register))]],
+        [
+            [KeyboardButton(plain("btn_send_location", register), request_location=True)],
+            [KeyboardButton(plain("btn_centre_list", register)), KeyboardButton(plain("btn_cancel", register))],
+        ],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -85,8 +87,14 @@ async def on_centre_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return ConversationHandler.END
 
 
-async def _answer_route(update: Update, context: ContextTypes.DEFAULT_TYPE, result: RouteResult | None,
-                        *, by_location: bool = False, km: float | None = None) -> str | int:
+async def _answer_route(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    result: RouteResult | None,
+    *,
+    by_location: bool = False,
+    km: float | None = None,
+) -> str | int:
     register = register_of(context)
     if result is None:
         await send_text(update, t("centre_outside_region", register), _ask_markup(register))
@@ -105,8 +113,11 @@ async def _answer_route(update: Update, context: ContextTypes.DEFAULT_TYPE, resu
         municipality = services_of(context).router.gazetteer.municipality(result.municipality_id).name
         if register == "en":
             municipality = latin_label(municipality)
-        await send_text(update, t("centre_not_served", register, municipality=municipality),
-                        keyboard([[(plain("btn_centre_list", register), "m:centres")]]))
+        await send_text(
+            update,
+            t("centre_not_served", register, municipality=municipality),
+            keyboard([[(plain("btn_centre_list", register), "m:centres")]]),
+        )
         return ConversationHandler.END
     if result.centre_id is None:
         await send_text(update, t("centre_unknown_place", register), _ask_markup(register))
@@ -155,8 +166,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
         return ASK_PLACE
     remember_position(context, message.location.latitude, message.location.longitude)
     routed = services_of(context).router.route_location(message.location.latitude, message.location.longitude)
-    return await _answer_route(update, context, routed, by_location=True,
-                               km=routed.distance_km if routed else None)
+    return await _answer_route(update, context, routed, by_location=True, km=routed.distance_km if routed else None)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -185,6 +195,7 @@ CONVERSATION = ConversationHandler(
     persistent=True,
     allow_reentry=True,
 )
+
 
 def _list_label_filter() -> filters.BaseFilter:
     labels = {plain("btn_centre_list", r) for r in ("el", "el-simple", "en")}

@@ -71,6 +71,7 @@ Answers = dict[str, Any]
 # The draft: {"scheme", "answers", "skipped": questions answered by a confirmed memory, "shown": the total first
 # announced, "offer": what the memory knows while it waits for the citizen's confirmation}.
 
+
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any] | None:
     data = context.user_data.get(ANSWERS_KEY) if context.user_data is not None else None
     if not isinstance(data, dict) or data.get("scheme") not in SCHEMES or not isinstance(data.get("answers"), dict):
@@ -80,8 +81,7 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any] | None:
 
 def questions_for(scheme: str, answered: Answers) -> list[str]:
     """The scheme's questions that apply: "single parent?" only when there are children (or we don't know yet)."""
-    return [key for key in needed_questions(scheme)
-            if not (key == "single_parent" and answered.get("minors") == 0)]
+    return [key for key in needed_questions(scheme) if not (key == "single_parent" and answered.get("minors") == 0)]
 
 
 def _pending(scheme: str, answered: Answers) -> str | None:
@@ -95,6 +95,7 @@ def _stored(value: int | bool | Decimal | None) -> int | bool | str | None:
 
 def household_of(answered: Answers) -> Household:
     """The household so far (defaults for what is not asked yet); raises EligibilityError when inconsistent."""
+
     def amount(key: str) -> Decimal | None:
         value = answered.get(key)
         return None if value is None else Decimal(str(value))
@@ -144,8 +145,13 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, scheme: st
     return ConversationHandler.END
 
 
-async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], key: str,
-                  value: int | bool | Decimal | None) -> str | int:
+async def _record(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    draft: dict[str, Any],
+    key: str,
+    value: int | bool | Decimal | None,
+) -> str | int:
     """Keep an answer if the household still makes sense with it; otherwise say why and ask again."""
     answered = draft["answers"]
     candidate = {**answered, key: _stored(value)}
@@ -194,8 +200,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | in
     return await _ask_next(update, context, draft)
 
 
-async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], keep: bool
-                   ) -> str | int:
+async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], keep: bool) -> str | int:
     offer = draft.pop("offer", None) or {}
     if keep:
         draft["answers"].update(offer)
@@ -262,8 +267,10 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 CONVERSATION = ConversationHandler(
-    entry_points=[CallbackQueryHandler(start, pattern=r"^a:check:[a-z_]{1,20}$"),
-                  CallbackQueryHandler(resume, pattern=rf"^{PREFIX}:{RESUME}$")],
+    entry_points=[
+        CallbackQueryHandler(start, pattern=r"^a:check:[a-z_]{1,20}$"),
+        CallbackQueryHandler(resume, pattern=rf"^{PREFIX}:{RESUME}$"),
+    ],
     states={
         ASK: [
             MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),

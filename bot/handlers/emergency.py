@@ -55,8 +55,12 @@ _QUESTIONS = {
     ("intake", "intake_phone"): "intake_ask_phone",
 }
 # Where each flow keeps its draft in user_data: a flow whose draft is gone has finished and is not offered again.
-_DRAFTS = {"booking": "booking", "mediator_booking": "mediator_booking", "intake": "intake",
-           "eligibility": "eligibility"}
+_DRAFTS = {
+    "booking": "booking",
+    "mediator_booking": "mediator_booking",
+    "intake": "intake",
+    "eligibility": "eligibility",
+}
 
 
 def _app(context: ContextTypes.DEFAULT_TYPE) -> KoinotitaApplication:
@@ -140,8 +144,8 @@ async def check_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 # ---- afterwards: the urgent request, going back to the interrupted flow ---------------------------------------
 
-def seed_urgent_request(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], categories: tuple[str, ...]
-                        ) -> None:
+
+def seed_urgent_request(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], categories: tuple[str, ...]) -> None:
     """An urgent request opened from the emergency answer starts with the danger topic chosen and the text the
     citizen typed (masked); the request shows the text before anything is stored, and nothing is stored without
     the request's own consent. The note is used once."""
@@ -159,8 +163,10 @@ def carried_text_prompt(draft: dict[str, Any], register: str) -> tuple[str, Inli
     """At the description step of a request that carries typed text: the text and a way to keep it."""
     if not draft.get("carried_text") or not draft.get("description"):
         return None
-    return (t("intake_description_carried", register, text=draft["description"]),
-            keyboard([[(plain("btn_keep_text", register), "i:skip")]]))
+    return (
+        t("intake_description_carried", register, text=draft["description"]),
+        keyboard([[(plain("btn_keep_text", register), "i:skip")]]),
+    )
 
 
 async def offer_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, *, ending: str) -> bool:

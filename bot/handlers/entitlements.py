@@ -1,4 +1,4 @@
-""""What can I get?" (the ask_entitlements intent, or its topic button): a few yes/no questions about the
+""" "What can I get?" (the ask_entitlements intent, or its topic button): a few yes/no questions about the
 household, then the programmes worth a look, each one tap from its answer.
 
 The questions, their order and the ranking are `knowledge.entitlements`'; answers are typed or tapped
@@ -107,8 +107,7 @@ def _pending(answered: dict[str, bool | None]) -> str | None:
     return next((key for key in ENTITLEMENT_QUESTIONS if key not in answered), None)
 
 
-async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None]
-                    ) -> str | int:
+async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None]) -> str | int:
     key = _pending(answered)
     if key is None:
         return await _finish(update, context, answered)
@@ -126,8 +125,12 @@ def _household(facts: memory.Facts) -> Household | None:
     if not facts.has("adults") or not facts.has("minors"):
         return None
     try:
-        return Household(adults=int(facts.get("adults")), minors=int(facts.get("minors")),
-                         single_parent=bool(facts.get("single_parent")), rents_home=facts.get("rents_home"))
+        return Household(
+            adults=int(facts.get("adults")),
+            minors=int(facts.get("minors")),
+            single_parent=bool(facts.get("single_parent")),
+            rents_home=facts.get("rents_home"),
+        )
     except (EligibilityError, ValueError):
         return None
 
@@ -139,8 +142,9 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: 
     return ConversationHandler.END
 
 
-async def _intro_then_ask(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None]
-                          ) -> str | int:
+async def _intro_then_ask(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None]
+) -> str | int:
     remaining = sum(1 for key in ENTITLEMENT_QUESTIONS if key not in answered)
     await send_text(update, t("ans_ent_intro", register_of(context), count=remaining))
     return await _ask_next(update, context, answered)
@@ -193,8 +197,9 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | in
     return await _ask_next(update, context, answered)
 
 
-async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None],
-                   keep: bool) -> str | int:
+async def _confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None], keep: bool
+) -> str | int:
     memo = _memo(context)
     offer = memo.pop("offer", None) or {}
     if keep:
@@ -231,8 +236,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | i
     return await _take(update, context, answered, key, value if isinstance(value, bool) else None)
 
 
-async def _take(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None], key: str,
-                value: bool | None) -> str | int:
+async def _take(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None], key: str, value: bool | None
+) -> str | int:
     answered[key] = value
     _remember(context, key, value)
     return await _ask_next(update, context, answered)
@@ -261,7 +267,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
 
 
 async def show_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """"All programmes" instead of the questions: the topic answer with one button per programme."""
+    """ "All programmes" instead of the questions: the topic answer with one button per programme."""
     await acknowledge(update)
     _drop(context)
     await send_answer(update, context, answers.render_topic("ask_entitlements", register_of(context)))

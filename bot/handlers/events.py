@@ -28,12 +28,20 @@ LIMIT = 5
 
 
 def when(starts_at: datetime, register: str) -> str:
-    """"Τετάρτη 2/12/2026, 18:00" in Athens time ("Wednesday 2 December 2026, 18:00" in English)."""
+    """ "Τετάρτη 2/12/2026, 18:00" in Athens time ("Wednesday 2 December 2026, 18:00" in English)."""
     local = starts_at.astimezone(ATHENS)
     weekday = plain("ans_weekdays", register).split(",")[local.weekday()]
     month_name = plain("ans_month_names").split(",")[local.month - 1]
-    return plain("ans_event_when", register, weekday=weekday, day=local.day, month=local.month,
-                 month_name=month_name, year=local.year, time=local.strftime("%H:%M"))
+    return plain(
+        "ans_event_when",
+        register,
+        weekday=weekday,
+        day=local.day,
+        month=local.month,
+        month_name=month_name,
+        year=local.year,
+        time=local.strftime("%H:%M"),
+    )
 
 
 async def _views(session: AsyncSession, events: list[Event], register: str) -> list[dict[str, Any]]:

@@ -24,8 +24,12 @@ def _guess_button(intent: str, register: str) -> tuple[str, str] | None:
     """The button that leads to an intent's answer, for the intents the menu can reach."""
     if intent in answers.topics():
         return plain(f"topic_{intent}", register), f"a:topic:{intent}"
-    menu_items = {"centre_info": ("btn_centre", "m:centre"), "inform_place": ("btn_centre", "m:centre"),
-                  "emergency": ("btn_sos", "m:sos"), "help": ("btn_help", "m:help")}
+    menu_items = {
+        "centre_info": ("btn_centre", "m:centre"),
+        "inform_place": ("btn_centre", "m:centre"),
+        "emergency": ("btn_sos", "m:sos"),
+        "help": ("btn_help", "m:help"),
+    }
     if intent in menu_items:
         key, data = menu_items[intent]
         return plain(key, register), data
@@ -99,8 +103,18 @@ ANSWERS: dict[str, Answer] = {
     **{intent: _topic(intent) for intent in answers.topics()},
 }
 # Entered from free text by their flows' IntentFilter entry points (registered before this handler).
-FLOW_INTENTS = frozenset({"book_appointment", "cancel_appointment", "reschedule_appointment", "my_appointments",
-                          "human_handoff", "ask_entitlements", "ask_events", "emergency"})
+FLOW_INTENTS = frozenset(
+    {
+        "book_appointment",
+        "cancel_appointment",
+        "reschedule_appointment",
+        "my_appointments",
+        "human_handoff",
+        "ask_entitlements",
+        "ask_events",
+        "emergency",
+    }
+)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

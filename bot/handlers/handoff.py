@@ -1,4 +1,4 @@
-""""Talk to a person": the chat is handed to the staff of the citizen's centre and back.
+""" "Talk to a person": the chat is handed to the staff of the citizen's centre and back.
 
 - Entry: the `a:handoff` button under answers, the menu's `m:handoff`, or free text understood as `human_handoff`.
   Consent first (messages are stored for the centre), then the centre: the citizen's own, or asked for.
@@ -75,10 +75,18 @@ async def capture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if conversation is None:
             return
         voice = message.voice.file_id if message.voice else None
-        stored = await record_citizen_message(session, conversation, text=message.text or message.caption,
-                                              voice_file_id=voice, now=utcnow())
-        await store_all(session, files, conversation_id=conversation.id, message_id=stored.id,
-                        citizen_id=conversation.citizen_id, telegram_chat_id=chat.id, centre_id=conversation.centre_id)
+        stored = await record_citizen_message(
+            session, conversation, text=message.text or message.caption, voice_file_id=voice, now=utcnow()
+        )
+        await store_all(
+            session,
+            files,
+            conversation_id=conversation.id,
+            message_id=stored.id,
+            citizen_id=conversation.citizen_id,
+            telegram_chat_id=chat.id,
+            centre_id=conversation.centre_id,
+        )
         await session.commit()
     if message.text and contains_pii(message.text):
         await send_text(update, t("pii_warning", register_of(context)))
@@ -98,10 +106,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int
         if await open_conversation_for_chat(session, chat.id) is not None:
             await send_text(update, t("handoff_already_open", register), _end_markup(register))
             return ConversationHandler.END
-    await send_text(update, t("handoff_consent", register), keyboard([
-        [(plain("btn_consent_yes", register), "h:consent:yes")],
-        [(plain("btn_consent_no", register), "h:consent:no")],
-    ]))
+    await send_text(
+        update,
+        t("handoff_consent", register),
+        keyboard(
+            [
+                [(plain("btn_consent_yes", register), "h:consent:yes")],
+                [(plain("btn_consent_no", register), "h:consent:no")],
+            ]
+        ),
+    )
     return CONSENT
 
 
@@ -125,9 +139,13 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str 
         await session.commit()
     if centre_id is not None:
         return await _open(update, context, centre_id)
-    await send_text(update, t("handoff_ask_place", register),
-                    keyboard([[(plain("btn_centre_list_intake", register), "h:list")],
-                              [(plain("btn_dont_know", register), "h:skip")]]))
+    await send_text(
+        update,
+        t("handoff_ask_place", register),
+        keyboard(
+            [[(plain("btn_centre_list_intake", register), "h:list")], [(plain("btn_dont_know", register), "h:skip")]]
+        ),
+    )
     return PLACE
 
 
@@ -185,20 +203,30 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, centre_id: s
         citizen.consent_at, citizen.consent_version = now, CONSENT_VERSION
         if centre_id is not None and citizen.home_centre_id is None:
             citizen.home_centre_id = centre_id
-        conversation = await open_conversation(session, telegram_chat_id=chat.id, citizen_id=citizen.id,
-                                               centre_id=centre_id, language=register, now=now)
+        conversation = await open_conversation(
+            session, telegram_chat_id=chat.id, citizen_id=citizen.id, centre_id=centre_id, language=register, now=now
+        )
         for media in files:
             message = await record_citizen_message(session, conversation, now=now)
-            await store_all(session, [media], conversation_id=conversation.id, message_id=message.id,
-                            citizen_id=citizen.id, telegram_chat_id=chat.id, centre_id=centre_id)
+            await store_all(
+                session,
+                [media],
+                conversation_id=conversation.id,
+                message_id=message.id,
+                citizen_id=citizen.id,
+                telegram_chat_id=chat.id,
+                centre_id=centre_id,
+            )
         centre = await get_centre(session, centre_id) if centre_id else None
         outlook = await centre_outlook(session, centre_id, now)
         await session.commit()
-    name = (centre.name_en if register == "en" else centre.name_el) if centre else plain("handoff_coordinator",
-                                                                                         register)
+    name = (
+        (centre.name_en if register == "en" else centre.name_el) if centre else plain("handoff_coordinator", register)
+    )
     log.info("conversation handed over to staff")
-    await send_text(update, t("handoff_opened", register, centre=name) + "\n\n" + _expect(outlook, register),
-                    _end_markup(register))
+    await send_text(
+        update, t("handoff_opened", register, centre=name) + "\n\n" + _expect(outlook, register), _end_markup(register)
+    )
     return ConversationHandler.END
 
 

@@ -68,9 +68,19 @@ EARLY_GROUP = -12
 DRAFT = "intake"
 # States, one per question; the draft's "step" names the question last asked, for resuming.
 RESUME, CONSENT, CATEGORIES_STEP, DESCRIPTION, ADULTS, CHILDREN, PLACE, NAME, CONTACT, PHONE, TIME, CONFIRM = (
-    "intake_resume", "intake_consent", "intake_categories", "intake_description", "intake_adults",
-    "intake_children", "intake_place", "intake_name", "intake_contact", "intake_phone", "intake_time",
-    "intake_confirm")
+    "intake_resume",
+    "intake_consent",
+    "intake_categories",
+    "intake_description",
+    "intake_adults",
+    "intake_children",
+    "intake_place",
+    "intake_name",
+    "intake_contact",
+    "intake_phone",
+    "intake_time",
+    "intake_confirm",
+)
 _TEXT_STEPS = (DESCRIPTION, NAME, PHONE)
 MAX_CHECKLISTS = 3  # documents checklists sent after a request: more would bury the first ones
 
@@ -111,17 +121,24 @@ def _category_label(category: str, register: str) -> str:
 
 # ---- questions ----------------------------------------------------------------------------------------------
 
+
 async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> str:
     """Ask the question of `step` (again, when resuming) and remember it as the draft's step."""
     register = register_of(context)
     draft = _draft(context)
     draft["step"] = step
     if step == CONSENT:
-        await send_text(update, t("intake_consent", register), keyboard([
-            [(plain("btn_consent_yes", register), "i:consent:yes")],
-            [(plain("btn_privacy_more", register), "i:privacy")],
-            [(plain("btn_consent_no", register), "i:consent:no")],
-        ]))
+        await send_text(
+            update,
+            t("intake_consent", register),
+            keyboard(
+                [
+                    [(plain("btn_consent_yes", register), "i:consent:yes")],
+                    [(plain("btn_privacy_more", register), "i:privacy")],
+                    [(plain("btn_consent_no", register), "i:consent:no")],
+                ]
+            ),
+        )
     elif step == CATEGORIES_STEP:
         await send_text(update, t("intake_ask_categories", register), _categories_markup(draft, register))
     elif step == DESCRIPTION:
@@ -129,43 +146,66 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) ->
         if carried is not None:
             await send_text(update, *carried)
         else:
-            await send_text(update, t("intake_ask_description", register),
-                            keyboard([[(plain("btn_skip", register), "i:skip")]]))
+            await send_text(
+                update, t("intake_ask_description", register), keyboard([[(plain("btn_skip", register), "i:skip")]])
+            )
     elif step == ADULTS:
         known = memory.recall(context.user_data).only(("adults", "minors"))
         if len(known) == 2 and not draft.get("household_offered"):
             # Said earlier in the conversation («μόνη μου με 2 παιδιά»): offered back once, never assumed.
             draft["household_offered"] = True
-            await send_text(update, confirmation_text(known, register), keyboard([
-                [(plain("mem_btn_yes", register), "i:hh:y"), (plain("mem_btn_change", register), "i:hh:n")]]))
+            await send_text(
+                update,
+                confirmation_text(known, register),
+                keyboard([[(plain("mem_btn_yes", register), "i:hh:y"), (plain("mem_btn_change", register), "i:hh:n")]]),
+            )
         else:
             await send_text(update, t("intake_ask_adults", register), _numbers_markup("ad", 1, register))
     elif step == CHILDREN:
         await send_text(update, t("intake_ask_children", register), _numbers_markup("ch", 0, register))
     elif step == PLACE:
-        await send_text(update, t("intake_ask_place", register),
-                        keyboard([[(plain("btn_centre_list_intake", register), "i:list")]]))
+        await send_text(
+            update, t("intake_ask_place", register), keyboard([[(plain("btn_centre_list_intake", register), "i:list")]])
+        )
     elif step == NAME:
         await ask_name(update, context, draft, register)
     elif step == CONTACT:
-        await send_text(update, t("intake_ask_contact", register), keyboard([
-            [(plain("btn_contact_telegram", register), "i:cm:telegram")],
-            [(plain("btn_contact_phone", register), "i:cm:phone")],
-        ]))
+        await send_text(
+            update,
+            t("intake_ask_contact", register),
+            keyboard(
+                [
+                    [(plain("btn_contact_telegram", register), "i:cm:telegram")],
+                    [(plain("btn_contact_phone", register), "i:cm:phone")],
+                ]
+            ),
+        )
     elif step == PHONE:
         await send_text(update, t("intake_ask_phone", register), phone_request_markup(register))
     elif step == TIME:
-        await send_text(update, t("intake_ask_time", register), keyboard([
-            [(plain("btn_time_morning", register), "i:ct:morning")],
-            [(plain("btn_time_afternoon", register), "i:ct:afternoon")],
-            [(plain("btn_time_any", register), "i:ct:any")],
-        ]))
+        await send_text(
+            update,
+            t("intake_ask_time", register),
+            keyboard(
+                [
+                    [(plain("btn_time_morning", register), "i:ct:morning")],
+                    [(plain("btn_time_afternoon", register), "i:ct:afternoon")],
+                    [(plain("btn_time_any", register), "i:ct:any")],
+                ]
+            ),
+        )
     elif step == CONFIRM:
-        await send_text(update, await _summary(context, draft, register), keyboard([
-            [(plain("btn_send", register), "i:send")],
-            [(plain("btn_restart", register), "i:restart")],
-            [(plain("btn_cancel", register), "i:cancel")],
-        ]))
+        await send_text(
+            update,
+            await _summary(context, draft, register),
+            keyboard(
+                [
+                    [(plain("btn_send", register), "i:send")],
+                    [(plain("btn_restart", register), "i:restart")],
+                    [(plain("btn_cancel", register), "i:cancel")],
+                ]
+            ),
+        )
     return step
 
 
@@ -197,9 +237,18 @@ async def _summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], re
     else:
         contact = plain("intake_contact_telegram", register, time=time)
     name = draft.get("name") or plain("intake_name_not_given", register)
-    return t("intake_summary", register, name=name, categories=categories, description=description,
-             adults=draft.get("adults"), children=draft.get("children"),
-             place=draft.get("place") or "—", centre=centre_name, contact=contact)
+    return t(
+        "intake_summary",
+        register,
+        name=name,
+        categories=categories,
+        description=description,
+        adults=draft.get("adults"),
+        children=draft.get("children"),
+        place=draft.get("place") or "—",
+        centre=centre_name,
+        contact=contact,
+    )
 
 
 async def _centre_name(context: ContextTypes.DEFAULT_TYPE, centre_id: str | None, register: str) -> str:
@@ -213,6 +262,7 @@ async def _centre_name(context: ContextTypes.DEFAULT_TYPE, centre_id: str | None
 
 # ---- entry, consent, resume ---------------------------------------------------------------------------------
 
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await acknowledge(update)
     urgent = update.callback_query is not None and update.callback_query.data == "a:urgent"
@@ -223,10 +273,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         if urgent:
             draft["emergency"] = True
         register = register_of(context)
-        await send_text(update, t("intake_resume", register), keyboard([
-            [(plain("btn_resume", register), "i:resume")],
-            [(plain("btn_restart", register), "i:restart")],
-        ]))
+        await send_text(
+            update,
+            t("intake_resume", register),
+            keyboard(
+                [
+                    [(plain("btn_resume", register), "i:resume")],
+                    [(plain("btn_restart", register), "i:restart")],
+                ]
+            ),
+        )
         return RESUME
     draft = _new_draft(context, emergency=urgent)
     _add_files(draft, files)
@@ -274,6 +330,7 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 # ---- answers ------------------------------------------------------------------------------------------------
+
 
 async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     query = update.callback_query
@@ -356,8 +413,7 @@ def _typed_count(field: str, text: str) -> int | None:
     return parsed if isinstance(parsed, int) and not isinstance(parsed, bool) else None
 
 
-async def _on_count(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, step: str,
-                    next_step: str) -> str:
+async def _on_count(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, step: str, next_step: str) -> str:
     query = update.callback_query
     await acknowledge(update)
     value = _number((query.data or "").rsplit(":", 1)[-1]) if query else _typed_count(field, text_of(update))
@@ -401,8 +457,11 @@ async def _take_route(update: Update, context: ContextTypes.DEFAULT_TYPE, result
         await send_text(update, t("intake_place_ambiguous", register), keyboard(rows))
         return PLACE
     if result is None or (result.centre_id is None and result.municipality_id is None):
-        await send_text(update, t("intake_place_unknown", register),
-                        keyboard([[(plain("btn_centre_list_intake", register), "i:list")]]))
+        await send_text(
+            update,
+            t("intake_place_unknown", register),
+            keyboard([[(plain("btn_centre_list_intake", register), "i:list")]]),
+        )
         return PLACE
     draft.update(place=result.place, municipality_id=result.municipality_id, centre_id=result.centre_id)
     if result.centre_id is None:
@@ -461,14 +520,21 @@ async def ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: di
             citizen = await citizen_by_telegram_id(session, user.id)
         saved = citizen.name if citizen is not None and citizen.consent_at is not None else None
     if saved:
-        await send_text(update, t("intake_name_saved", register, name=saved), keyboard([
-            [(plain("btn_name_mine", register), "i:nm:yes")],
-            [(plain("btn_name_other", register), "i:nm:other")],
-        ]))
+        await send_text(
+            update,
+            t("intake_name_saved", register, name=saved),
+            keyboard(
+                [
+                    [(plain("btn_name_mine", register), "i:nm:yes")],
+                    [(plain("btn_name_other", register), "i:nm:other")],
+                ]
+            ),
+        )
     else:  # the name they have on Telegram, one tap away (typing it works too)
         from_telegram = valid_name(telegram_name(update) or "")
-        markup = keyboard([[(plain("btn_use_tg_name", register, name=from_telegram), "i:nm:tg")]]) \
-            if from_telegram else None
+        markup = (
+            keyboard([[(plain("btn_use_tg_name", register, name=from_telegram), "i:nm:tg")]]) if from_telegram else None
+        )
         await send_text(update, t("intake_ask_name", register), markup)
 
 
@@ -570,6 +636,7 @@ async def on_file_elsewhere(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 # ---- sending --------------------------------------------------------------------------------------------------
 
+
 def _checklists(programme_ids: list[str], register: str) -> list[tuple[str, Any]]:
     out = []
     programmes = default_knowledge().programmes
@@ -610,21 +677,39 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
             citizen.home_centre_id = draft["centre_id"]
         try:
             intake = await create_intake(
-                session, consent_at=consent_at, categories=categories, centre_id=draft.get("centre_id"),
-                description=draft.get("description"), voice_file_id=draft.get("voice"),
-                adults=draft.get("adults"), children=draft.get("children"), place=draft.get("place"),
-                municipality_id=draft.get("municipality_id"), contact_method=draft.get("contact"),
-                contact_phone=draft.get("phone"), contact_time=draft.get("time"), language=register,
-                citizen_id=citizen.id, telegram_chat_id=chat.id, emergency=bool(draft.get("emergency")),
-                programme_ids=[pid for pid, _a in checklists], checklist_text=checklist_text,
+                session,
+                consent_at=consent_at,
+                categories=categories,
+                centre_id=draft.get("centre_id"),
+                description=draft.get("description"),
+                voice_file_id=draft.get("voice"),
+                adults=draft.get("adults"),
+                children=draft.get("children"),
+                place=draft.get("place"),
+                municipality_id=draft.get("municipality_id"),
+                contact_method=draft.get("contact"),
+                contact_phone=draft.get("phone"),
+                contact_time=draft.get("time"),
+                language=register,
+                citizen_id=citizen.id,
+                telegram_chat_id=chat.id,
+                emergency=bool(draft.get("emergency")),
+                programme_ids=[pid for pid, _a in checklists],
+                checklist_text=checklist_text,
             )
         except IntakeError as exc:
             # The draft stays: nothing typed is lost. Only the field name is logged.
             log.warning("intake refused by core: %s", str(exc).split(":", 1)[0])
             await send_text(update, t("error", register))
             return CONFIRM
-        await store_all(session, files, intake_id=intake.id, citizen_id=citizen.id, telegram_chat_id=chat.id,
-                        centre_id=intake.centre_id)
+        await store_all(
+            session,
+            files,
+            intake_id=intake.id,
+            citizen_id=citizen.id,
+            telegram_chat_id=chat.id,
+            centre_id=intake.centre_id,
+        )
         await session.commit()
         intake_id, urgent = intake.id, intake.urgent
     _discard(context)
@@ -657,6 +742,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 # ---- the early keeper ----------------------------------------------------------------------------------------
 
+
 async def keep_typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group -12: text typed at a text step is kept (masked) in the draft before anything else runs, so an
     emergency answer that stops the update cannot lose it. It never answers and never stops the update."""
@@ -674,32 +760,52 @@ CONVERSATION = ConversationHandler(
         CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent|fl:intake)$"),
     ],
     states={
-        RESUME: [CallbackQueryHandler(on_resume, pattern=r"^i:resume$"),
-                 CallbackQueryHandler(on_restart, pattern=r"^i:restart$")],
-        CONSENT: [CallbackQueryHandler(on_consent, pattern=r"^i:consent:(yes|no)$"),
-                  CallbackQueryHandler(on_privacy, pattern=r"^i:privacy$")],
-        CATEGORIES_STEP: [CallbackQueryHandler(on_category, pattern=r"^i:cat:[a-z_]{1,40}$"),
-                          CallbackQueryHandler(on_categories_done, pattern=r"^i:next$")],
-        DESCRIPTION: [MessageHandler(FILES, on_description),
-                      MessageHandler(filters.TEXT & ~filters.COMMAND, on_description),
-                      CallbackQueryHandler(on_skip_description, pattern=r"^i:skip$")],
-        ADULTS: [CallbackQueryHandler(on_adults, pattern=r"^i:ad:\d{1,2}$"),
-                 CallbackQueryHandler(on_household, pattern=r"^i:hh:(y|n)$"),
-                 MessageHandler(filters.TEXT & ~filters.COMMAND, on_adults)],
-        CHILDREN: [CallbackQueryHandler(on_children, pattern=r"^i:ch:\d{1,2}$"),
-                   MessageHandler(filters.TEXT & ~filters.COMMAND, on_children)],
-        PLACE: [MessageHandler(filters.LOCATION, on_place_location),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, on_place_text),
-                CallbackQueryHandler(on_centre_list, pattern=r"^i:list$"),
-                CallbackQueryHandler(on_centre_chosen, pattern=r"^i:centre:[a-z-]{2,40}$")],
-        NAME: [CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other|tg)$"),
-               MessageHandler(filters.TEXT & ~filters.COMMAND, on_name)],
+        RESUME: [
+            CallbackQueryHandler(on_resume, pattern=r"^i:resume$"),
+            CallbackQueryHandler(on_restart, pattern=r"^i:restart$"),
+        ],
+        CONSENT: [
+            CallbackQueryHandler(on_consent, pattern=r"^i:consent:(yes|no)$"),
+            CallbackQueryHandler(on_privacy, pattern=r"^i:privacy$"),
+        ],
+        CATEGORIES_STEP: [
+            CallbackQueryHandler(on_category, pattern=r"^i:cat:[a-z_]{1,40}$"),
+            CallbackQueryHandler(on_categories_done, pattern=r"^i:next$"),
+        ],
+        DESCRIPTION: [
+            MessageHandler(FILES, on_description),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_description),
+            CallbackQueryHandler(on_skip_description, pattern=r"^i:skip$"),
+        ],
+        ADULTS: [
+            CallbackQueryHandler(on_adults, pattern=r"^i:ad:\d{1,2}$"),
+            CallbackQueryHandler(on_household, pattern=r"^i:hh:(y|n)$"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_adults),
+        ],
+        CHILDREN: [
+            CallbackQueryHandler(on_children, pattern=r"^i:ch:\d{1,2}$"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_children),
+        ],
+        PLACE: [
+            MessageHandler(filters.LOCATION, on_place_location),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_place_text),
+            CallbackQueryHandler(on_centre_list, pattern=r"^i:list$"),
+            CallbackQueryHandler(on_centre_chosen, pattern=r"^i:centre:[a-z-]{2,40}$"),
+        ],
+        NAME: [
+            CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other|tg)$"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_name),
+        ],
         CONTACT: [CallbackQueryHandler(on_contact, pattern=r"^i:cm:(telegram|phone)$")],
-        PHONE: [MessageHandler(filters.CONTACT, on_shared_contact),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, on_phone)],
+        PHONE: [
+            MessageHandler(filters.CONTACT, on_shared_contact),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_phone),
+        ],
         TIME: [CallbackQueryHandler(on_time, pattern=r"^i:ct:(morning|afternoon|any)$")],
-        CONFIRM: [CallbackQueryHandler(on_send, pattern=r"^i:send$"),
-                  CallbackQueryHandler(on_restart, pattern=r"^i:restart$")],
+        CONFIRM: [
+            CallbackQueryHandler(on_send, pattern=r"^i:send$"),
+            CallbackQueryHandler(on_restart, pattern=r"^i:restart$"),
+        ],
     },
     fallbacks=[
         CommandHandler("cancel", cancel),

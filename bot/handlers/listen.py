@@ -29,6 +29,7 @@ from knowledge.spoken import LISTEN_REGISTER, topic_text
 
 log = logging.getLogger(__name__)
 
+
 async def with_listen_buttons(context: ContextTypes.DEFAULT_TYPE, intent: str, answer: Answer) -> Answer:
     """The easy-to-read answer gets «🔊 Ακούστε» first (and the Romani recording's button, if there is one)."""
     if register_of(context) != LISTEN_REGISTER:
@@ -66,8 +67,11 @@ async def on_listen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await send_text(update, t("listen_unavailable", register))
             return
         content, duration = voice.content, voice.duration_s
-    await chat.send_voice(voice=content, duration=max(1, round(duration)), caption=plain("listen_caption", register,
-                          topic=plain(f"topic_{intent}", register)))
+    await chat.send_voice(
+        voice=content,
+        duration=max(1, round(duration)),
+        caption=plain("listen_caption", register, topic=plain(f"topic_{intent}", register)),
+    )
 
 
 HANDLERS: list[BaseHandler[Update, Any, Any]] = [

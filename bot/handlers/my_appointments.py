@@ -63,41 +63,82 @@ async def show_appointments(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             for appointment in await booking.upcoming_for_citizen(session, citizen_id, now):
                 items.append((appointment, await session.get(Centre, appointment.centre_id)))
             for entry, hold in await waitlist.places_for_citizen(session, citizen_id, now):
-                places.append((entry, hold, await session.get(Centre, entry.centre_id),
-                               await waitlist.position(session, entry)))
+                places.append(
+                    (entry, hold, await session.get(Centre, entry.centre_id), await waitlist.position(session, entry))
+                )
             if items or places:
-                audit.record(session, actor_kind="citizen", actor_id=str(citizen_id), action="view",
-                             record_kind="appointment", record_id=None,
-                             details={"count": len(items), "waiting": len(places)})
+                audit.record(
+                    session,
+                    actor_kind="citizen",
+                    actor_id=str(citizen_id),
+                    action="view",
+                    record_kind="appointment",
+                    record_id=None,
+                    details={"count": len(items), "waiting": len(places)},
+                )
     if not items and not places:
-        await send_text(update, t("ap_none", register), keyboard([[(plain("btn_book", register), "m:book")],
-                                                                  [(plain("btn_menu", register), "m:menu")]]))
+        await send_text(
+            update,
+            t("ap_none", register),
+            keyboard([[(plain("btn_book", register), "m:book")], [(plain("btn_menu", register), "m:menu")]]),
+        )
         return
     await send_text(update, t("ap_title", register))
     for appointment, centre in items:
-        text = t("ap_item", register, when=when_text(appointment.starts_at, register),
-                 service=service_label(appointment.service, register),
-                 centre=centre_name(centre, register) if centre else "", confirmed=appointment.confirmed_at is not None)
-        await send_text(update, text, keyboard([
-            [(plain("btn_cancel_appointment", register), f"ap:x:{appointment.id}"),
-             (plain("btn_reschedule", register), f"ap:r:{appointment.id}")]]))
+        text = t(
+            "ap_item",
+            register,
+            when=when_text(appointment.starts_at, register),
+            service=service_label(appointment.service, register),
+            centre=centre_name(centre, register) if centre else "",
+            confirmed=appointment.confirmed_at is not None,
+        )
+        await send_text(
+            update,
+            text,
+            keyboard(
+                [
+                    [
+                        (plain("btn_cancel_appointment", register), f"ap:x:{appointment.id}"),
+                        (plain("btn_reschedule", register), f"ap:r:{appointment.id}"),
+                    ]
+                ]
+            ),
+        )
     for entry, hold, centre, place in places:
         await _show_place(update, register, entry, hold, centre, place, now)
 
 
-async def _show_place(update: Update, register: str, entry: WaitlistEntry, hold: Appointment | None,
-                      centre: Centre | None, place: int, now: datetime) -> None:
+async def _show_place(
+    update: Update,
+    register: str,
+    entry: WaitlistEntry,
+    hold: Appointment | None,
+    centre: Centre | None,
+    place: int,
+    now: datetime,
+) -> None:
     name = centre_name(centre, register) if centre else ""
     leave = (plain("btn_leave_waitlist", register), f"wl:l:{entry.id}")
     if hold is not None and hold.hold_expires_at is not None:
-        text = t("ap_held_item", register, when=when_text(hold.starts_at, register),
-                 service=service_label(entry.service, register), centre=name,
-                 until=until_text(hold.hold_expires_at, now, register))
-        await send_text(update, text, keyboard([[(plain("btn_take_offer", register), f"wl:y:{entry.id}")],
-                                                [leave]]))
+        text = t(
+            "ap_held_item",
+            register,
+            when=when_text(hold.starts_at, register),
+            service=service_label(entry.service, register),
+            centre=name,
+            until=until_text(hold.hold_expires_at, now, register),
+        )
+        await send_text(update, text, keyboard([[(plain("btn_take_offer", register), f"wl:y:{entry.id}")], [leave]]))
         return
-    text = t("ap_waiting_item", register, day=day_text(entry.day, register),
-             service=service_label(entry.service, register), centre=name, position=place)
+    text = t(
+        "ap_waiting_item",
+        register,
+        day=day_text(entry.day, register),
+        service=service_label(entry.service, register),
+        centre=name,
+        position=place,
+    )
     await send_text(update, text, keyboard([[leave]]))
 
 
@@ -117,8 +158,11 @@ async def leave_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send_text(update, t("ap_waitlist_gone", register), stale_markup(register))
         return
     await deliver_offers(context.application, now_utc())
-    await send_text(update, t("ap_waitlist_left", register), keyboard([
-        [(plain("btn_my_appointments", register), "ap:l")], [(plain("btn_menu", register), "m:menu")]]))
+    await send_text(
+        update,
+        t("ap_waitlist_left", register),
+        keyboard([[(plain("btn_my_appointments", register), "ap:l")], [(plain("btn_menu", register), "m:menu")]]),
+    )
 
 
 async def _own_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, Appointment] | None:
@@ -153,9 +197,16 @@ async def ask_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if appointment.starts_at <= now_utc():
         await _refusal(update, context, AlreadyPast())
         return
-    await send_text(update, t("ap_cancel_ask", register, when=when_text(appointment.starts_at, register)),
-                    keyboard([[(plain("btn_confirm_cancel", register), f"ap:xy:{appointment.id}")],
-                              [(plain("btn_keep", register), "ap:k")]]))
+    await send_text(
+        update,
+        t("ap_cancel_ask", register, when=when_text(appointment.starts_at, register)),
+        keyboard(
+            [
+                [(plain("btn_confirm_cancel", register), f"ap:xy:{appointment.id}")],
+                [(plain("btn_keep", register), "ap:k")],
+            ]
+        ),
+    )
 
 
 async def do_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,13 +220,22 @@ async def do_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = now_utc()
     try:
         async with booking_write(services_of(context).db) as session:
-            await booking.cancel(session, appointment_id=appointment.id, citizen_id=citizen_id, now=now,
-                                 actor_kind="citizen", actor_id=str(citizen_id))
+            await booking.cancel(
+                session,
+                appointment_id=appointment.id,
+                citizen_id=citizen_id,
+                now=now,
+                actor_kind="citizen",
+                actor_id=str(citizen_id),
+            )
     except (NotFound, AlreadyCancelled, AlreadyPast) as exc:
         await _refusal(update, context, exc)
         return
-    await send_text(update, t("ap_cancelled", register, when=when_text(appointment.starts_at, register, "gen")),
-                    keyboard([[(plain("btn_book", register), "m:book")], [(plain("btn_menu", register), "m:menu")]]))
+    await send_text(
+        update,
+        t("ap_cancelled", register, when=when_text(appointment.starts_at, register, "gen")),
+        keyboard([[(plain("btn_book", register), "m:book")], [(plain("btn_menu", register), "m:menu")]]),
+    )
     await deliver_offers(context.application, now)  # the freed seat may be held for someone waiting
 
 
@@ -199,8 +259,9 @@ async def will_come(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except (NotFound, AlreadyCancelled, AlreadyPast) as exc:
         await _refusal(update, context, exc)
         return
-    await send_text(update, t("ap_confirmed", register, when=when_text(appointment.starts_at, register)),
-                    main_menu_markup(register))
+    await send_text(
+        update, t("ap_confirmed", register, when=when_text(appointment.starts_at, register)), main_menu_markup(register)
+    )
 
 
 async def take_offer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -213,8 +274,7 @@ async def take_offer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     try:
         async with booking_write(services_of(context).db) as session:
-            appointment = await waitlist.accept_offer(session, entry_id=entry_id, citizen_id=citizen_id,
-                                                      now=now_utc())
+            appointment = await waitlist.accept_offer(session, entry_id=entry_id, citizen_id=citizen_id, now=now_utc())
     except OfferGone:
         await send_text(update, t("bk_offer_gone", register), stale_markup(register))
         return
@@ -243,9 +303,12 @@ async def decline_offer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     CommandHandler("appointments", show_appointments),
     CallbackQueryHandler(show_appointments, pattern=r"^(ap:l|m:appts)$"),
-    MessageHandler(filters.TEXT & ~filters.COMMAND
-                   & IntentFilter("my_appointments", "cancel_appointment", "reschedule_appointment"),
-                   show_appointments),
+    MessageHandler(
+        filters.TEXT
+        & ~filters.COMMAND
+        & IntentFilter("my_appointments", "cancel_appointment", "reschedule_appointment"),
+        show_appointments,
+    ),
     CallbackQueryHandler(ask_cancel, pattern=r"^ap:x:\d{1,12}$"),
     CallbackQueryHandler(do_cancel, pattern=r"^ap:xy:\d{1,12}$"),
     CallbackQueryHandler(keep, pattern=r"^ap:k$"),

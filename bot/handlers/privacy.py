@@ -50,21 +50,31 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for kind, rows in data.items():
         if kind == "bot_state":
             continue
-        what = plain(f"mydata_kind_{kind}", register) if kind in _KNOWN_KINDS else plain(
-            "mydata_kind_other", register, name=kind)
+        what = (
+            plain(f"mydata_kind_{kind}", register)
+            if kind in _KNOWN_KINDS
+            else plain("mydata_kind_other", register, name=kind)
+        )
         lines.append(plain("mydata_line", register, what=what, count=len(rows)))
     await send_text(update, t("mydata_summary", register, lines=lines))
-    await chat.send_document(InputFile(export_json(data), filename="koinotita-mydata.json"),
-                             caption=plain("mydata_file_caption", register))
+    await chat.send_document(
+        InputFile(export_json(data), filename="koinotita-mydata.json"), caption=plain("mydata_file_caption", register)
+    )
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await acknowledge(update)
     register = register_of(context)
-    await send_text(update, t("forget_confirm", register), keyboard([
-        [(plain("btn_forget_yes", register), "p:forget:yes")],
-        [(plain("btn_forget_no", register), "p:forget:no")],
-    ]))
+    await send_text(
+        update,
+        t("forget_confirm", register),
+        keyboard(
+            [
+                [(plain("btn_forget_yes", register), "p:forget:yes")],
+                [(plain("btn_forget_no", register), "p:forget:no")],
+            ]
+        ),
+    )
 
 
 def _drop_in_memory(application: Application[Any, Any, Any, Any, Any, Any], user_id: int, chat_id: int) -> None:

@@ -17,11 +17,13 @@ LANGUAGE_PATTERN = r"^l:(el|el-simple|en)$"
 
 
 def language_markup() -> InlineKeyboardMarkup:
-    return keyboard([
-        [(plain("lang_el"), "l:el")],
-        [(plain("lang_simple"), "l:el-simple")],
-        [(plain("lang_en"), "l:en")],
-    ])
+    return keyboard(
+        [
+            [(plain("lang_el"), "l:el")],
+            [(plain("lang_simple"), "l:el-simple")],
+            [(plain("lang_en"), "l:en")],
+        ]
+    )
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -37,31 +37,41 @@ class Day:
 
 async def availability_for(session: AsyncSession, centre_id: str, service: str) -> Availability | None:
     found: Availability | None = await session.scalar(
-        select(Availability).where(Availability.centre_id == centre_id, Availability.service == service,
-                                   Availability.active.is_(True)))
+        select(Availability).where(
+            Availability.centre_id == centre_id, Availability.service == service, Availability.active.is_(True)
+        )
+    )
     return found
 
 
 async def services_at(session: AsyncSession, centre_id: str) -> list[str]:
-    rows = (await session.scalars(select(Availability.service).where(
-        Availability.centre_id == centre_id, Availability.active.is_(True)))).all()
+    rows = (
+        await session.scalars(
+            select(Availability.service).where(Availability.centre_id == centre_id, Availability.active.is_(True))
+        )
+    ).all()
     return sorted(set(rows), key=lambda s: SERVICES.index(s) if s in SERVICES else len(SERVICES))
 
 
 async def closed_days(session: AsyncSession, centre_id: str, first: date, last: date) -> set[date]:
     """Closures entered for the centre (or all centres), and the local public holidays of the municipalities
     the centre serves (knowledge/data/local_holidays.yaml; the database says which municipalities)."""
-    rows = (await session.scalars(select(Closure.day).where(
-        or_(Closure.centre_id == centre_id, Closure.centre_id.is_(None)), Closure.day >= first,
-        Closure.day <= last))).all()
+    rows = (
+        await session.scalars(
+            select(Closure.day).where(
+                or_(Closure.centre_id == centre_id, Closure.centre_id.is_(None)),
+                Closure.day >= first,
+                Closure.day <= last,
+            )
+        )
+    ).all()
     municipalities = await session.scalar(select(Centre.municipalities).where(Centre.id == centre_id))
     return set(rows) | set(local_holidays(municipalities or [], first, last))
 
 
 def occupied(now: datetime) -> ColumnElement[bool]:
     """The SQL condition of a row that holds its seat at `now` (an expired hold no longer does)."""
-    return and_(Appointment.seat.is_not(None),
-                or_(Appointment.status != HELD, Appointment.hold_expires_at > now))
+    return and_(Appointment.seat.is_not(None), or_(Appointment.status != HELD, Appointment.hold_expires_at > now))
 
 
 def earliest_start(avail: Availability, now: datetime) -> datetime:
@@ -84,13 +94,22 @@ def bookable_start(avail: Availability, starts_at: datetime, now: datetime, clos
     return starts_at in slot_starts(avail.weekly, day, avail.slot_minutes)
 
 
-async def taken_counts(session: AsyncSession, avail: Availability, first: datetime, last: datetime,
-                       now: datetime) -> dict[datetime, int]:
-    rows = (await session.execute(
-        select(Appointment.starts_at, func.count()).where(
-            Appointment.centre_id == avail.centre_id, Appointment.service == avail.service,
-            Appointment.starts_at >= first, Appointment.starts_at <= last, occupied(now),
-        ).group_by(Appointment.starts_at))).all()
+async def taken_counts(
+    session: AsyncSession, avail: Availability, first: datetime, last: datetime, now: datetime
+) -> dict[datetime, int]:
+    rows = (
+        await session.execute(
+            select(Appointment.starts_at, func.count())
+            .where(
+                Appointment.centre_id == avail.centre_id,
+                Appointment.service == avail.service,
+                Appointment.starts_at >= first,
+                Appointment.starts_at <= last,
+                occupied(now),
+            )
+            .group_by(Appointment.starts_at)
+        )
+    ).all()
     # Aware datetimes hash by instant, so keys match the slot starts whatever tzinfo the driver returned.
     return {row[0]: row[1] for row in rows}
 
@@ -127,5 +146,7 @@ async def bookable_days(session: AsyncSession, avail: Availability, *, now: date
     first = min(s for starts in per_day.values() for s in starts)
     last = max(s for starts in per_day.values() for s in starts)
     taken = await taken_counts(session, avail, first, last, now)
-    return [Day(day, len(starts), sum(1 for s in starts if taken.get(s, 0) < avail.seats))
-            for day, starts in per_day.items()]
+    return [
+        Day(day, len(starts), sum(1 for s in starts if taken.get(s, 0) < avail.seats))
+        for day, starts in per_day.items()
+    ]

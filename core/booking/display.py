@@ -16,10 +16,9 @@ def _names(key: str, register: str) -> list[str]:
 
 
 def day_label(day: date, register: str, *, full: bool = False) -> str:
-    """"Δευ 30/11" for a day button; with `full`, marked as full (waiting list)."""
+    """ "Δευ 30/11" for a day button; with `full`, marked as full (waiting list)."""
     key = "bk_day_full_label" if full else "bk_day_label"
-    return plain(key, register, weekday=_names("bk_weekdays", register)[day.weekday()], day=day.day,
-                 month=day.month)
+    return plain(key, register, weekday=_names("bk_weekdays", register)[day.weekday()], day=day.day, month=day.month)
 
 
 def _weekday(day: date, register: str, case: str) -> str:
@@ -31,7 +30,7 @@ def _weekday(day: date, register: str, case: str) -> str:
 
 
 def day_text(day: date, register: str, case: str = "nom") -> str:
-    """"Δευτέρα 30 Νοεμβρίου"; `case` acc → «τη Δευτέρα 30 Νοεμβρίου», gen → «της Δευτέρας 30 Νοεμβρίου»."""
+    """ "Δευτέρα 30 Νοεμβρίου"; `case` acc → «τη Δευτέρα 30 Νοεμβρίου», gen → «της Δευτέρας 30 Νοεμβρίου»."""
     return f"{_weekday(day, register, case)} {day.day} {_names('bk_months', register)[day.month - 1]}"
 
 
@@ -40,18 +39,23 @@ def time_text(moment: datetime) -> str:
 
 
 def when_text(moment: datetime, register: str, case: str = "nom") -> str:
-    """"Δευτέρα 30 Νοεμβρίου, 09:00" in Athens time (in a case: «το ραντεβού της Δευτέρας 30 Νοεμβρίου»)."""
+    """ "Δευτέρα 30 Νοεμβρίου, 09:00" in Athens time (in a case: «το ραντεβού της Δευτέρας 30 Νοεμβρίου»)."""
     here = local(moment)
-    return plain("bk_when", register, weekday=_weekday(here.date(), register, case),
-                 day=here.day, month=_names("bk_months", register)[here.month - 1], time=here.strftime("%H:%M"))
+    return plain(
+        "bk_when",
+        register,
+        weekday=_weekday(here.date(), register, case),
+        day=here.day,
+        month=_names("bk_months", register)[here.month - 1],
+        time=here.strftime("%H:%M"),
+    )
 
 
 def until_text(moment: datetime, now: datetime, register: str) -> str:
     """Until when something is held: «τις 11:00» today, «την Πέμπτη 26 Νοεμβρίου στις 11:00» on another day."""
     if local(moment).date() == local(now).date():
         return plain("bk_until_time", register, time=time_text(moment))
-    return plain("bk_until_day", register, day=day_text(local(moment).date(), register, "acc"),
-                 time=time_text(moment))
+    return plain("bk_until_day", register, day=day_text(local(moment).date(), register, "acc"), time=time_text(moment))
 
 
 def service_label(service: str, register: str) -> str:

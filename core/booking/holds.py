@@ -57,8 +57,15 @@ def _last_closing_before(weekly: Mapping[str, Any], moment: datetime, closed: se
     return None
 
 
-def hold_expiry(weekly: Mapping[str, Any], *, now: datetime, hold_minutes: int, after_opening_minutes: int,
-                latest: datetime, closed: set[date]) -> datetime:
+def hold_expiry(
+    weekly: Mapping[str, Any],
+    *,
+    now: datetime,
+    hold_minutes: int,
+    after_opening_minutes: int,
+    latest: datetime,
+    closed: set[date],
+) -> datetime:
     """When a hold offered at `now` ends: `hold_minutes` later if the centre is open all that time; otherwise
     `after_opening_minutes` after the next opening. Never after `latest` (moved back to a closing time when
     `latest` itself is out of hours), never before `now`."""

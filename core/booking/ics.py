@@ -8,8 +8,9 @@ PRODID = "-//Koinotita//Community Centres of Western Macedonia//EL"
 
 
 def _escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -32,17 +33,40 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar_file(*, uid: str, starts_at: datetime, ends_at: datetime, title: str, location: str | None,
-                  description: str | None, now: datetime) -> bytes:
+def calendar_file(
+    *,
+    uid: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    title: str,
+    location: str | None,
+    description: str | None,
+    now: datetime,
+) -> bytes:
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-        "BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{_stamp(now)}", f"DTSTART:{_stamp(starts_at)}",
-        f"DTEND:{_stamp(ends_at)}", f"SUMMARY:{_escape(title)}",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{_stamp(now)}",
+        f"DTSTART:{_stamp(starts_at)}",
+        f"DTEND:{_stamp(ends_at)}",
+        f"SUMMARY:{_escape(title)}",
     ]
     if location:
         lines.append(f"LOCATION:{_escape(location)}")
     if description:
         lines.append(f"DESCRIPTION:{_escape(description)}")
-    lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT2H", f"DESCRIPTION:{_escape(title)}", "END:VALARM",
-              "END:VEVENT", "END:VCALENDAR"]
+    lines += [
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "TRIGGER:-PT2H",
+        f"DESCRIPTION:{_escape(title)}",
+        "END:VALARM",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()

@@ -30,8 +30,14 @@ async def create_link_token(session: AsyncSession, user_id: int, now: datetime) 
     token = secrets.token_urlsafe(32)
     user.link_token_hash = _hash(token)
     user.link_token_expires_at = now + LINK_TTL
-    audit.record(session, actor_kind="system", actor_id=None, action="create_link", record_kind="staff_user",
-                 record_id=str(user.id))
+    audit.record(
+        session,
+        actor_kind="system",
+        actor_id=None,
+        action="create_link",
+        record_kind="staff_user",
+        record_id=str(user.id),
+    )
     return token
 
 
@@ -39,38 +45,56 @@ def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={LINK_PREFIX}{token}"
 
 
-async def redeem_link_token(session: AsyncSession, *, token: str, telegram_id: int, now: datetime
-                            ) -> StaffUser | None:
+async def redeem_link_token(session: AsyncSession, *, token: str, telegram_id: int, now: datetime) -> StaffUser | None:
     """Link the account whose token this is to `telegram_id`; None for an unknown, used or expired token."""
     if not token or len(token) > 64:
         return None
-    user = await session.scalar(select(StaffUser).where(StaffUser.link_token_hash == _hash(token))
-                                .with_for_update())
-    if user is None or not user.active or user.role != "mediator" or user.link_token_expires_at is None \
-            or user.link_token_expires_at <= now:
+    user = await session.scalar(select(StaffUser).where(StaffUser.link_token_hash == _hash(token)).with_for_update())
+    if (
+        user is None
+        or not user.active
+        or user.role != "mediator"
+        or user.link_token_expires_at is None
+        or user.link_token_expires_at <= now
+    ):
         return None
-    other = await session.scalar(select(StaffUser).where(StaffUser.telegram_id == telegram_id,
-                                                        StaffUser.id != user.id))
+    other = await session.scalar(select(StaffUser).where(StaffUser.telegram_id == telegram_id, StaffUser.id != user.id))
     if other is not None:  # one Telegram account, one staff account
         other.telegram_id = None
     user.telegram_id = telegram_id
     user.link_token_hash = None
     user.link_token_expires_at = None
-    audit.record(session, actor_kind="mediator", actor_id=str(user.id), action="link_telegram",
-                 record_kind="staff_user", record_id=str(user.id))
+    audit.record(
+        session,
+        actor_kind="mediator",
+        actor_id=str(user.id),
+        action="link_telegram",
+        record_kind="staff_user",
+        record_id=str(user.id),
+    )
     return user
 
 
 async def mediator_by_telegram(session: AsyncSession, telegram_id: int) -> StaffUser | None:
-    user: StaffUser | None = await session.scalar(select(StaffUser).where(
-        StaffUser.telegram_id == telegram_id, StaffUser.role == "mediator", StaffUser.active.is_(True)))
+    user: StaffUser | None = await session.scalar(
+        select(StaffUser).where(
+            StaffUser.telegram_id == telegram_id, StaffUser.role == "mediator", StaffUser.active.is_(True)
+        )
+    )
     return user if user is not None and user.centre_id else None
 
 
 async def citizen_for_mediator(session: AsyncSession, *, name: str, phone: str | None, now: datetime) -> Citizen:
     """A record for a citizen without Telegram, made by a mediator: name and optional phone, nothing more."""
-    citizen = Citizen(telegram_id=None, name=name, phone=phone, consent_at=now, consent_version="oral-1",
-                      created_at=now, last_seen_at=now)
+    citizen = Citizen(
+        telegram_id=None,
+        name=name,
+        phone=phone,
+        consent_at=now,
+        consent_version="oral-1",
+        created_at=now,
+        last_seen_at=now,
+    )
     session.add(citizen)
     await session.flush()
     return citizen

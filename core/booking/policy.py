@@ -62,14 +62,22 @@ async def seed_availability(db: Database) -> int:
             for service, spec in (data["services"].get(centre.kind) or {}).items():
                 if (centre.id, service) in existing:
                     continue
-                session.add(Availability(
-                    centre_id=centre.id, service=service, weekly=dict(spec["weekly"]),
-                    slot_minutes=int(spec["slot_minutes"]), seats=int(spec["seats"]),
-                    window_days=rules.window_days, min_notice_hours=rules.min_notice_hours, updated_by="seed",
-                ))
+                session.add(
+                    Availability(
+                        centre_id=centre.id,
+                        service=service,
+                        weekly=dict(spec["weekly"]),
+                        slot_minutes=int(spec["slot_minutes"]),
+                        seats=int(spec["seats"]),
+                        window_days=rules.window_days,
+                        min_notice_hours=rules.min_notice_hours,
+                        updated_by="seed",
+                    )
+                )
                 added += 1
-        known = {(centre_id, day) for centre_id, day in (await session.execute(
-            select(Closure.centre_id, Closure.day))).all()}
+        known = {
+            (centre_id, day) for centre_id, day in (await session.execute(select(Closure.centre_id, Closure.day))).all()
+        }
         for closure in data.get("closures") or []:
             day = closure["day"] if isinstance(closure["day"], date) else date.fromisoformat(str(closure["day"]))
             if (closure.get("centre"), day) not in known:

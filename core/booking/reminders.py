@@ -23,24 +23,41 @@ def reminder_times(starts_at: datetime) -> dict[str, datetime]:
 
 def schedule_reminders(session: AsyncSession, appointment: Appointment, now: datetime) -> list[Reminder]:
     """The reminders still ahead of `now` (booked late, the day-before one is already past: none is sent)."""
-    reminders = [Reminder(appointment_id=appointment.id, kind=kind, due_at=due)
-                 for kind, due in reminder_times(appointment.starts_at).items() if due > now]
+    reminders = [
+        Reminder(appointment_id=appointment.id, kind=kind, due_at=due)
+        for kind, due in reminder_times(appointment.starts_at).items()
+        if due > now
+    ]
     session.add_all(reminders)
     return reminders
 
 
 async def drop_reminders(session: AsyncSession, appointment_id: int, now: datetime) -> None:
-    await session.execute(update(Reminder).where(
-        Reminder.appointment_id == appointment_id, Reminder.sent_at.is_(None), Reminder.dropped_at.is_(None),
-    ).values(dropped_at=now))
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.appointment_id == appointment_id,
+            Reminder.sent_at.is_(None),
+            Reminder.dropped_at.is_(None),
+        )
+        .values(dropped_at=now)
+    )
 
 
 async def due_reminder_ids(session: AsyncSession, now: datetime, limit: int = 200) -> list[int]:
     rows = await session.scalars(
-        select(Reminder.id).join(Appointment, Appointment.id == Reminder.appointment_id).where(
-            Reminder.due_at <= now, Reminder.sent_at.is_(None), Reminder.dropped_at.is_(None),
-            Appointment.status == BOOKED, Appointment.starts_at > now,
-        ).order_by(Reminder.due_at, Reminder.id).limit(limit))
+        select(Reminder.id)
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
+        .where(
+            Reminder.due_at <= now,
+            Reminder.sent_at.is_(None),
+            Reminder.dropped_at.is_(None),
+            Appointment.status == BOOKED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(limit)
+    )
     return list(rows.all())
 
 

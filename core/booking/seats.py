@@ -19,16 +19,23 @@ from core.models.booking import EXPIRED, HELD, Appointment, Availability, Waitli
 
 async def lock_service(session: AsyncSession, centre_id: str, service: str) -> Availability | None:
     found: Availability | None = await session.scalar(
-        select(Availability).where(Availability.centre_id == centre_id, Availability.service == service,
-                                   Availability.active.is_(True)).with_for_update())
+        select(Availability)
+        .where(Availability.centre_id == centre_id, Availability.service == service, Availability.active.is_(True))
+        .with_for_update()
+    )
     return found
 
 
-async def release_expired_holds(session: AsyncSession, *, centre_id: str, service: str,
-                                starts_at: datetime | None, now: datetime) -> list[Appointment]:
+async def release_expired_holds(
+    session: AsyncSession, *, centre_id: str, service: str, starts_at: datetime | None, now: datetime
+) -> list[Appointment]:
     """Give back the seats of holds that ran out (one slot, or all when `starts_at` is None)."""
-    query = select(Appointment).where(Appointment.centre_id == centre_id, Appointment.service == service,
-                                      Appointment.status == HELD, Appointment.hold_expires_at <= now)
+    query = select(Appointment).where(
+        Appointment.centre_id == centre_id,
+        Appointment.service == service,
+        Appointment.status == HELD,
+        Appointment.hold_expires_at <= now,
+    )
     if starts_at is not None:
         query = query.where(Appointment.starts_at == starts_at)
     released = list((await session.scalars(query)).all())
@@ -43,7 +50,16 @@ async def release_expired_holds(session: AsyncSession, *, centre_id: str, servic
 
 
 async def free_seat(session: AsyncSession, avail: Availability, starts_at: datetime, now: datetime) -> int | None:
-    taken = set((await session.scalars(select(Appointment.seat).where(
-        Appointment.centre_id == avail.centre_id, Appointment.service == avail.service,
-        Appointment.starts_at == starts_at, occupied(now)))).all())
+    taken = set(
+        (
+            await session.scalars(
+                select(Appointment.seat).where(
+                    Appointment.centre_id == avail.centre_id,
+                    Appointment.service == avail.service,
+                    Appointment.starts_at == starts_at,
+                    occupied(now),
+                )
+            )
+        ).all()
+    )
     return next((seat for seat in range(1, avail.seats + 1) if seat not in taken), None)

@@ -23,15 +23,17 @@ OFFERED = "offered"
 
 
 async def future_count(session: AsyncSession, citizen_id: int, now: datetime, *, besides: int | None = None) -> int:
-    query = select(Appointment.id).where(Appointment.citizen_id == citizen_id,
-                                         Appointment.status.in_((BOOKED,)), Appointment.starts_at > now)
+    query = select(Appointment.id).where(
+        Appointment.citizen_id == citizen_id, Appointment.status.in_((BOOKED,)), Appointment.starts_at > now
+    )
     if besides is not None:
         query = query.where(Appointment.id != besides)
     return len((await session.scalars(query)).all())
 
 
-async def join_waitlist(session: AsyncSession, *, citizen_id: int, centre_id: str, service: str, day: date,
-                        now: datetime) -> WaitlistEntry:
+async def join_waitlist(
+    session: AsyncSession, *, citizen_id: int, centre_id: str, service: str, day: date, now: datetime
+) -> WaitlistEntry:
     """Queue for `day` (idempotent: a second tap returns the same place in the line)."""
     avail = await lock_service(session, centre_id, service)
     if avail is None or day < local_day(now) or day > local_day(now) + timedelta(days=avail.window_days):
@@ -40,30 +42,49 @@ async def join_waitlist(session: AsyncSession, *, citizen_id: int, centre_id: st
         raise NotBookable("closed")
     if await future_count(session, citizen_id, now) >= policy().max_future_bookings:
         raise LimitReached("limit")
-    existing = await session.scalar(select(WaitlistEntry).where(
-        WaitlistEntry.citizen_id == citizen_id, WaitlistEntry.centre_id == centre_id,
-        WaitlistEntry.service == service, WaitlistEntry.day == day,
-        WaitlistEntry.status.in_((WAITING, OFFERED))))
+    existing = await session.scalar(
+        select(WaitlistEntry).where(
+            WaitlistEntry.citizen_id == citizen_id,
+            WaitlistEntry.centre_id == centre_id,
+            WaitlistEntry.service == service,
+            WaitlistEntry.day == day,
+            WaitlistEntry.status.in_((WAITING, OFFERED)),
+        )
+    )
     if existing is not None:
         return existing
-    entry = WaitlistEntry(citizen_id=citizen_id, centre_id=centre_id, service=service, day=day, status=WAITING,
-                          created_at=now)
+    entry = WaitlistEntry(
+        citizen_id=citizen_id, centre_id=centre_id, service=service, day=day, status=WAITING, created_at=now
+    )
     session.add(entry)
     await session.flush()
-    audit.record(session, actor_kind="citizen", actor_id=str(citizen_id), action="create",
-                 record_kind="waitlist_entry", record_id=str(entry.id))
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=str(citizen_id),
+        action="create",
+        record_kind="waitlist_entry",
+        record_id=str(entry.id),
+    )
     return entry
 
 
 async def position(session: AsyncSession, entry: WaitlistEntry) -> int:
-    ahead = await session.scalars(select(WaitlistEntry.id).where(
-        WaitlistEntry.centre_id == entry.centre_id, WaitlistEntry.service == entry.service,
-        WaitlistEntry.day == entry.day, WaitlistEntry.status == WAITING, WaitlistEntry.id < entry.id))
+    ahead = await session.scalars(
+        select(WaitlistEntry.id).where(
+            WaitlistEntry.centre_id == entry.centre_id,
+            WaitlistEntry.service == entry.service,
+            WaitlistEntry.day == entry.day,
+            WaitlistEntry.status == WAITING,
+            WaitlistEntry.id < entry.id,
+        )
+    )
     return len(ahead.all()) + 1
 
 
-async def offer_freed_seat(session: AsyncSession, *, centre_id: str, service: str, starts_at: datetime,
-                           now: datetime) -> WaitlistEntry | None:
+async def offer_freed_seat(
+    session: AsyncSession, *, centre_id: str, service: str, starts_at: datetime, now: datetime
+) -> WaitlistEntry | None:
     """Hold a freed seat for the first in line for that day (the caller holds the service lock). The offer is
     sent by the bot's loop (entries OFFERED with no offer_sent_at)."""
     avail = await lock_service(session, centre_id, service)
@@ -73,26 +94,51 @@ async def offer_freed_seat(session: AsyncSession, *, centre_id: str, service: st
     if seat is None:
         return None
     closed = await closed_days(session, centre_id, local_day(now), local_day(starts_at))
-    waiting = (await session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.centre_id == centre_id, WaitlistEntry.service == service,
-        WaitlistEntry.day == local_day(starts_at), WaitlistEntry.status == WAITING,
-    ).order_by(WaitlistEntry.created_at, WaitlistEntry.id))).all()
+    waiting = (
+        await session.scalars(
+            select(WaitlistEntry)
+            .where(
+                WaitlistEntry.centre_id == centre_id,
+                WaitlistEntry.service == service,
+                WaitlistEntry.day == local_day(starts_at),
+                WaitlistEntry.status == WAITING,
+            )
+            .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+        )
+    ).all()
     for entry in waiting:
-        clash = await session.scalar(select(Appointment.id).where(
-            Appointment.citizen_id == entry.citizen_id, Appointment.starts_at == starts_at,
-            Appointment.status.in_(ACTIVE_STATUSES)))
+        clash = await session.scalar(
+            select(Appointment.id).where(
+                Appointment.citizen_id == entry.citizen_id,
+                Appointment.starts_at == starts_at,
+                Appointment.status.in_(ACTIVE_STATUSES),
+            )
+        )
         if clash is not None:
             continue
         # Held through the centre's hours (an offer at night lasts into the next opening), never past the point
         # where the slot itself stops being bookable.
         rules = policy()
-        expires = hold_expiry(avail.weekly, now=now, hold_minutes=rules.hold_minutes,
-                              after_opening_minutes=rules.hold_after_opening_minutes,
-                              latest=starts_at - timedelta(hours=avail.min_notice_hours), closed=closed)
-        hold = Appointment(centre_id=centre_id, service=service, starts_at=starts_at,
-                           ends_at=starts_at + timedelta(minutes=avail.slot_minutes), seat=seat,
-                           citizen_id=entry.citizen_id, status=HELD, hold_expires_at=expires,
-                           booked_by_kind="citizen", created_at=now)
+        expires = hold_expiry(
+            avail.weekly,
+            now=now,
+            hold_minutes=rules.hold_minutes,
+            after_opening_minutes=rules.hold_after_opening_minutes,
+            latest=starts_at - timedelta(hours=avail.min_notice_hours),
+            closed=closed,
+        )
+        hold = Appointment(
+            centre_id=centre_id,
+            service=service,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=avail.slot_minutes),
+            seat=seat,
+            citizen_id=entry.citizen_id,
+            status=HELD,
+            hold_expires_at=expires,
+            booked_by_kind="citizen",
+            created_at=now,
+        )
         session.add(hold)
         await session.flush()
         entry.status = OFFERED
@@ -105,20 +151,28 @@ async def offer_freed_seat(session: AsyncSession, *, centre_id: str, service: st
 
 async def expire_holds(session: AsyncSession, now: datetime) -> int:
     """Release every hold that ran out and offer each seat to the next in line; returns how many ran out."""
-    expired = list((await session.scalars(select(Appointment).where(
-        Appointment.status == HELD, Appointment.hold_expires_at <= now))).all())
+    expired = list(
+        (
+            await session.scalars(
+                select(Appointment).where(Appointment.status == HELD, Appointment.hold_expires_at <= now)
+            )
+        ).all()
+    )
     for hold in expired:
         await lock_service(session, hold.centre_id, hold.service)
-        released = await release_expired_holds(session, centre_id=hold.centre_id, service=hold.service,
-                                               starts_at=hold.starts_at, now=now)
+        released = await release_expired_holds(
+            session, centre_id=hold.centre_id, service=hold.service, starts_at=hold.starts_at, now=now
+        )
         if released:
-            await offer_freed_seat(session, centre_id=hold.centre_id, service=hold.service,
-                                   starts_at=hold.starts_at, now=now)
+            await offer_freed_seat(
+                session, centre_id=hold.centre_id, service=hold.service, starts_at=hold.starts_at, now=now
+            )
     return len(expired)
 
 
-async def _offer_of(session: AsyncSession, entry_id: int, citizen_id: int, now: datetime
-                    ) -> tuple[WaitlistEntry, Appointment]:
+async def _offer_of(
+    session: AsyncSession, entry_id: int, citizen_id: int, now: datetime
+) -> tuple[WaitlistEntry, Appointment]:
     entry = await session.scalar(select(WaitlistEntry).where(WaitlistEntry.id == entry_id).with_for_update())
     if entry is None or entry.citizen_id != citizen_id or entry.status != OFFERED or entry.hold_appointment_id is None:
         raise OfferGone("no open offer")
@@ -138,8 +192,15 @@ async def accept_offer(session: AsyncSession, *, entry_id: int, citizen_id: int,
     entry.status = "booked"
     await session.flush()
     schedule_reminders(session, hold, now)
-    audit.record(session, actor_kind="citizen", actor_id=str(citizen_id), action="create",
-                 record_kind="appointment", record_id=str(hold.id), details={"via": "waitlist"})
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=str(citizen_id),
+        action="create",
+        record_kind="appointment",
+        record_id=str(hold.id),
+        details={"via": "waitlist"},
+    )
     return hold
 
 
@@ -153,25 +214,41 @@ async def decline_offer(session: AsyncSession, *, entry_id: int, citizen_id: int
 
 
 async def pending_offers(session: AsyncSession, now: datetime) -> list[int]:
-    rows = await session.scalars(select(WaitlistEntry.id).join(
-        Appointment, Appointment.id == WaitlistEntry.hold_appointment_id).where(
-        WaitlistEntry.status == OFFERED, WaitlistEntry.offer_sent_at.is_(None), Appointment.status == HELD,
-        Appointment.hold_expires_at > now))
+    rows = await session.scalars(
+        select(WaitlistEntry.id)
+        .join(Appointment, Appointment.id == WaitlistEntry.hold_appointment_id)
+        .where(
+            WaitlistEntry.status == OFFERED,
+            WaitlistEntry.offer_sent_at.is_(None),
+            Appointment.status == HELD,
+            Appointment.hold_expires_at > now,
+        )
+    )
     return list(rows.all())
 
 
-async def places_for_citizen(session: AsyncSession, citizen_id: int, now: datetime
-                             ) -> list[tuple[WaitlistEntry, Appointment | None]]:
+async def places_for_citizen(
+    session: AsyncSession, citizen_id: int, now: datetime
+) -> list[tuple[WaitlistEntry, Appointment | None]]:
     """The citizen's places in waiting lists for days still to come, each with its held seat when one is offered
     (and still held), in order of day."""
-    entries = (await session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.citizen_id == citizen_id, WaitlistEntry.status.in_((WAITING, OFFERED)),
-        WaitlistEntry.day >= local_day(now)).order_by(WaitlistEntry.day, WaitlistEntry.id))).all()
+    entries = (
+        await session.scalars(
+            select(WaitlistEntry)
+            .where(
+                WaitlistEntry.citizen_id == citizen_id,
+                WaitlistEntry.status.in_((WAITING, OFFERED)),
+                WaitlistEntry.day >= local_day(now),
+            )
+            .order_by(WaitlistEntry.day, WaitlistEntry.id)
+        )
+    ).all()
     out: list[tuple[WaitlistEntry, Appointment | None]] = []
     for entry in entries:
         hold = await session.get(Appointment, entry.hold_appointment_id) if entry.hold_appointment_id else None
-        held = hold is not None and hold.status == HELD and hold.hold_expires_at is not None \
-            and hold.hold_expires_at > now
+        held = (
+            hold is not None and hold.status == HELD and hold.hold_expires_at is not None and hold.hold_expires_at > now
+        )
         out.append((entry, hold if held and entry.status == OFFERED else None))
     return out
 
@@ -184,11 +261,17 @@ async def leave_waitlist(session: AsyncSession, *, entry_id: int, citizen_id: in
         raise OfferGone("no place in the list")
     if entry.status == OFFERED and entry.hold_appointment_id is not None:
         hold = await session.get(Appointment, entry.hold_appointment_id)
-        if hold is not None and hold.status == HELD and hold.hold_expires_at is not None \
-                and hold.hold_expires_at > now:
+        if hold is not None and hold.status == HELD and hold.hold_expires_at is not None and hold.hold_expires_at > now:
             await decline_offer(session, entry_id=entry_id, citizen_id=citizen_id, now=now)
             return
     entry.status = "left"
     await session.flush()
-    audit.record(session, actor_kind="citizen", actor_id=str(citizen_id), action="update",
-                 record_kind="waitlist_entry", record_id=str(entry.id), details={"status": "left"})
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=str(citizen_id),
+        action="update",
+        record_kind="waitlist_entry",
+        record_id=str(entry.id),
+        details={"status": "left"},
+    )

@@ -17,8 +17,10 @@ OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 class HandoffConversation(Base):
     __tablename__ = "handoff_conversation"
-    __table_args__ = (Index("ix_handoff_conversation_chat_status", "telegram_chat_id", "status"),
-                      Index("ix_handoff_conversation_centre_status", "centre_id", "status"))
+    __table_args__ = (
+        Index("ix_handoff_conversation_chat_status", "telegram_chat_id", "status"),
+        Index("ix_handoff_conversation_centre_status", "centre_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"))
@@ -38,8 +40,7 @@ class HandoffMessage(Base):
     __tablename__ = "handoff_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
     sender: Mapped[str] = mapped_column(String(10))  # citizen | staff
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     text: Mapped[str | None] = mapped_column(Text)  # personal numbers masked
@@ -58,7 +59,8 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("handoff_conversation.id", ondelete="CASCADE"), index=True
+    )
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     # staff_reply | handoff_closed | appointment_cancelled | appointment_moved (to the citizen) | bot (a step's call) |
     # visit_cancelled | visit_moved (to the mediator who booked the visit)

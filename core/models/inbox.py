@@ -15,8 +15,10 @@ INBOX_STATUSES = ("pending", "done")
 
 class InboxUpdate(Base):
     __tablename__ = "inbox_update"
-    __table_args__ = (Index("ix_inbox_update_status_id", "status", "id"),
-                      Index("ix_inbox_update_chat_key_status", "chat_key", "status"))
+    __table_args__ = (
+        Index("ix_inbox_update_status_id", "status", "id"),
+        Index("ix_inbox_update_chat_key_status", "chat_key", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the order updates arrived in
     update_id: Mapped[int] = mapped_column(BigInteger, unique=True)  # Telegram's: a redelivery is recognised

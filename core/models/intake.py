@@ -61,8 +61,14 @@ class Intake(Base):
 
     def summary(self) -> dict[str, Any]:
         """The record without free text, for lists and logs-free views."""
-        return {"id": self.id, "centre_id": self.centre_id, "status": self.status, "urgent": self.urgent,
-                "categories": list(self.categories), "created_at": self.created_at.isoformat()}
+        return {
+            "id": self.id,
+            "centre_id": self.centre_id,
+            "status": self.status,
+            "urgent": self.urgent,
+            "categories": list(self.categories),
+            "created_at": self.created_at.isoformat(),
+        }
 
 
 # The queue's default order, urgent first and then the oldest, served straight from an index: for one centre

@@ -38,8 +38,7 @@ def scoped_appointments(viewer: Viewer) -> Select[Appointment]:
 
 
 async def scoped_appointment(session: DbSession, viewer: Viewer, appointment_id: int) -> Appointment:
-    found = await session.scalar(scoped_appointments(viewer).where(Appointment.id == appointment_id)
-                                 .with_for_update())
+    found = await session.scalar(scoped_appointments(viewer).where(Appointment.id == appointment_id).with_for_update())
     if found is None:
         raise NotFound()
     return found
@@ -50,9 +49,17 @@ def _day(value: str, now: datetime) -> date:
 
 
 @router.get("/appointments", name="appointments.list")
-async def appointments_list(request: Request, viewer: CurrentViewer, session: DbSession, now: Now, day: str = "",
-                            view: str = "day", centre: str = "", notice: str | None = None,
-                            error: str | None = None) -> Response:
+async def appointments_list(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    now: Now,
+    day: str = "",
+    view: str = "day",
+    centre: str = "",
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     first = _day(day, now)
     week = view == "week"
     if week:
@@ -66,22 +73,44 @@ async def appointments_list(request: Request, viewer: CurrentViewer, session: Db
         centre = ""  # an unknown value (or one outside the viewer's scope) is no filter, and is never stored
     if centre:
         query = query.where(Appointment.centre_id == centre)
-    rows = (await session.execute(
-        query.add_columns(Citizen.name, Citizen.phone).join(Citizen, Citizen.id == Appointment.citizen_id)
-        .order_by(Appointment.starts_at, Appointment.centre_id, Appointment.id)
-    )).all()
+    rows = (
+        await session.execute(
+            query.add_columns(Citizen.name, Citizen.phone)
+            .join(Citizen, Citizen.id == Appointment.citizen_id)
+            .order_by(Appointment.starts_at, Appointment.centre_id, Appointment.id)
+        )
+    ).all()
     # The list shows names and phones: one audit event per list viewed (which day, which centre, how many).
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="view", record_kind="appointments",
-                 record_id=f"{centre or 'all'}:{first.isoformat()}", details={"view": "week" if week else "day",
-                                                                             "count": len(rows)})
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="view",
+        record_kind="appointments",
+        record_id=f"{centre or 'all'}:{first.isoformat()}",
+        details={"view": "week" if week else "day", "count": len(rows)},
+    )
     await session.commit()
     step = timedelta(days=7 if week else 1)
-    return render(request, "appointments.html", viewer=viewer, rows=rows, centres=centres, centre=centre,
-                  first=first, last=last - timedelta(days=1), week=week, prev_day=(first - step).isoformat(),
-                  next_day=(first + step).isoformat(), now=now, notice=notice_of(notice),
-                  error=t(f"appointments.{error}") if error in ERRORS else None, active=ACTIVE_STATUSES,
-                  max_text=MAX_TEXT,
-                  can_write=viewer.may("appointments.cancel"))
+    return render(
+        request,
+        "appointments.html",
+        viewer=viewer,
+        rows=rows,
+        centres=centres,
+        centre=centre,
+        first=first,
+        last=last - timedelta(days=1),
+        week=week,
+        prev_day=(first - step).isoformat(),
+        next_day=(first + step).isoformat(),
+        now=now,
+        notice=notice_of(notice),
+        error=t(f"appointments.{error}") if error in ERRORS else None,
+        active=ACTIVE_STATUSES,
+        max_text=MAX_TEXT,
+        can_write=viewer.may("appointments.cancel"),
+    )
 
 
 _SAFE = re.compile(r"^[\w-]+$", re.ASCII)
@@ -95,13 +124,20 @@ def _back(request: Request, **params: str) -> RedirectResponse:
 
 
 @router.post("/appointments/{appointment_id}/attendance", name="appointments.attendance")
-async def appointment_attendance(request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession,
-                                 now: Now, appointment_id: int) -> Response:
+async def appointment_attendance(
+    request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, appointment_id: int
+) -> Response:
     appointment = await scoped_appointment(session, viewer, appointment_id)
     attended = text_field(form, "attended", limit=1) == "1"
     try:
-        await mark_attendance(session, appointment_id=appointment.id, centre_id=appointment.centre_id,
-                              attended=attended, staff_id=viewer.user_id, now=now)
+        await mark_attendance(
+            session,
+            appointment_id=appointment.id,
+            centre_id=appointment.centre_id,
+            attended=attended,
+            staff_id=viewer.user_id,
+            now=now,
+        )
     except NotBookable:
         await session.rollback()
         return _back(request, error="not_yet")
@@ -112,15 +148,22 @@ async def appointment_attendance(request: Request, viewer: CurrentViewer, form: 
 
 
 @router.post("/appointments/{appointment_id}/cancel", name="appointments.cancel")
-async def appointment_cancel(request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession,
-                             now: Now, appointment_id: int) -> Response:
+async def appointment_cancel(
+    request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, appointment_id: int
+) -> Response:
     appointment = await scoped_appointment(session, viewer, appointment_id)
     message = text_field(form, "message", limit=MAX_TEXT)
     if not message:
         return _back(request, error="message")
     try:
-        await cancel(session, appointment_id=appointment.id, now=now, centre_id=appointment.centre_id,
-                     actor_kind=viewer.role, actor_id=viewer.actor)
+        await cancel(
+            session,
+            appointment_id=appointment.id,
+            now=now,
+            centre_id=appointment.centre_id,
+            actor_kind=viewer.role,
+            actor_id=viewer.actor,
+        )
     except AlreadyPast:
         await session.rollback()
         return _back(request, error="past")
@@ -134,5 +177,3 @@ async def appointment_cancel(request: Request, viewer: CurrentViewer, form: Chec
     await notify_staff_change(session, appointment, change=CANCELLED, message=message, now=now)
     await session.commit()
     return _back(request, notice="cancelled")
-
-

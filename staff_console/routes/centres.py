@@ -47,10 +47,17 @@ def validate(values: dict[str, str]) -> dict[str, str]:
 
 
 @router.get("/centres", name="centres.list")
-async def centres_list(request: Request, viewer: CurrentViewer, session: DbSession,
-                       notice: str | None = None) -> Response:
-    return render(request, "centres.html", viewer=viewer, centres=await list_centres(session),
-                  notice=notice_of(notice), labels={f: label("centre_field", f) for f in EDITABLE})
+async def centres_list(
+    request: Request, viewer: CurrentViewer, session: DbSession, notice: str | None = None
+) -> Response:
+    return render(
+        request,
+        "centres.html",
+        viewer=viewer,
+        centres=await list_centres(session),
+        notice=notice_of(notice),
+        labels={f: label("centre_field", f) for f in EDITABLE},
+    )
 
 
 async def _centre(session: DbSession, centre_id: str) -> Centre:
@@ -64,19 +71,35 @@ async def _centre(session: DbSession, centre_id: str) -> Centre:
 async def centre_edit_form(request: Request, viewer: CurrentViewer, session: DbSession, centre_id: str) -> Response:
     centre = await _centre(session, centre_id)
     values = {f: getattr(centre, f) or "" for f in EDITABLE}
-    return render(request, "centre_edit.html", viewer=viewer, centre=centre, values=values, errors={},
-                  labels={f: label("centre_field", f) for f in EDITABLE})
+    return render(
+        request,
+        "centre_edit.html",
+        viewer=viewer,
+        centre=centre,
+        values=values,
+        errors={},
+        labels={f: label("centre_field", f) for f in EDITABLE},
+    )
 
 
 @router.post("/centres/{centre_id}/edit", name="centres.save")
-async def centre_save(request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                      centre_id: str) -> Response:
+async def centre_save(
+    request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, centre_id: str
+) -> Response:
     centre = await _centre(session, centre_id)
     values = {f: text_field(form, f, limit=5000) for f in EDITABLE}
     errors = validate(values)
     if errors:
-        return render(request, "centre_edit.html", viewer=viewer, centre=centre, values=values, errors=errors,
-                      labels={f: label("centre_field", f) for f in EDITABLE}, status_code=400)
+        return render(
+            request,
+            "centre_edit.html",
+            viewer=viewer,
+            centre=centre,
+            values=values,
+            errors=errors,
+            labels={f: label("centre_field", f) for f in EDITABLE},
+            status_code=400,
+        )
     changed = [f for f in EDITABLE if (values[f] or None) != getattr(centre, f)]
     if changed:
         today = now.astimezone(ATHENS).date()
@@ -88,7 +111,14 @@ async def centre_save(request: Request, viewer: CurrentViewer, form: CheckedForm
         centre.checked = today
         centre.updated_by = viewer.username
         centre.updated_at = now
-        audit.record(session, actor_kind="staff", actor_id=viewer.actor, action="update", record_kind="centre",
-                     record_id=centre.id, details={"fields": changed})
+        audit.record(
+            session,
+            actor_kind="staff",
+            actor_id=viewer.actor,
+            action="update",
+            record_kind="centre",
+            record_id=centre.id,
+            details={"fields": changed},
+        )
         await session.commit()
     return RedirectResponse("/centres?notice=saved", status_code=303)

@@ -41,40 +41,70 @@ async def scoped_conversation(session: DbSession, viewer: Viewer, conversation_i
 
 @router.get("/conversations", name="conversations.list")
 async def conversations_list(request: Request, viewer: CurrentViewer, session: DbSession) -> Response:
-    open_ones = (await session.scalars(
-        scoped_conversations(viewer).where(HandoffConversation.status == "open")
-        .order_by(HandoffConversation.last_message_at.desc(), HandoffConversation.id.desc()).limit(200)
-    )).all()
-    closed = (await session.scalars(
-        scoped_conversations(viewer).where(HandoffConversation.status == "closed")
-        .order_by(HandoffConversation.closed_at.desc(), HandoffConversation.id.desc()).limit(20)
-    )).all()
+    open_ones = (
+        await session.scalars(
+            scoped_conversations(viewer)
+            .where(HandoffConversation.status == "open")
+            .order_by(HandoffConversation.last_message_at.desc(), HandoffConversation.id.desc())
+            .limit(200)
+        )
+    ).all()
+    closed = (
+        await session.scalars(
+            scoped_conversations(viewer)
+            .where(HandoffConversation.status == "closed")
+            .order_by(HandoffConversation.closed_at.desc(), HandoffConversation.id.desc())
+            .limit(20)
+        )
+    ).all()
     centres = {c.id: c.name_el for c in await list_centres(session)}
     return render(request, "conversations.html", viewer=viewer, open_ones=open_ones, closed=closed, centres=centres)
 
 
 @router.get("/conversations/{conversation_id}", name="conversations.detail")
-async def conversation_detail(request: Request, viewer: CurrentViewer, session: DbSession, conversation_id: int,
-                              notice: str | None = None, error: str | None = None) -> Response:
+async def conversation_detail(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    conversation_id: int,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     conversation = await scoped_conversation(session, viewer, conversation_id)
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="view",
-                 record_kind="handoff_conversation", record_id=str(conversation.id))
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="view",
+        record_kind="handoff_conversation",
+        record_id=str(conversation.id),
+    )
     await session.commit()
     messages = await messages_of(session, conversation.id)
     names = await staff_names(session, messages)
     citizen = await session.get(Citizen, conversation.citizen_id) if conversation.citizen_id else None
-    return render(request, "conversation.html", viewer=viewer, conversation=conversation, messages=messages,
-                  attachments=await attachments_of_conversation(session, conversation.id),
-                  citizen=citizen, citizen_name=citizen.name if citizen and citizen.name else t("people.not_given"),
-                  names=names, deliveries=await deliveries_of(session, messages),
-                  notice=notice_of(notice), error=t(f"conversations.{error}") if error in ERRORS else None,
-                  max_text=MAX_TEXT,
-                  can_write=viewer.may("conversations.reply") and conversation.status == "open")
+    return render(
+        request,
+        "conversation.html",
+        viewer=viewer,
+        conversation=conversation,
+        messages=messages,
+        attachments=await attachments_of_conversation(session, conversation.id),
+        citizen=citizen,
+        citizen_name=citizen.name if citizen and citizen.name else t("people.not_given"),
+        names=names,
+        deliveries=await deliveries_of(session, messages),
+        notice=notice_of(notice),
+        error=t(f"conversations.{error}") if error in ERRORS else None,
+        max_text=MAX_TEXT,
+        can_write=viewer.may("conversations.reply") and conversation.status == "open",
+    )
 
 
 @router.post("/conversations/{conversation_id}/reply", name="conversations.reply")
-async def conversation_reply(viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                             conversation_id: int) -> Response:
+async def conversation_reply(
+    viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, conversation_id: int
+) -> Response:
     cid = (await scoped_conversation(session, viewer, conversation_id)).id
     text = text_field(form, "text", limit=MAX_TEXT)
     if not text:
@@ -91,8 +121,9 @@ async def conversation_reply(viewer: CurrentViewer, form: CheckedForm, session: 
 
 
 @router.post("/conversations/{conversation_id}/close", name="conversations.close")
-async def conversation_close(viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                             conversation_id: int) -> Response:
+async def conversation_close(
+    viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, conversation_id: int
+) -> Response:
     conversation = await scoped_conversation(session, viewer, conversation_id)
     try:
         await close_conversation(session, conversation.id, staff_user_id=viewer.user_id, now=now)
@@ -100,4 +131,3 @@ async def conversation_close(viewer: CurrentViewer, form: CheckedForm, session: 
         raise NotFound() from exc
     await session.commit()
     return RedirectResponse(f"/conversations/{conversation.id}?notice=closed", status_code=303)
-

@@ -46,49 +46,99 @@ async def usernames(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return {i: name for i, name in rows.all()}
 
 
-async def queue_context(session: AsyncSession, viewer: Viewer, staff_ids: set[int]
-                        ) -> tuple[dict[int, str], dict[str, str]]:
+async def queue_context(
+    session: AsyncSession, viewer: Viewer, staff_ids: set[int]
+) -> tuple[dict[int, str], dict[str, str]]:
     """The assignees' usernames and the names of the centres the viewer sees (queue page and its live rows)."""
     names = await usernames(session, staff_ids)
     return names, {c.id: c.name_el for c in await list_centres(session) if viewer.sees_centre(c.id)}
 
 
 @router.get("/intakes", name="intakes.list")
-async def intakes_list(request: Request, viewer: CurrentViewer, session: DbSession, status: str = "",
-                       category: str = "", urgent: str = "", assigned: str = "", centre: str = "",
-                       sort: str = "urgent", page: str = "1") -> Response:
-    qf = QueueFilter.parse(status=status, category=category, urgent=urgent, assigned=assigned, centre=centre,
-                           sort=sort)
+async def intakes_list(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    status: str = "",
+    category: str = "",
+    urgent: str = "",
+    assigned: str = "",
+    centre: str = "",
+    sort: str = "urgent",
+    page: str = "1",
+) -> Response:
+    qf = QueueFilter.parse(status=status, category=category, urgent=urgent, assigned=assigned, centre=centre, sort=sort)
     number = page_number(page)
     intakes, total = await queue_page(session, viewer, qf, page=number, page_size=PAGE_SIZE)
     who = await assignees(session, [i.id for i in intakes])
     names, centres = await queue_context(session, viewer, set(who.values()))
     # The queue lists no personal details (no description, no phone), so the list itself is not audited;
     # opening an intake is.
-    query = {"status": qf.status, "category": qf.category, "urgent": "1" if qf.urgent_only else "",
-             "assigned": qf.assigned, "centre": qf.centre_id, "sort": qf.sort}
-    return render(request, "intakes.html", viewer=viewer, intakes=intakes, total=total, page=number,
-                  pages=max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE)), count_cap=COUNT_CAP,
-                  qf=qf, statuses=INTAKE_STATUSES, categories=CATEGORIES,
-                  sorts=SORTS, assigned_options=ASSIGNED, centres=centres, assignee=who, names=names,
-                  query=[(k, v) for k, v in query.items() if v])
+    query = {
+        "status": qf.status,
+        "category": qf.category,
+        "urgent": "1" if qf.urgent_only else "",
+        "assigned": qf.assigned,
+        "centre": qf.centre_id,
+        "sort": qf.sort,
+    }
+    return render(
+        request,
+        "intakes.html",
+        viewer=viewer,
+        intakes=intakes,
+        total=total,
+        page=number,
+        pages=max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE)),
+        count_cap=COUNT_CAP,
+        qf=qf,
+        statuses=INTAKE_STATUSES,
+        categories=CATEGORIES,
+        sorts=SORTS,
+        assigned_options=ASSIGNED,
+        centres=centres,
+        assignee=who,
+        names=names,
+        query=[(k, v) for k, v in query.items() if v],
+    )
 
 
 @router.get("/intakes/{intake_id}", name="intakes.detail")
-async def intake_detail(request: Request, viewer: CurrentViewer, session: DbSession, intake_id: int,
-                        notice: str | None = None, error: str | None = None) -> Response:
+async def intake_detail(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    intake_id: int,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     intake = await scoped_intake(session, viewer, intake_id)
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="view", record_kind="intake",
-                 record_id=str(intake.id))
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="view",
+        record_kind="intake",
+        record_id=str(intake.id),
+    )
     await session.commit()
-    notes = (await session.scalars(select(IntakeNote).where(IntakeNote.intake_id == intake.id)
-                                   .order_by(IntakeNote.id))).all()
-    referrals = (await session.scalars(select(IntakeReferral).where(IntakeReferral.intake_id == intake.id)
-                                       .order_by(IntakeReferral.id))).all()
-    history = (await session.scalars(select(AuditEvent).where(AuditEvent.record_kind == "intake",
-                                                              AuditEvent.record_id == str(intake.id),
-                                                              AuditEvent.action != "view")
-                                     .order_by(AuditEvent.at, AuditEvent.id))).all()
+    notes = (
+        await session.scalars(select(IntakeNote).where(IntakeNote.intake_id == intake.id).order_by(IntakeNote.id))
+    ).all()
+    referrals = (
+        await session.scalars(
+            select(IntakeReferral).where(IntakeReferral.intake_id == intake.id).order_by(IntakeReferral.id)
+        )
+    ).all()
+    history = (
+        await session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.record_kind == "intake", AuditEvent.record_id == str(intake.id), AuditEvent.action != "view"
+            )
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    ).all()
     assignment = await session.get(IntakeAssignment, intake.id)
     team_query = select(StaffUser).where(StaffUser.active.is_(True), StaffUser.role.in_(("staff", "admin")))
     if intake.centre_id:
@@ -103,15 +153,28 @@ async def intake_detail(request: Request, viewer: CurrentViewer, session: DbSess
     chat = intake.telegram_chat_id or (citizen.telegram_id if citizen else None)
     by_telegram = intake.contact_method != "phone" and chat is not None
     phone = intake.contact_phone or (citizen.phone if citizen else None)
-    return render(request, "intake.html", viewer=viewer, intake=intake, citizen=citizen,
-                  can_message=by_telegram and viewer.may("intakes.message") and intake.restricted_at is None,
-                  phone=phone_display(phone) if phone else None, phone_href=phone_link(phone) if phone else None,
-                  max_text=MAX_TEXT, notes=notes, referrals=referrals,
-                  attachments=await attachments_of_intake(session, intake.id),
-                  history=history, assignment=assignment, team=team, names=await usernames(session, ids),
-                  statuses=INTAKE_STATUSES, notice=notice_of(notice),
-                  error=t(f"intakes.{error}") if error in ERRORS else None,
-                  can_write=viewer.may("intakes.status") and intake.restricted_at is None)
+    return render(
+        request,
+        "intake.html",
+        viewer=viewer,
+        intake=intake,
+        citizen=citizen,
+        can_message=by_telegram and viewer.may("intakes.message") and intake.restricted_at is None,
+        phone=phone_display(phone) if phone else None,
+        phone_href=phone_link(phone) if phone else None,
+        max_text=MAX_TEXT,
+        notes=notes,
+        referrals=referrals,
+        attachments=await attachments_of_intake(session, intake.id),
+        history=history,
+        assignment=assignment,
+        team=team,
+        names=await usernames(session, ids),
+        statuses=INTAKE_STATUSES,
+        notice=notice_of(notice),
+        error=t(f"intakes.{error}") if error in ERRORS else None,
+        can_write=viewer.may("intakes.status") and intake.restricted_at is None,
+    )
 
 
 # texts: catalogue "intakes.<code>"
@@ -131,8 +194,9 @@ def _back(intake_id: int, *, notice: str = "saved", error: str | None = None) ->
 
 
 @router.post("/intakes/{intake_id}/status", name="intakes.status")
-async def intake_status(viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                        intake_id: int) -> Response:
+async def intake_status(
+    viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, intake_id: int
+) -> Response:
     intake = await scoped_intake(session, viewer, intake_id)
     status = text_field(form, "status", limit=20)
     if status not in INTAKE_STATUSES:
@@ -146,52 +210,88 @@ async def intake_status(viewer: CurrentViewer, form: CheckedForm, session: DbSes
 
 
 @router.post("/intakes/{intake_id}/assign", name="intakes.assign")
-async def intake_assign(viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                        intake_id: int) -> Response:
+async def intake_assign(
+    viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, intake_id: int
+) -> Response:
     intake = await scoped_intake(session, viewer, intake_id)
     raw = text_field(form, "staff_user_id", limit=12)
     target = await session.get(StaffUser, int(raw)) if raw.isdigit() else None
-    if target is None or not target.active or not (target.role == "admin" or (
-            target.role == "staff" and await staff_sees_centre(session, target, intake.centre_id))):
+    if (
+        target is None
+        or not target.active
+        or not (
+            target.role == "admin"
+            or (target.role == "staff" and await staff_sees_centre(session, target, intake.centre_id))
+        )
+    ):
         return _back(intake.id, error="assignee")
     assignment = await session.get(IntakeAssignment, intake.id)
     if assignment is None:
-        session.add(IntakeAssignment(intake_id=intake.id, staff_user_id=target.id, assigned_by=viewer.user_id,
-                                     assigned_at=now))
+        session.add(
+            IntakeAssignment(intake_id=intake.id, staff_user_id=target.id, assigned_by=viewer.user_id, assigned_at=now)
+        )
     else:
         assignment.staff_user_id, assignment.assigned_by, assignment.assigned_at = target.id, viewer.user_id, now
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="assign", record_kind="intake",
-                 record_id=str(intake.id), details={"staff_user_id": target.id})
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="assign",
+        record_kind="intake",
+        record_id=str(intake.id),
+        details={"staff_user_id": target.id},
+    )
     await session.commit()
     return _back(intake.id)
 
 
 @router.post("/intakes/{intake_id}/notes", name="intakes.note")
-async def intake_note(viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                      intake_id: int) -> Response:
+async def intake_note(
+    viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, intake_id: int
+) -> Response:
     intake = await scoped_intake(session, viewer, intake_id)
     text = text_field(form, "text", limit=MAX_NOTE)
     if not text:
         return _back(intake.id, error="note_empty")
     session.add(IntakeNote(intake_id=intake.id, author_id=viewer.user_id, text=mask_pii(text), created_at=now))
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="note", record_kind="intake",
-                 record_id=str(intake.id))
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="note",
+        record_kind="intake",
+        record_id=str(intake.id),
+    )
     await session.commit()
     return _back(intake.id)
 
 
 @router.post("/intakes/{intake_id}/referrals", name="intakes.refer")
-async def intake_refer(viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now,
-                       intake_id: int) -> Response:
+async def intake_refer(
+    viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now, intake_id: int
+) -> Response:
     intake = await scoped_intake(session, viewer, intake_id)
     organisation = text_field(form, "organisation", limit=200)
     if not organisation:
         return _back(intake.id, error="referral_empty")
     reason = text_field(form, "reason", limit=MAX_NOTE)
-    session.add(IntakeReferral(intake_id=intake.id, organisation=organisation, reason=mask_pii(reason) or None,
-                               created_by=viewer.user_id, created_at=now))
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="refer", record_kind="intake",
-                 record_id=str(intake.id))
+    session.add(
+        IntakeReferral(
+            intake_id=intake.id,
+            organisation=organisation,
+            reason=mask_pii(reason) or None,
+            created_by=viewer.user_id,
+            created_at=now,
+        )
+    )
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="refer",
+        record_kind="intake",
+        record_id=str(intake.id),
+    )
     if intake.status != "closed":
         await change_status(session, intake.id, status="referred", actor=await _actor(session, viewer), now=now)
     await session.commit()

@@ -57,6 +57,7 @@ async def _session_alive(database: Database, viewer: Viewer) -> bool:
 def _stream(request: Request, viewer: Viewer, update: Callable[[], Awaitable[list[str]]]) -> Response:
     database: Database = request.app.state.db
     if "text/event-stream" not in request.headers.get("accept", ""):
+
         async def once() -> AsyncIterator[str]:
             for event in await update():
                 yield event
@@ -135,9 +136,18 @@ async def live_conversation(request: Request, conversation_id: int, after: str =
     async def snapshot() -> tuple[list[tuple[int, str]], dict[int, str]]:
         """The conversation's newest messages, rendered, and their delivery statuses (shared by its streams)."""
         async with database.session() as session:
-            recent = list(reversed((await session.scalars(
-                select(HandoffMessage).where(HandoffMessage.conversation_id == conversation_id)
-                .order_by(HandoffMessage.id.desc()).limit(WINDOW))).all()))
+            recent = list(
+                reversed(
+                    (
+                        await session.scalars(
+                            select(HandoffMessage)
+                            .where(HandoffMessage.conversation_id == conversation_id)
+                            .order_by(HandoffMessage.id.desc())
+                            .limit(WINDOW)
+                        )
+                    ).all()
+                )
+            )
             current = await deliveries_of(session, recent)
             names = await staff_names(session, recent)
         return [(m.id, fragment.render(m=m, names=names, deliveries=current)) for m in recent], current
@@ -151,8 +161,9 @@ async def live_conversation(request: Request, conversation_id: int, after: str =
                 state["last"] = message_id
         for message_id, status in current.items():
             if deliveries.get(message_id) != status:
-                out.append(sse("delivery", {"message_id": message_id, "status": status,
-                                            "label": label("delivery", status)}))
+                out.append(
+                    sse("delivery", {"message_id": message_id, "status": status, "label": label("delivery", status)})
+                )
         deliveries.update(current)
         return out
 
@@ -160,13 +171,20 @@ async def live_conversation(request: Request, conversation_id: int, after: str =
 
 
 @router.get("/live/intakes", name="intakes.live")
-async def live_intakes(request: Request, status: str = "", category: str = "", urgent: str = "",
-                       assigned: str = "", centre: str = "", sort: str = "urgent", page: str = "1") -> Response:
+async def live_intakes(
+    request: Request,
+    status: str = "",
+    category: str = "",
+    urgent: str = "",
+    assigned: str = "",
+    centre: str = "",
+    sort: str = "urgent",
+    page: str = "1",
+) -> Response:
     viewer = await live_viewer(request)
     database: Database = request.app.state.db
     env: Environment = request.app.state.templates
-    qf = QueueFilter.parse(status=status, category=category, urgent=urgent, assigned=assigned, centre=centre,
-                           sort=sort)
+    qf = QueueFilter.parse(status=status, category=category, urgent=urgent, assigned=assigned, centre=centre, sort=sort)
     number = page_number(page)
     badge, hub = _Badge(database, viewer), _hub(request)
     rows_template = env.get_template("_intake_rows.html")
@@ -178,8 +196,10 @@ async def live_intakes(request: Request, status: str = "", category: str = "", u
             intakes, total = await queue_page(session, viewer, qf, page=number, page_size=PAGE_SIZE)
             who = await assignees(session, [i.id for i in intakes])
             names, centres = await queue_context(session, viewer, set(who.values()))
-        return (rows_template.render(intakes=intakes, assignee=who, names=names, centres=centres),
-                count_template.render(total=total, count_cap=COUNT_CAP))
+        return (
+            rows_template.render(intakes=intakes, assignee=who, names=names, centres=centres),
+            count_template.render(total=total, count_cap=COUNT_CAP),
+        )
 
     async def update() -> list[str]:
         out = await badge.events(hub)

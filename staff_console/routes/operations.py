@@ -29,15 +29,33 @@ ALL_CENTRES = "*"
 RECENT = 30
 
 
-async def _page(request: Request, viewer: CurrentViewer, session: DbSession, *, values: dict[str, str],
-                errors: dict[str, str], status_code: int = 200) -> Response:
+async def _page(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
     centres = await list_centres(session)
     announcements = list(await session.scalars(select(Announcement).order_by(desc(Announcement.id)).limit(RECENT)))
     reports = {a.id: await report(session, a.id) for a in announcements}
     names = {c.id: c.name_el for c in centres}
-    return render(request, "announcements.html", viewer=viewer, centres=centres, names=names,
-                  announcements=announcements, reports=reports, values=values, errors=errors, limit=TEXT_LIMIT,
-                  notice=notice_of(request.query_params.get("notice")), status_code=status_code)
+    return render(
+        request,
+        "announcements.html",
+        viewer=viewer,
+        centres=centres,
+        names=names,
+        announcements=announcements,
+        reports=reports,
+        values=values,
+        errors=errors,
+        limit=TEXT_LIMIT,
+        notice=notice_of(request.query_params.get("notice")),
+        status_code=status_code,
+    )
 
 
 @router.get("/announcements", name="announcements.list")
@@ -46,10 +64,12 @@ async def announcements_list(request: Request, viewer: CurrentViewer, session: D
 
 
 @router.post("/announcements", name="announcements.create")
-async def announcements_create(request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession,
-                               now: Now) -> Response:
-    values = {name: text_field(form, name, limit=TEXT_LIMIT + 1) for name in ("centre", "text_el", "text_simple",
-                                                                                "text_en")}
+async def announcements_create(
+    request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now
+) -> Response:
+    values = {
+        name: text_field(form, name, limit=TEXT_LIMIT + 1) for name in ("centre", "text_el", "text_simple", "text_en")
+    }
     errors: dict[str, str] = {}
     centre_ids = {c.id for c in await list_centres(session)}
     centre = values["centre"] or ALL_CENTRES
@@ -64,22 +84,38 @@ async def announcements_create(request: Request, viewer: CurrentViewer, form: Ch
         return await _page(request, viewer, session, values=values, errors=errors, status_code=400)
     try:
         announcement = await create_announcement(
-            session, centre_id=None if centre == ALL_CENTRES else centre, text_el=values["text_el"],
-            text_simple=values["text_simple"] or None, text_en=values["text_en"] or None,
-            created_by=viewer.username)
+            session,
+            centre_id=None if centre == ALL_CENTRES else centre,
+            text_el=values["text_el"],
+            text_simple=values["text_simple"] or None,
+            text_en=values["text_en"] or None,
+            created_by=viewer.username,
+        )
         recipients = await queue_announcement(session, announcement.id, now=now)
     except AnnouncementError:
         await session.rollback()
-        return await _page(request, viewer, session, values=values, errors={"text_el": t("announcements.empty")},
-                           status_code=400)
-    audit.record(session, actor_kind="staff", actor_id=viewer.actor, action="create", record_kind="announcement",
-                 record_id=str(announcement.id), details={"centre_id": announcement.centre_id,
-                                                          "recipients": recipients})
+        return await _page(
+            request, viewer, session, values=values, errors={"text_el": t("announcements.empty")}, status_code=400
+        )
+    audit.record(
+        session,
+        actor_kind="staff",
+        actor_id=viewer.actor,
+        action="create",
+        record_kind="announcement",
+        record_id=str(announcement.id),
+        details={"centre_id": announcement.centre_id, "recipients": recipients},
+    )
     await session.commit()
     return RedirectResponse("/announcements?notice=announcement_queued", status_code=303)
 
 
 @router.get("/operations", name="operations.view")
 async def operations_view(request: Request, viewer: CurrentViewer, session: DbSession) -> Response:
-    return render(request, "operations.html", viewer=viewer, jobs=await job_runs(session),
-                  unreachable=await count_unreachable(session))
+    return render(
+        request,
+        "operations.html",
+        viewer=viewer,
+        jobs=await job_runs(session),
+        unreachable=await count_unreachable(session),
+    )

@@ -40,16 +40,25 @@ def _current_hashes() -> dict[str, str]:
 
 
 @router.get("/recordings", name="recordings.list")
-async def recordings_list(request: Request, viewer: CurrentViewer, session: DbSession, notice: str | None = None,
-                          error: str | None = None) -> Response:
+async def recordings_list(
+    request: Request, viewer: CurrentViewer, session: DbSession, notice: str | None = None, error: str | None = None
+) -> Response:
     rows = await recordings(session)
     newest: dict[tuple[str, str], TopicRecording] = {}
     for row in rows:
         newest.setdefault((row.topic, row.register), row)
-    return render(request, "recordings.html", viewer=viewer, topics=answers.topics(), registers=RECORDING_REGISTERS,
-                  newest=newest, hashes=_current_hashes(), notice=notice_of(notice),
-                  error=t(f"recordings.{error}") if error in ERRORS else None,
-                  can_write=viewer.may("recordings.upload"))
+    return render(
+        request,
+        "recordings.html",
+        viewer=viewer,
+        topics=answers.topics(),
+        registers=RECORDING_REGISTERS,
+        newest=newest,
+        hashes=_current_hashes(),
+        notice=notice_of(notice),
+        error=t(f"recordings.{error}") if error in ERRORS else None,
+        can_write=viewer.may("recordings.upload"),
+    )
 
 
 def _back(*, error: str | None = None) -> RedirectResponse:
@@ -69,9 +78,17 @@ async def recordings_upload(viewer: CurrentViewer, form: CheckedForm, session: D
         if is_uncompressed_audio(content):
             content = await encode_opus(content)
         audio = checked_recording(content)
-        await save_recording(session, topic=topic, register=register, audio=audio, uploaded_by=viewer.user_id,
-                             text_hash=_current_hashes().get(topic), topics=set(answers.topics()),
-                             actor_kind=viewer.role, now=now)
+        await save_recording(
+            session,
+            topic=topic,
+            register=register,
+            audio=audio,
+            uploaded_by=viewer.user_id,
+            text_hash=_current_hashes().get(topic),
+            topics=set(answers.topics()),
+            actor_kind=viewer.role,
+            now=now,
+        )
     except SpeechUnavailable:
         return _back(error="encoder")
     except RecordingError as exc:
@@ -92,7 +109,7 @@ async def recording_audio(request: Request, viewer: CurrentViewer, session: DbSe
         return Response(content, media_type=recording.mime, headers=headers)
     first, last = wanted
     headers["Content-Range"] = f"bytes {first}-{last}/{len(content)}"
-    return Response(content[first:last + 1], status_code=206, media_type=recording.mime, headers=headers)
+    return Response(content[first : last + 1], status_code=206, media_type=recording.mime, headers=headers)
 
 
 @router.post("/recordings/{recording_id}/delete", name="recordings.delete")

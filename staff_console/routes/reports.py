@@ -50,43 +50,88 @@ def period_of(month: str, start: str, end: str, today: date) -> Period:
     return Period(first, following - timedelta(days=1), first)
 
 
-async def _figures(session: DbSession, viewer: Viewer, period: Period
-                   ) -> tuple[list[tuple[str, CentrePeriod]], CentrePeriod]:
+async def _figures(
+    session: DbSession, viewer: Viewer, period: Period
+) -> tuple[list[tuple[str, CentrePeriod]], CentrePeriod]:
     report = await period_report(session, first=period.first, last=period.last, centre_ids=viewer.centre_ids)
     names = {c.id: c.name_el for c in await list_centres(session)}
     return [(names.get(r.centre_id, r.centre_id), r) for r in report], totals(report)
 
 
 @router.get("/reports", name="reports.view")
-async def reports_view(request: Request, viewer: CurrentViewer, session: DbSession, now: Now, month: str = "",
-                       start: str = "", end: str = "") -> Response:
+async def reports_view(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    now: Now,
+    month: str = "",
+    start: str = "",
+    end: str = "",
+) -> Response:
     today = now.astimezone(ATHENS).date()
     period = period_of(month, start, end, today)
     rows, total = await _figures(session, viewer, period)
     short = [name.replace(t("reports.centre_long"), t("reports.centre_short")) for name, _ in rows]
-    people = bar_chart(t("reports.chart_people"), short, [
-        (label("report_column", "citizens_served"), [float(r.citizens_served) for _, r in rows]),
-        (label("report_column", "appointments_booked"), [float(r.appointments_booked) for _, r in rows]),
-        (label("report_column", "attended"), [float(r.attended) for _, r in rows]),
-        (label("report_column", "no_show"), [float(r.no_show) for _, r in rows]),
-        (label("report_column", "cancelled"), [float(r.cancelled) for _, r in rows]),
-    ]) if rows else None
-    topics = bar_chart(t("reports.chart_topics"), [label("category", c) for c in CATEGORIES], [
-        (label("report_column", "intakes"), [float(total.intakes_by_category.get(c, 0)) for c in CATEGORIES]),
-    ]) if rows else None
+    people = (
+        bar_chart(
+            t("reports.chart_people"),
+            short,
+            [
+                (label("report_column", "citizens_served"), [float(r.citizens_served) for _, r in rows]),
+                (label("report_column", "appointments_booked"), [float(r.appointments_booked) for _, r in rows]),
+                (label("report_column", "attended"), [float(r.attended) for _, r in rows]),
+                (label("report_column", "no_show"), [float(r.no_show) for _, r in rows]),
+                (label("report_column", "cancelled"), [float(r.cancelled) for _, r in rows]),
+            ],
+        )
+        if rows
+        else None
+    )
+    topics = (
+        bar_chart(
+            t("reports.chart_topics"),
+            [label("category", c) for c in CATEGORIES],
+            [
+                (label("report_column", "intakes"), [float(total.intakes_by_category.get(c, 0)) for c in CATEGORIES]),
+            ],
+        )
+        if rows
+        else None
+    )
     years = list(range(max(FIRST_YEAR, today.year - 5), min(LAST_YEAR, today.year + 1) + 1))
-    return render(request, "reports.html", viewer=viewer, period=period, rows=rows, total=total, people=people,
-                  topics=topics, months=labels_of("month"), years=years, statuses=labels_of("status"))
+    return render(
+        request,
+        "reports.html",
+        viewer=viewer,
+        period=period,
+        rows=rows,
+        total=total,
+        people=people,
+        topics=topics,
+        months=labels_of("month"),
+        years=years,
+        statuses=labels_of("status"),
+    )
 
 
 @router.get("/reports.csv", name="reports.csv")
-async def reports_csv(viewer: CurrentViewer, session: DbSession, now: Now, month: str = "", start: str = "",
-                      end: str = "") -> Response:
+async def reports_csv(
+    viewer: CurrentViewer, session: DbSession, now: Now, month: str = "", start: str = "", end: str = ""
+) -> Response:
     period = period_of(month, start, end, now.astimezone(ATHENS).date())
     rows, total = await _figures(session, viewer, period)
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="export", record_kind="report",
-                 record_id=period.key)
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="export",
+        record_kind="report",
+        record_id=period.key,
+    )
     await session.commit()
     body = report_csv(period.first, period.last, [*rows, (t("reports.all_centres"), total)])
-    return Response(body, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="koinotita-{period.key}.csv"'})
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="koinotita-{period.key}.csv"'},
+    )

@@ -25,26 +25,52 @@ DAYS = 28
 
 
 @router.get("/waitlist", name="waitlist.list")
-async def waitlist_list(request: Request, viewer: CurrentViewer, session: DbSession, now: Now, day: str = "",
-                        centre: str = "") -> Response:
+async def waitlist_list(
+    request: Request, viewer: CurrentViewer, session: DbSession, now: Now, day: str = "", centre: str = ""
+) -> Response:
     first = parse_day(day, now.astimezone(ATHENS).date())
     centres = {c.id: c.name_el for c in await list_centres(session) if viewer.sees_centre(c.id)}
     if centre not in centres:
         centre = ""
-    query = (select(WaitlistEntry, Citizen.name, Citizen.phone, Appointment.hold_expires_at)
-             .join(Citizen, Citizen.id == WaitlistEntry.citizen_id)
-             .outerjoin(Appointment, Appointment.id == WaitlistEntry.hold_appointment_id)
-             .where(WaitlistEntry.day >= first, WaitlistEntry.day < first + timedelta(days=DAYS),
-                    WaitlistEntry.status.in_(SHOWN))
-             .order_by(WaitlistEntry.day, WaitlistEntry.centre_id, WaitlistEntry.service, WaitlistEntry.created_at,
-                       WaitlistEntry.id))
+    query = (
+        select(WaitlistEntry, Citizen.name, Citizen.phone, Appointment.hold_expires_at)
+        .join(Citizen, Citizen.id == WaitlistEntry.citizen_id)
+        .outerjoin(Appointment, Appointment.id == WaitlistEntry.hold_appointment_id)
+        .where(
+            WaitlistEntry.day >= first,
+            WaitlistEntry.day < first + timedelta(days=DAYS),
+            WaitlistEntry.status.in_(SHOWN),
+        )
+        .order_by(
+            WaitlistEntry.day,
+            WaitlistEntry.centre_id,
+            WaitlistEntry.service,
+            WaitlistEntry.created_at,
+            WaitlistEntry.id,
+        )
+    )
     if viewer.centre_ids is not None:
         query = query.where(WaitlistEntry.centre_id.in_(sorted(viewer.centre_ids)))
     if centre:
         query = query.where(WaitlistEntry.centre_id == centre)
     rows = (await session.execute(query.limit(500))).all()
-    audit.record(session, actor_kind=viewer.role, actor_id=viewer.actor, action="view", record_kind="waitlist_entry",
-                 record_id=f"{centre or 'all'}:{first.isoformat()}", details={"count": len(rows)})
+    audit.record(
+        session,
+        actor_kind=viewer.role,
+        actor_id=viewer.actor,
+        action="view",
+        record_kind="waitlist_entry",
+        record_id=f"{centre or 'all'}:{first.isoformat()}",
+        details={"count": len(rows)},
+    )
     await session.commit()
-    return render(request, "waitlist.html", viewer=viewer, rows=rows, centres=centres, centre=centre, first=first,
-                  last=first + timedelta(days=DAYS - 1))
+    return render(
+        request,
+        "waitlist.html",
+        viewer=viewer,
+        rows=rows,
+        centres=centres,
+        centre=centre,
+        first=first,
+        last=first + timedelta(days=DAYS - 1),
+    )

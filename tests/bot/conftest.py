@@ -19,8 +19,7 @@ def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def make_settings(database_url: str, data_dir: Path) -> Settings:
-    return Settings(KOINOTITA_DATABASE_URL=database_url, KOINOTITA_DATA_DIR=data_dir,
-                    TELEGRAM_BOT_TOKEN=None)
+    return Settings(KOINOTITA_DATABASE_URL=database_url, KOINOTITA_DATA_DIR=data_dir, TELEGRAM_BOT_TOKEN=None)
 
 
 @pytest.fixture

@@ -54,8 +54,9 @@ class FaultyBotApi(RecordingBotApi):
         super().__init__()
         self.hook = hook
 
-    async def do_request(self, url: str, method: str, request_data: Any = None, *args: Any,
-                         **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
         self.hook.point("net-before")
         result = await super().do_request(url, method, request_data, *args, **kwargs)
         if url.rsplit("/", 1)[-1].startswith("send"):

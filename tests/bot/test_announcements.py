@@ -23,11 +23,18 @@ from tests.bot.conftest import make_settings
 CENTRE = "kk-kozani"
 
 
-async def announce(db: Database, *, centre_id: str | None = CENTRE, simple: str | None = None,
-                   en: str | None = None, text: str = "Εκδήλωση για παιδιά το Σάββατο στις 11:00.") -> int:
+async def announce(
+    db: Database,
+    *,
+    centre_id: str | None = CENTRE,
+    simple: str | None = None,
+    en: str | None = None,
+    text: str = "Εκδήλωση για παιδιά το Σάββατο στις 11:00.",
+) -> int:
     async with db.write() as session:
-        announcement = await create_announcement(session, centre_id=centre_id, text_el=text, text_simple=simple,
-                                                 text_en=en, created_by="coordinator")
+        announcement = await create_announcement(
+            session, centre_id=centre_id, text_el=text, text_simple=simple, text_en=en, created_by="coordinator"
+        )
         await queue_announcement(session, announcement.id, now=utcnow())
         return announcement.id
 
@@ -88,8 +95,9 @@ async def test_5000_recipients_a_crash_midway_each_exactly_once(db_url: str, nlu
             await session.execute(insert(Citizen), [{"telegram_id": 900_000 + i, "language": "el"} for i in range(n)])
         async with db.write() as session:
             ids = list(await session.scalars(select(Citizen.id).where(Citizen.telegram_id >= 900_000)))
-            await session.execute(insert(AnnouncementSubscription),
-                                  [{"citizen_id": i, "centre_id": CENTRE} for i in ids])
+            await session.execute(
+                insert(AnnouncementSubscription), [{"citizen_id": i, "centre_id": CENTRE} for i in ids]
+            )
         announcement_id = await announce(db)
 
         first = build_application(settings, database=Database(db_url), request=api)
@@ -114,8 +122,9 @@ async def test_5000_recipients_a_crash_midway_each_exactly_once(db_url: str, nlu
         async with db.session() as session:
             totals = await report(session, announcement_id)
             status = await session.scalar(select(Announcement.status).where(Announcement.id == announcement_id))
-            unreachable = set(await session.scalars(select(Citizen.telegram_id).where(
-                Citizen.unreachable_at.is_not(None))))
+            unreachable = set(
+                await session.scalars(select(Citizen.telegram_id).where(Citizen.unreachable_at.is_not(None)))
+            )
         assert totals == {"pending": 0, "sent": n - len(blocked) - 1, "blocked": len(blocked), "failed": 1}
         assert status == DONE
         assert unreachable == blocked  # shown in the console; the next announcement skips them at once

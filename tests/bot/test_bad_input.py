@@ -14,12 +14,16 @@ from core.models import AuditEvent, BotState, Centre, Citizen
 
 async def snapshot(chat: LocalChat) -> dict[str, Any]:
     async with chat.app.services.db.session() as session:
-        citizens = [(c.id, c.telegram_id, c.language, c.name, c.phone, c.consent_at)
-                    for c in (await session.scalars(select(Citizen).order_by(Citizen.id))).all()]
+        citizens = [
+            (c.id, c.telegram_id, c.language, c.name, c.phone, c.consent_at)
+            for c in (await session.scalars(select(Citizen).order_by(Citizen.id))).all()
+        ]
         centres = [(c.id, c.address, c.phone, c.updated_at) for c in (await session.scalars(select(Centre))).all()]
         audit = (await session.scalars(select(AuditEvent.id))).all()
-        conversations = sorted((s.kind, s.key, str(s.data)) for s in (await session.scalars(
-            select(BotState).where(BotState.kind.like("conversation:%")))).all())
+        conversations = sorted(
+            (s.kind, s.key, str(s.data))
+            for s in (await session.scalars(select(BotState).where(BotState.kind.like("conversation:%")))).all()
+        )
     return {"citizens": citizens, "centres": centres, "audit": list(audit), "conversations": conversations}
 
 
@@ -50,8 +54,9 @@ async def test_unknown_command(ready: LocalChat) -> None:
     assert await snapshot(ready) == before
 
 
-@pytest.mark.parametrize("data", ["c:kk-nowhere", "zz:forged", "a:topic:not_an_intent", "l:xx", "a:prog:../../etc",
-                                  "x" * 64, "m:"])
+@pytest.mark.parametrize(
+    "data", ["c:kk-nowhere", "zz:forged", "a:topic:not_an_intent", "l:xx", "a:prog:../../etc", "x" * 64, "m:"]
+)
 async def test_forged_or_stale_callback_data(ready: LocalChat, data: str) -> None:
     before = await snapshot(ready)
     replies = await ready.press_data(data)
@@ -70,9 +75,19 @@ async def test_a_button_pressed_twice_is_harmless(ready: LocalChat) -> None:
 
 async def test_sticker_gets_a_kind_answer(ready: LocalChat) -> None:
     before = await snapshot(ready)
-    replies = await ready.send_raw({"sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular",
-                                                "width": 512, "height": 512, "is_animated": False,
-                                                "is_video": False}})
+    replies = await ready.send_raw(
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        }
+    )
     assert "γραπτά μηνύματα" in replies[0].text
     assert await snapshot(ready) == before
 

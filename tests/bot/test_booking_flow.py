@@ -93,8 +93,14 @@ async def test_a_time_taken_meanwhile_gets_alternatives_and_books_nothing(chat: 
         session.add(other)
         await session.commit()
     async with db.write() as session:
-        await service.book(session, citizen_id=other.id, centre_id="kk-florina", service="social_worker",
-                           starts_at=first.starts_at, now=now)
+        await service.book(
+            session,
+            citizen_id=other.id,
+            centre_id="kk-florina",
+            service="social_worker",
+            starts_at=first.starts_at,
+            now=now,
+        )
     replies = await chat.press("✅ Κλείστε αυτή την ώρα")
     assert "μόλις κλείστηκε από κάποιον άλλον" in text_of(replies)
     assert "Δεν άλλαξε τίποτα" in text_of(replies)

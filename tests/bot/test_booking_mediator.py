@@ -22,8 +22,13 @@ def text(messages: list) -> str:
 
 async def make_mediator(chat: LocalChat) -> tuple[int, str]:
     async with chat.app.services.db.session() as session:
-        user = await create_user(session, username="eleni.mediator", role="mediator",
-                                 password="pale-lantern-over-harbour-17", centre_id="annex-roma-florina")
+        user = await create_user(
+            session,
+            username="eleni.mediator",
+            role="mediator",
+            password="pale-lantern-over-harbour-17",
+            centre_id="annex-roma-florina",
+        )
         token = await create_link_token(session, user.id, datetime.now(UTC))
         await session.commit()
         return user.id, token
@@ -92,8 +97,10 @@ async def test_citizens_do_not_get_the_mediator_menu_or_visits(chat: LocalChat) 
 async def test_a_link_token_expires(chat: LocalChat) -> None:
     user_id, token = await make_mediator(chat)
     async with chat.app.services.db.session() as session:
-        assert await redeem_link_token(session, token=token, telegram_id=1,
-                                       now=datetime.now(UTC) + timedelta(days=2)) is None
+        assert (
+            await redeem_link_token(session, token=token, telegram_id=1, now=datetime.now(UTC) + timedelta(days=2))
+            is None
+        )
         user = await session.get(StaffUser, user_id)
         assert user is not None and user.telegram_id is None and user.link_token_hash is not None
 

@@ -117,8 +117,9 @@ class Stage:
                 await session.commit()
             for person, slot in zip(people, slots, strict=True):
                 async with db.write() as session:
-                    booked = await service.book(session, citizen_id=person.id, centre_id=centre, service=what,
-                                                starts_at=slot.starts_at, now=now)
+                    booked = await service.book(
+                        session, citizen_id=person.id, centre_id=centre, service=what, starts_at=slot.starts_at, now=now
+                    )
                 self.others.append((person.id, booked))
         elif verb == "free":
             citizen_id, booked = self.others.pop(len(self.others) // 2)
@@ -129,8 +130,13 @@ class Stage:
             await deliver_due_reminders(self.chat.app, now)
         elif verb == "mediator":
             async with db.session() as session:
-                user = await create_user(session, username="script.mediator", role="mediator",
-                                         password="pale-lantern-over-harbour-17", centre_id=args[0])
+                user = await create_user(
+                    session,
+                    username="script.mediator",
+                    role="mediator",
+                    password="pale-lantern-over-harbour-17",
+                    centre_id=args[0],
+                )
                 token = await create_link_token(session, user.id, now)
                 await session.commit()
             self.actor = LocalChat(self.chat.app, self.chat.api, user_id=626262)

@@ -20,9 +20,19 @@ from staff_console.app import create_app
 
 PASSWORD = "pale-lantern-over-harbour-17"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-BOOKING = ("/start", "[🙂 Απλά ελληνικά]", "thelw na kleisw rantevou gia to epidoma paidiou", "Κοζάνη",
-           "[Κέντρο Κοινότητας Δήμου Κοζάνης]", "[👥 Κοινωνικός λειτουργός]", "[⏩ Η πιο κοντινή ώρα]",
-           "[✅ Ναι, αυτή την ώρα]", "Γιάννης Ιωάννου", "2461012345", "[✅ Συμφωνώ]")
+BOOKING = (
+    "/start",
+    "[🙂 Απλά ελληνικά]",
+    "thelw na kleisw rantevou gia to epidoma paidiou",
+    "Κοζάνη",
+    "[Κέντρο Κοινότητας Δήμου Κοζάνης]",
+    "[👥 Κοινωνικός λειτουργός]",
+    "[⏩ Η πιο κοντινή ώρα]",
+    "[✅ Ναι, αυτή την ώρα]",
+    "Γιάννης Ιωάννου",
+    "2461012345",
+    "[✅ Συμφωνώ]",
+)
 
 
 async def staff_pages(url: str, day: str) -> list[str]:
@@ -31,21 +41,27 @@ async def staff_pages(url: str, day: str) -> list[str]:
         async with db.session() as session:
             await create_user(session, username="kozani", role="staff", password=PASSWORD, centre_id="kk-kozani")
             await session.commit()
-        app = create_app(Settings(KOINOTITA_DATABASE_URL=url, TELEGRAM_BOT_TOKEN=None), database=db,
-                         clock=lambda: datetime.now(UTC), secure_cookies=False)
+        app = create_app(
+            Settings(KOINOTITA_DATABASE_URL=url, TELEGRAM_BOT_TOKEN=None),
+            database=db,
+            clock=lambda: datetime.now(UTC),
+            secure_cookies=False,
+        )
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
             token = CSRF.search((await client.get("/login")).text)
             assert token is not None
-            login = await client.post("/login", data={"csrf_token": token.group(1), "username": "kozani",
-                                                      "password": PASSWORD})
+            login = await client.post(
+                "/login", data={"csrf_token": token.group(1), "username": "kozani", "password": PASSWORD}
+            )
             assert login.status_code == 303
             return [(await client.get(f"/appointments?day={day}&view={view}")).text for view in ("day", "week")]
     finally:
         await db.dispose()
 
 
-async def test_a_booking_about_child_benefit_is_named_in_the_confirmation_and_to_staff(chat: LocalChat,
-                                                                                        sqlite_url: str) -> None:
+async def test_a_booking_about_child_benefit_is_named_in_the_confirmation_and_to_staff(
+    chat: LocalChat, sqlite_url: str
+) -> None:
     replies = []
     for line in BOOKING:
         replies = await chat.act(line)
@@ -63,5 +79,5 @@ async def test_a_booking_about_child_benefit_is_named_in_the_confirmation_and_to
         await db.dispose()
     assert appointment is not None and appointment.topic == "ask_child_benefit"
     for page in await staff_pages(sqlite_url, local(appointment.starts_at).date().isoformat()):
-        row = page[page.find("<tbody>"):page.find("</tbody>")]
+        row = page[page.find("<tbody>") : page.find("</tbody>")]
         assert "Γιάννης Ιωάννου" in row and "📌 Επίδομα παιδιού" in row, row

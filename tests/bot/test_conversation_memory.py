@@ -17,9 +17,11 @@ from knowledge.entitlements import ENTITLEMENT_QUESTIONS
 from knowledge.messages import plain
 
 REGISTERS = {"el": "🇬🇷 Ελληνικά", "el-simple": "🙂 Απλά ελληνικά", "en": "🇬🇧 English"}
-UNEMPLOYED_WITH_TWO = {"el": "τι δικαιούμαι; είμαι άνεργη με 2 παιδιά",
-                       "el-simple": "ti dikaioumai? eimai anergi me 2 paidia",
-                       "en": "what can I get? I am unemployed with 2 kids"}
+UNEMPLOYED_WITH_TWO = {
+    "el": "τι δικαιούμαι; είμαι άνεργη με 2 παιδιά",
+    "el-simple": "ti dikaioumai? eimai anergi me 2 paidia",
+    "en": "what can I get? I am unemployed with 2 kids",
+}
 
 
 def data_of(chat: LocalChat) -> dict[str, Any]:
@@ -56,8 +58,9 @@ async def test_unemployed_with_two_children_is_never_asked_again(chat: LocalChat
         assert html_to_text(question(known, register)) not in everything  # asked no more
     assert "1 από 6" in everything or "1 of 6" in everything
     # The suggestions name child benefit and work: the confirmed answers count.
-    assert plain("topic_ask_child_benefit", register) in labels(replies) or \
-        "ask_child_benefit" in str([b.get("callback_data") for m in replies for b in buttons_of(m)])
+    assert plain("topic_ask_child_benefit", register) in labels(replies) or "ask_child_benefit" in str(
+        [b.get("callback_data") for m in replies for b in buttons_of(m)]
+    )
     # The pre-check then asks adults, not children: 2 children are offered for confirmation instead.
     replies = await chat.press_data("a:check:min_income")
     assert plain("mem_btn_yes", register) in labels(replies)

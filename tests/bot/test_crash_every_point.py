@@ -46,12 +46,36 @@ from .crash import Crash, FaultHook, FaultyBotApi
 
 USER = 515151
 
-BOOKING = ["/start", "[🇬🇷 Ελληνικά]", "Θέλω να κλείσω ραντεβού", "Φλώρινα", "[Κέντρο Κοινότητας Δήμου Φλώρινας]",
-           "[👥 Κοινωνικός λειτουργός]", "[⏩ Η πρώτη ελεύθερη ώρα]", "[✅ Κλείστε αυτή την ώρα]",
-           "Μαρία Παπαδοπούλου", "691 234 5678", "[✅ Συμφωνώ]", "/menu"]
-REQUEST = ["/start", "[🇬🇷 Ελληνικά]", "/request", "[✅ Συμφωνώ]", "[🍞 Τρόφιμα και βασικά αγαθά]", "[➡️ Συνέχεια]",
-           "Δεν έχουμε να φάμε", "[3]", "2", "Πτολεμαΐδα", "[💬 Εδώ, στο Telegram]", "[🌇 Απόγευμα]",
-           "[✅ Αποστολή]", "/menu"]
+BOOKING = [
+    "/start",
+    "[🇬🇷 Ελληνικά]",
+    "Θέλω να κλείσω ραντεβού",
+    "Φλώρινα",
+    "[Κέντρο Κοινότητας Δήμου Φλώρινας]",
+    "[👥 Κοινωνικός λειτουργός]",
+    "[⏩ Η πρώτη ελεύθερη ώρα]",
+    "[✅ Κλείστε αυτή την ώρα]",
+    "Μαρία Παπαδοπούλου",
+    "691 234 5678",
+    "[✅ Συμφωνώ]",
+    "/menu",
+]
+REQUEST = [
+    "/start",
+    "[🇬🇷 Ελληνικά]",
+    "/request",
+    "[✅ Συμφωνώ]",
+    "[🍞 Τρόφιμα και βασικά αγαθά]",
+    "[➡️ Συνέχεια]",
+    "Δεν έχουμε να φάμε",
+    "[3]",
+    "2",
+    "Πτολεμαΐδα",
+    "[💬 Εδώ, στο Telegram]",
+    "[🌇 Απόγευμα]",
+    "[✅ Αποστολή]",
+    "/menu",
+]
 STAFF_REPLY = "Σας περιμένουμε την Πέμπτη στις 10:00"
 
 
@@ -70,8 +94,11 @@ class CapturingChat(LocalChat):
 
 
 def visible(api: FaultyBotApi, start: int = 0) -> list[tuple[str, str]]:
-    return [(c.method, str(c.params.get("text") or c.params.get("caption") or "")) for c in api.calls[start:]
-            if c.method.startswith("send") and str(c.params.get("chat_id")) == str(USER)]
+    return [
+        (c.method, str(c.params.get("text") or c.params.get("caption") or ""))
+        for c in api.calls[start:]
+        if c.method.startswith("send") and str(c.params.get("chat_id")) == str(USER)
+    ]
 
 
 def collapse(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -80,10 +107,14 @@ def collapse(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 async def fingerprint(app: KoinotitaApplication) -> dict[str, Any]:
     """Rows per table, and the bot's state itself: equal fingerprints = the same steps applied, once each."""
-    counts = [select(literal(name).label("t"), func.count().label("n")).select_from(table)
-              for name, table in Base.metadata.tables.items() if name not in ("bot_state", "inbox_update")]
-    counts.append(select(literal("inbox_pending"), func.count()).select_from(InboxUpdate)
-                  .where(InboxUpdate.status == "pending"))
+    counts = [
+        select(literal(name).label("t"), func.count().label("n")).select_from(table)
+        for name, table in Base.metadata.tables.items()
+        if name not in ("bot_state", "inbox_update")
+    ]
+    counts.append(
+        select(literal("inbox_pending"), func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "pending")
+    )
     async with app.services.db.session() as session:
         out: dict[str, Any] = {t: n for t, n in (await session.execute(union_all(*counts))).all()}
         rows = (await session.execute(select(BotState.kind, BotState.key, BotState.data))).all()
@@ -172,8 +203,9 @@ class Harness:
             later += timedelta(seconds=2)
         return app
 
-    async def reference(self, steps: list[Callable[[KoinotitaApplication, FaultyBotApi], Awaitable[
-            dict[str, Any] | None]]]) -> Reference:
+    async def reference(
+        self, steps: list[Callable[[KoinotitaApplication, FaultyBotApi], Awaitable[dict[str, Any] | None]]]
+    ) -> Reference:
         ref = Reference()
         url = self.world.url
         phone_calls = 0
@@ -192,8 +224,13 @@ class Harness:
         await self.app.services.db.dispose()
         return ref
 
-    async def trial(self, ref: Reference, i: int, crash_at: int,
-                    replay: Callable[[KoinotitaApplication, dict[str, Any]], Awaitable[None]]) -> str | None:
+    async def trial(
+        self,
+        ref: Reference,
+        i: int,
+        crash_at: int,
+        replay: Callable[[KoinotitaApplication, dict[str, Any]], Awaitable[None]],
+    ) -> str | None:
         url = self.world.copy(ref.snapshots[i])
         api = self.fresh_phone()
         try:
@@ -238,8 +275,9 @@ async def harness(db_url: str, nlu_cache_dir: Path, tmp_path: Path) -> AsyncIter
             world.close()
 
 
-def chat_steps(script: list[str]) -> list[Callable[[KoinotitaApplication, FaultyBotApi], Awaitable[
-        dict[str, Any] | None]]]:
+def chat_steps(
+    script: list[str],
+) -> list[Callable[[KoinotitaApplication, FaultyBotApi], Awaitable[dict[str, Any] | None]]]:
     """Each line of the script as a step (a press finds its button on the phone's earlier messages)."""
 
     def step_for(line: str) -> Callable[[KoinotitaApplication, FaultyBotApi], Awaitable[dict[str, Any] | None]]:
@@ -247,6 +285,7 @@ def chat_steps(script: list[str]) -> list[Callable[[KoinotitaApplication, Faulty
             chat = CapturingChat(app, api, user_id=USER)
             await chat.act(line)
             return chat.updates[-1]
+
         return run
 
     return [step_for(line) for line in script]
@@ -259,9 +298,12 @@ def every_point(ref: Reference, steps: Iterable[int] | None = None) -> Iterator[
                 yield i, n
 
 
-async def run_all(harness: Harness, ref: Reference,
-                  replay: Callable[[KoinotitaApplication, dict[str, Any]], Awaitable[None]],
-                  steps: Iterable[int] | None = None) -> dict[str, int]:
+async def run_all(
+    harness: Harness,
+    ref: Reference,
+    replay: Callable[[KoinotitaApplication, dict[str, Any]], Awaitable[None]],
+    steps: Iterable[int] | None = None,
+) -> dict[str, int]:
     kinds: dict[str, int] = {}
     for i, n in every_point(ref, None if steps is None else set(steps)):
         fired = await harness.trial(ref, i, n, replay)
@@ -298,10 +340,12 @@ async def test_a_staff_reply_is_delivered_whatever_the_kill(harness: Harness) ->
 
     async def open_and_reply(app: KoinotitaApplication, api: FaultyBotApi) -> dict[str, Any] | None:
         async with app.services.db.write() as session:
-            staff = await create_user(session, username="sw", role="staff", centre_id="kk-kozani",
-                                      password="pale-lantern-over-harbour-17")
-            conversation = await open_conversation(session, telegram_chat_id=USER, citizen_id=None,
-                                                   centre_id="kk-kozani", language="el")
+            staff = await create_user(
+                session, username="sw", role="staff", centre_id="kk-kozani", password="pale-lantern-over-harbour-17"
+            )
+            conversation = await open_conversation(
+                session, telegram_chat_id=USER, citizen_id=None, centre_id="kk-kozani", language="el"
+            )
             await enqueue_staff_reply(session, conversation.id, staff_user_id=staff.id, text=STAFF_REPLY)
         return None
 

@@ -145,8 +145,9 @@ async def test_cancel_by_command_and_by_button(chat: LocalChat) -> None:
 
 
 @pytest.mark.parametrize("register", list(REGISTERS))
-async def test_an_emergency_mid_way_gets_the_helplines_first_then_the_check_goes_on(chat: LocalChat,
-                                                                                   register: str) -> None:
+async def test_an_emergency_mid_way_gets_the_helplines_first_then_the_check_goes_on(
+    chat: LocalChat, register: str
+) -> None:
     await start_in(chat, register)
     await open_check(chat, register)
     await chat.say("1")

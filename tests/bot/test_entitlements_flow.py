@@ -1,4 +1,4 @@
-""""What can I get?": from free text or the topic button, yes/no questions (typed or tapped), then the topics
+""" "What can I get?": from free text or the topic button, yes/no questions (typed or tapped), then the topics
 worth a look, each one tap away."""
 
 from __future__ import annotations
@@ -49,8 +49,10 @@ async def test_questions_then_suggestions_with_topic_buttons(chat: LocalChat, re
             replies = await chat.press(plain("ans_btn_no", register))
     buttons = labels(replies)
     # Food first (the most pressing need), then child benefit; nothing suggested for what was answered "no".
-    assert buttons[:2] == [catalogue_text("intents", "ask_food_aid", register),
-                           catalogue_text("intents", "ask_child_benefit", register)]
+    assert buttons[:2] == [
+        catalogue_text("intents", "ask_food_aid", register),
+        catalogue_text("intents", "ask_child_benefit", register),
+    ]
     assert catalogue_text("intents", "ask_housing", register) not in buttons
     assert ANSWERS_KEY not in user_data(chat)
     # One tap from the suggestion to its answer.

@@ -24,10 +24,21 @@ async def add_events(chat: LocalChat) -> datetime:
     # 2 days ahead at 16:00 UTC: 18:00 in Athens in winter, 19:00 in summer.
     first = (now + timedelta(days=2)).replace(hour=16, minute=0, second=0, microsecond=0)
     async with chat.app.services.db.session() as session:
-        await create_event(session, title="Ενημέρωση για το ΕΕΕ", starts_at=first, centre_id="kk-kozani",
-                           place="Αίθουσα Δημοτικού Συμβουλίου", published=True)
-        await create_event(session, title="Εργαστήρι βιογραφικού", starts_at=first + timedelta(days=3),
-                           centre_id="kk-florina", published=True)
+        await create_event(
+            session,
+            title="Ενημέρωση για το ΕΕΕ",
+            starts_at=first,
+            centre_id="kk-kozani",
+            place="Αίθουσα Δημοτικού Συμβουλίου",
+            published=True,
+        )
+        await create_event(
+            session,
+            title="Εργαστήρι βιογραφικού",
+            starts_at=first + timedelta(days=3),
+            centre_id="kk-florina",
+            published=True,
+        )
         await create_event(session, title="Πρόχειρη εκδήλωση", starts_at=first + timedelta(days=1))
         await create_event(session, title="Παλιά εκδήλωση", starts_at=now - timedelta(days=1), published=True)
         await session.commit()

@@ -1,4 +1,4 @@
-""""Where is my centre": typed place, shared location, list, and the kind answers for what cannot be routed."""
+""" "Where is my centre": typed place, shared location, list, and the kind answers for what cannot be routed."""
 
 from __future__ import annotations
 

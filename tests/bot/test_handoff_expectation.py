@@ -27,8 +27,7 @@ async def test_inside_bookable_hours(chat: LocalChat, monkeypatch: pytest.Monkey
     assert "δεν τις γνωρίζουμε" in text and "κάποιος είναι μάλλον εκεί" in text
 
 
-async def test_outside_bookable_hours_names_the_next_start(chat: LocalChat, monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+async def test_outside_bookable_hours_names_the_next_start(chat: LocalChat, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handoff, "utcnow", lambda: datetime(2026, 12, 5, 10, 0, tzinfo=UTC))  # Saturday noon
     text = await open_handoff(chat, "Κοζάνη")
     assert "δεν κλείνει ραντεβού" in text and "Δευτέρα 7 Δεκεμβρίου, 09:00" in text

@@ -46,17 +46,23 @@ asyncio.run(main())
 async def test_a_reply_survives_a_killed_deliverer(chat: LocalChat) -> None:
     db = chat.app.services.db
     async with db.session() as session:
-        staff = await create_user(session, username="sw", role="staff", centre_id="kk-kozani",
-                                  password="pale-lantern-over-harbour-17")
-        conversation = await open_conversation(session, telegram_chat_id=424242, citizen_id=None,
-                                               centre_id="kk-kozani", language="el")
-        outbox = await enqueue_staff_reply(session, conversation.id, staff_user_id=staff.id,
-                                           text="Σας περιμένουμε την Πέμπτη")
+        staff = await create_user(
+            session, username="sw", role="staff", centre_id="kk-kozani", password="pale-lantern-over-harbour-17"
+        )
+        conversation = await open_conversation(
+            session, telegram_chat_id=424242, citizen_id=None, centre_id="kk-kozani", language="el"
+        )
+        outbox = await enqueue_staff_reply(
+            session, conversation.id, staff_user_id=staff.id, text="Σας περιμένουμε την Πέμπτη"
+        )
         await session.commit()
         outbox_id = outbox.id
     settings = chat.app.services.settings
-    process = subprocess.Popen([sys.executable, "-c", DELIVERER, settings.effective_database_url,
-                                str(settings.data_dir)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", DELIVERER, settings.effective_database_url, str(settings.data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "sending"

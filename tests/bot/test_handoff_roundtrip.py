@@ -39,8 +39,13 @@ async def hand_over(chat: LocalChat, place: str = "Κοζάνη") -> HandoffConv
 
 async def staff_reply(chat: LocalChat, conversation_id: int, text: str) -> int:
     async with chat.app.services.db.session() as session:
-        staff = await create_user(session, username=f"sw{text[:3]}", role="staff", centre_id="kk-kozani",
-                                  password="pale-lantern-over-harbour-17")
+        staff = await create_user(
+            session,
+            username=f"sw{text[:3]}",
+            role="staff",
+            centre_id="kk-kozani",
+            password="pale-lantern-over-harbour-17",
+        )
         outbox = await enqueue_staff_reply(session, conversation_id, staff_user_id=staff.id, text=text)
         await session.commit()
         return outbox.id
@@ -137,8 +142,9 @@ async def test_personal_numbers_are_masked_and_the_citizen_warned(chat: LocalCha
 async def test_staff_close_hands_back_to_the_bot(chat: LocalChat) -> None:
     conversation = await hand_over(chat)
     async with chat.app.services.db.session() as session:
-        staff = await create_user(session, username="closer", role="staff", centre_id="kk-kozani",
-                                  password="pale-lantern-over-harbour-17")
+        staff = await create_user(
+            session, username="closer", role="staff", centre_id="kk-kozani", password="pale-lantern-over-harbour-17"
+        )
         await close_conversation(session, conversation.id, staff_user_id=staff.id)
         await session.commit()
     assert await deliver_outbox(chat.app, utcnow()) == 1

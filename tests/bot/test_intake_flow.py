@@ -69,8 +69,12 @@ async def test_a_completed_intake_stores_every_answer(chat: LocalChat) -> None:
     assert (intake.adults, intake.children) == (3, 2)
     assert (intake.centre_id, intake.place, intake.municipality_id) == ("kk-eordaia", "Πτολεμαΐδα", "eordaia")
     assert (intake.contact_method, intake.contact_phone, intake.contact_time) == ("telegram", None, "afternoon")
-    assert (intake.status, intake.channel, intake.created_by_kind, intake.language) == ("new", "telegram",
-                                                                                       "citizen", "el")
+    assert (intake.status, intake.channel, intake.created_by_kind, intake.language) == (
+        "new",
+        "telegram",
+        "citizen",
+        "el",
+    )
     assert intake.telegram_chat_id == USER and intake.consent_at is not None and not intake.urgent
     assert intake.programme_ids == ["food_aid"]
     assert intake.checklist_text and "Κοινωνικό Παντοπωλείο" in intake.checklist_text
@@ -217,7 +221,7 @@ async def test_an_intake_survives_a_restart(pg_url: str, nlu_cache_dir: Path) ->
 
 
 async def test_a_second_request_offers_the_saved_name(chat: LocalChat) -> None:
-    """"Is this you?": the name saved with the first request is offered; "another name" asks again."""
+    """ "Is this you?": the name saved with the first request is offered; "another name" asks again."""
     await begin(chat)
     await chat.press("✅ Συμφωνώ")
     await chat.press("🍞 Τρόφιμα και βασικά αγαθά")

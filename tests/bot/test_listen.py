@@ -57,8 +57,15 @@ async def test_listen_sends_an_ogg_opus_voice_message(chat: LocalChat, tmp_path:
 
 async def test_an_uploaded_recording_is_preferred(chat: LocalChat) -> None:
     async with chat.app.services.db.session() as session:
-        await save_recording(session, topic=TOPIC, register="el-simple", audio=check_media(VOICE), uploaded_by=None,
-                             text_hash=None, topics=set(answers.topics()))
+        await save_recording(
+            session,
+            topic=TOPIC,
+            register="el-simple",
+            audio=check_media(VOICE),
+            uploaded_by=None,
+            text_hash=None,
+            topics=set(answers.topics()),
+        )
         await session.commit()
     await open_topic(chat)
     voice = voice_of(await chat.press("🔊 Ακούστε"))
@@ -69,8 +76,15 @@ async def test_a_romani_recording_gets_its_own_button(chat: LocalChat) -> None:
     replies = await open_topic(chat)
     assert "🔊 Στα ρομανί" not in [b["text"] for b in buttons_of(replies[-1])]
     async with chat.app.services.db.session() as session:
-        await save_recording(session, topic=TOPIC, register="rom", audio=check_media(VOICE), uploaded_by=None,
-                             text_hash=None, topics=set(answers.topics()))
+        await save_recording(
+            session,
+            topic=TOPIC,
+            register="rom",
+            audio=check_media(VOICE),
+            uploaded_by=None,
+            text_hash=None,
+            topics=set(answers.topics()),
+        )
         await session.commit()
     replies = await chat.press_data(f"a:topic:{TOPIC}")
     assert [b["text"] for b in buttons_of(replies[-1])][:2] == ["🔊 Ακούστε", "🔊 Στα ρομανί"]

@@ -54,9 +54,13 @@ async def everything_stored(chat: LocalChat) -> list[tuple[str, dict[str, Any]]]
 
 
 def containing(rows: list[tuple[str, dict[str, Any]]], needle: str) -> list[str]:
-    return [f"{table}.{column}" for table, row in rows for column, value in row.items()
-            if value is not None and needle in (json.dumps(value, ensure_ascii=False, default=str)
-                                                if not isinstance(value, str) else value)]
+    return [
+        f"{table}.{column}"
+        for table, row in rows
+        for column, value in row.items()
+        if value is not None
+        and needle in (json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value)
+    ]
 
 
 async def test_privacy_notice_in_every_register(chat: LocalChat) -> None:
@@ -92,8 +96,9 @@ async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> N
     await chat.send_file("voice", VOICE)  # kept with the conversation, content and all
     await chat.say("έχουμε κρύο στο σπίτι ακόμα")
     async with chat.app.services.db.session() as session:
-        staff = await create_user(session, username="sw", role="staff", centre_id="kk-voio",
-                                  password="pale-lantern-over-harbour-17")
+        staff = await create_user(
+            session, username="sw", role="staff", centre_id="kk-voio", password="pale-lantern-over-harbour-17"
+        )
         conversation = await session.scalar(select(HandoffConversation))
         assert conversation is not None
         await enqueue_staff_reply(session, conversation.id, staff_user_id=staff.id, text="Θα σας πάρουμε τηλέφωνο")
@@ -120,8 +125,11 @@ async def test_forget_leaves_no_personal_data_in_any_table(chat: LocalChat) -> N
     kept = [row for table, row in after if table == "intake"]
     assert len(kept) == 1 and kept[0]["restricted_at"] is not None and kept[0]["citizen_id"] is None
     assert kept[0]["centre_id"] == "kk-voio" and kept[0]["status"] == "in_progress"
-    assert not [row for table, row in after if table in ("citizen", "handoff_conversation", "handoff_message",
-                                                         "outbox_message", "attachment")]
+    assert not [
+        row
+        for table, row in after
+        if table in ("citizen", "handoff_conversation", "handoff_message", "outbox_message", "attachment")
+    ]
     # The bot forgot too: the next message starts afresh, with nothing written back.
     await chat.say("/start")
     assert "intake" not in chat.app.user_data.get(USER, {})

@@ -18,18 +18,47 @@ from knowledge.entitlements import ENTITLEMENT_QUESTIONS
 from knowledge.messages import t
 
 # Greek, Greeklish, digits, amounts, emoji, punctuation and words of the questions' own vocabulary.
-WORDS = st.sampled_from([
-    "ναι", "όχι", "δεν ξέρω", "μόνο εγώ", "με ενοίκιο", "κανένα", "2 παιδιά", "dyo", "300 ευρώ", "1.200,50",
-    "επίδομα παιδιού", "θέλω ραντεβού", "kea", "πολλά", "-3", "99", "🙂", "???", "τι;", "άνεργη", "Φλώρινα",
-    "βοήθεια", "ευχαριστώ", "0", "6", "hello",
-])
+WORDS = st.sampled_from(
+    [
+        "ναι",
+        "όχι",
+        "δεν ξέρω",
+        "μόνο εγώ",
+        "με ενοίκιο",
+        "κανένα",
+        "2 παιδιά",
+        "dyo",
+        "300 ευρώ",
+        "1.200,50",
+        "επίδομα παιδιού",
+        "θέλω ραντεβού",
+        "kea",
+        "πολλά",
+        "-3",
+        "99",
+        "🙂",
+        "???",
+        "τι;",
+        "άνεργη",
+        "Φλώρινα",
+        "βοήθεια",
+        "ευχαριστώ",
+        "0",
+        "6",
+        "hello",
+    ]
+)
 TEXTS = st.one_of(
     st.text(min_size=1, max_size=60),
     st.lists(WORDS, min_size=1, max_size=4).map(" ".join),
 ).filter(lambda s: s.strip() != "" and not s.lstrip().startswith("/"))
 # No shrinking: each example drives the whole Application, and the failing text is reported as it was generated.
-SETTINGS = settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def data_of(chat: LocalChat) -> dict[str, Any]:
@@ -72,8 +101,13 @@ async def test_free_text_at_a_pre_check_question_never_loses_answers(chat: Local
     replies = text_of(await chat.say(text))
     draft = data_of(chat).get(eligibility.ANSWERS_KEY)
     after = draft["answers"] if isinstance(draft, dict) else None
-    outcome(before, after, replies, html_to_text(question("minors", "el")),
-            html_to_text(t("mem_flow_left", "el")).split(".")[0])
+    outcome(
+        before,
+        after,
+        replies,
+        html_to_text(question("minors", "el")),
+        html_to_text(t("mem_flow_left", "el")).split(".")[0],
+    )
 
 
 @SETTINGS
@@ -89,6 +123,10 @@ async def test_free_text_at_a_yes_no_question_never_loses_answers(chat: LocalCha
     assert before == {ENTITLEMENT_QUESTIONS[0]: True}
     replies = text_of(await chat.say(text))
     after = data_of(chat).get(entitlements.ANSWERS_KEY)
-    outcome(before, after if isinstance(after, dict) else None, replies,
-            html_to_text(question(ENTITLEMENT_QUESTIONS[1], "el-simple")),
-            html_to_text(t("mem_flow_left", "el-simple")).split(".")[0].split("\n")[0])
+    outcome(
+        before,
+        after if isinstance(after, dict) else None,
+        replies,
+        html_to_text(question(ENTITLEMENT_QUESTIONS[1], "el-simple")),
+        html_to_text(t("mem_flow_left", "el-simple")).split(".")[0].split("\n")[0],
+    )

@@ -30,12 +30,14 @@ async def send_all(limiter: TelegramRateLimiter, clock: Clock, chats: list[int])
     sent: list[tuple[int, float]] = []
 
     for chat in chats:
+
         async def call(endpoint: str, data: dict[str, Any], chat: int = chat) -> dict[str, Any]:
             sent.append((chat, clock.now))
             return {"ok": True}
 
-        await limiter.process_request(call, ("sendMessage", {"chat_id": chat}), {}, "sendMessage",
-                                      {"chat_id": chat}, None)
+        await limiter.process_request(
+            call, ("sendMessage", {"chat_id": chat}), {}, "sendMessage", {"chat_id": chat}, None
+        )
     return sent
 
 
@@ -80,7 +82,11 @@ async def test_a_429_pauses_every_call_not_just_the_one_refused() -> None:
             raise RetryAfter(5)
         return True
 
-    await asyncio.gather(*(limiter.process_request(call, ("sendMessage", {"chat_id": c}), {}, "sendMessage",
-                                                   {"chat_id": c}, None) for c in (1, 2)))
+    await asyncio.gather(
+        *(
+            limiter.process_request(call, ("sendMessage", {"chat_id": c}), {}, "sendMessage", {"chat_id": c}, None)
+            for c in (1, 2)
+        )
+    )
     assert calls[0] == (1, 0.0)
     assert sorted(t for _, t in calls[1:]) == [5.0, 5.0]  # both waited the 5 s Telegram asked for

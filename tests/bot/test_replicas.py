@@ -35,8 +35,18 @@ from .conftest import make_settings
 from .logging_api import LoggingBotApi
 
 USERS = 200
-TEXTS = ["/start", "γεια σας", "θέλω να μάθω για το ΚΕΑ", "/menu", "επίδομα παιδιών", "/sos",
-         "πού είναι το κέντρο μου", "Κοζάνη", "ευχαριστώ", "/help"]
+TEXTS = [
+    "/start",
+    "γεια σας",
+    "θέλω να μάθω για το ΚΕΑ",
+    "/menu",
+    "επίδομα παιδιών",
+    "/sos",
+    "πού είναι το κέντρο μου",
+    "Κοζάνη",
+    "ευχαριστώ",
+    "/help",
+]
 FIRST_USER = 880_000
 
 REPLICA = """
@@ -67,8 +77,13 @@ asyncio.run(main(*sys.argv[1:4]))
 
 
 def message(update_id: int, user: int, text: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"message_id": update_id, "date": 1764000000, "chat": {"id": user, "type": "private"},
-                            "from": {"id": user, "is_bot": False, "first_name": "Π"}, "text": text}
+    body: dict[str, Any] = {
+        "message_id": update_id,
+        "date": 1764000000,
+        "chat": {"id": user, "type": "private"},
+        "from": {"id": user, "is_bot": False, "first_name": "Π"},
+        "text": text,
+    }
     if text.startswith("/"):
         body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     return {"update_id": update_id, "message": body}
@@ -102,21 +117,32 @@ def pg_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield from fresh_database_url(request, "postgresql", tmp_path)
 
 
-async def test_two_replicas_one_killed_midway(pg_url: str, tmp_path: Path, nlu_cache_dir: Path,
-                                              sqlite_url: str) -> None:
+async def test_two_replicas_one_killed_midway(
+    pg_url: str, tmp_path: Path, nlu_cache_dir: Path, sqlite_url: str
+) -> None:
     expected = await reference_answers(sqlite_url, nlu_cache_dir, tmp_path / "reference.log")
     assert len(collapse(expected)) >= len(TEXTS)
     url = pg_url
     db = Database(url)
     updates = [(FIRST_USER + u, TEXTS[i]) for i in range(len(TEXTS)) for u in range(USERS)]  # interleaved
     async with db.write() as session:
-        await inbox.store(session, [inbox.Incoming(1000 + n, user, message(1000 + n, user, text))
-                                    for n, (user, text) in enumerate(updates)], now=utcnow())
+        await inbox.store(
+            session,
+            [inbox.Incoming(1000 + n, user, message(1000 + n, user, text)) for n, (user, text) in enumerate(updates)],
+            now=utcnow(),
+        )
     log = tmp_path / "sent.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd()), os.environ.get("PYTHONPATH", "")])}
-    replicas = [subprocess.Popen([sys.executable, "-c", REPLICA, url, str(nlu_cache_dir), str(log)],
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-                for _ in range(2)]
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-c", REPLICA, url, str(nlu_cache_dir), str(log)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
     names = []
     for replica in replicas:
         assert replica.stdout is not None and replica.stdin is not None
@@ -132,8 +158,14 @@ async def test_two_replicas_one_killed_midway(pg_url: str, tmp_path: Path, nlu_c
         replicas[0].send_signal(signal.SIGKILL)  # midway, whatever it was doing
         replicas[0].wait(timeout=30)
         async with db.session() as session:
-            in_flight = int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.status == "sending", OutboxMessage.claimed_by == names[0])) or 0)
+            in_flight = int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status == "sending", OutboxMessage.claimed_by == names[0])
+                )
+                or 0
+            )
         assert replicas[1].wait(timeout=600) == 0
     finally:
         for replica in replicas:
@@ -147,8 +179,9 @@ async def test_two_replicas_one_killed_midway(pg_url: str, tmp_path: Path, nlu_c
             later += timedelta(seconds=2)
         await app.services.db.dispose()
     async with db.session() as session:
-        statuses = dict((await session.execute(select(InboxUpdate.status, func.count())
-                                               .group_by(InboxUpdate.status))).all())
+        statuses = dict(
+            (await session.execute(select(InboxUpdate.status, func.count()).group_by(InboxUpdate.status))).all()
+        )
         undelivered = int(await session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
     await db.dispose()
     assert statuses == {"done": len(updates)} and undelivered == 0

@@ -47,8 +47,9 @@ async def test_a_job_runs_once_across_replicas_and_is_recorded(database: Databas
 async def test_a_dead_replicas_lease_lapses_and_another_takes_over(database: Database) -> None:
     async with database.write() as session:
         await leases.ensure_job(session, "count")
-        assert await leases.claim(session, "count", owner="dead", now=T0, every=timedelta(minutes=1),
-                                  lease=timedelta(minutes=5))  # claimed, then the process died: no finish
+        assert await leases.claim(
+            session, "count", owner="dead", now=T0, every=timedelta(minutes=1), lease=timedelta(minutes=5)
+        )  # claimed, then the process died: no finish
     runs: list[str] = []
     job = counting_job(runs)
     alive = Scheduler("alive", database, [job], owner="alive")
@@ -69,8 +70,9 @@ async def test_a_failing_run_is_recorded_by_its_error_class_only(database: Datab
     assert record.last_outcome == "failed" and record.last_error == "ValueError" and record.lease_owner is None
 
 
-async def test_the_application_starts_and_stops_its_jobs_through_its_hooks(sqlite_url: str,
-                                                                          nlu_cache_dir: Path) -> None:
+async def test_the_application_starts_and_stops_its_jobs_through_its_hooks(
+    sqlite_url: str, nlu_cache_dir: Path
+) -> None:
     app = build_application(make_settings(sqlite_url, nlu_cache_dir))
     assert isinstance(app, RunningApplication)
     async with running(app):

@@ -129,8 +129,13 @@ async def test_blocking_and_unblocking_through_telegrams_membership_updates(make
         def state(status: str) -> dict:
             return {"status": status, "user": bot, **({"until_date": 4102444800} if status == "kicked" else {})}
 
-        member = {"chat": chat.chat, "from": chat.user, "date": 0, "old_chat_member": state(old),
-                  "new_chat_member": state(new)}
+        member = {
+            "chat": chat.chat,
+            "from": chat.user,
+            "date": 0,
+            "old_chat_member": state(old),
+            "new_chat_member": state(new),
+        }
         await chat._process({"my_chat_member": member})
 
     async def unreachable() -> bool:
@@ -167,8 +172,16 @@ async def test_a_button_pressed_too_late_never_crashes(make_chat: MakeChat) -> N
     assert [f.status for _, f in chat.api.refused] and all(f.status == 400 for _, f in chat.api.refused)
 
 
-@pytest.mark.parametrize("plan", ["timeout times=1 method=sendMessage", "400-not-modified",
-                                  "slow seconds=0.01", "429 every=3 retry_after=1", "flood rate=30 chat_rate=1"])
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "timeout times=1 method=sendMessage",
+        "400-not-modified",
+        "slow seconds=0.01",
+        "429 every=3 retry_after=1",
+        "flood rate=30 chat_rate=1",
+    ],
+)
 async def test_a_conversation_survives_each_failure(make_chat: MakeChat, plan: str) -> None:
     chat = await make_chat(plan, paced=plan.startswith("flood"))
     for line in ("/start", "[🇬🇷 Ελληνικά]", "θέλω να μάθω για το ΚΕΑ", "/menu", "/sos"):

@@ -22,14 +22,17 @@ from core.models.booking import Appointment
 def koinotita(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KOINOTITA_DATABASE_URL": url}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run([sys.executable, "-m", "koinotita", *args], capture_output=True, text=True, env=env,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "koinotita", *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 async def row_counts(db: Database) -> dict[str, int]:
     async with db.session() as session:
-        return {name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
-                for name, table in Base.metadata.tables.items()}
+        return {
+            name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
+            for name, table in Base.metadata.tables.items()
+        }
 
 
 async def book_one(db: Database) -> int:
@@ -42,8 +45,14 @@ async def book_one(db: Database) -> int:
         assert avail is not None
         day = next(d.day for d in await bookable_days(session, avail, now=now) if d.free)
         slot = (await free_slots(session, avail, day, now=now))[0]
-        appointment = await service.book(session, citizen_id=citizen.id, centre_id="kk-kozani",
-                                         service="social_worker", starts_at=slot.starts_at, now=now)
+        appointment = await service.book(
+            session,
+            citizen_id=citizen.id,
+            centre_id="kk-kozani",
+            service="social_worker",
+            starts_at=slot.starts_at,
+            now=now,
+        )
         return appointment.id
 
 

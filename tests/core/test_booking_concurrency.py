@@ -23,8 +23,9 @@ ATTEMPTS = 200
 
 async def test_200_concurrent_attempts_at_a_one_seat_slot_book_exactly_one(database: Database) -> None:
     async with database.session() as session:
-        avail = await session.scalar(select(Availability).where(Availability.centre_id == "kk-florina",
-                                                                Availability.service == "social_worker"))
+        avail = await session.scalar(
+            select(Availability).where(Availability.centre_id == "kk-florina", Availability.service == "social_worker")
+        )
         assert avail is not None and avail.seats == 1
         people = [Citizen(telegram_id=800000 + i) for i in range(ATTEMPTS)]
         session.add_all(people)
@@ -34,8 +35,14 @@ async def test_200_concurrent_attempts_at_a_one_seat_slot_book_exactly_one(datab
     async def attempt(citizen_id: int) -> str:
         try:
             async with database.write() as session:
-                await service.book(session, citizen_id=citizen_id, centre_id="kk-florina", service="social_worker",
-                                   starts_at=SLOT, now=NOW)
+                await service.book(
+                    session,
+                    citizen_id=citizen_id,
+                    centre_id="kk-florina",
+                    service="social_worker",
+                    starts_at=SLOT,
+                    now=NOW,
+                )
             return "booked"
         except BookingError as exc:
             return exc.code
@@ -44,8 +51,11 @@ async def test_200_concurrent_attempts_at_a_one_seat_slot_book_exactly_one(datab
     assert outcomes.count("booked") == 1
     assert outcomes.count(SlotTaken.code) == ATTEMPTS - 1
     async with database.session() as session:
-        rows = await session.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.starts_at == SLOT, Appointment.status == BOOKED))
+        rows = await session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(Appointment.starts_at == SLOT, Appointment.status == BOOKED)
+        )
     assert rows == 1
 
 
@@ -56,7 +66,16 @@ async def test_the_unique_constraint_refuses_a_second_row_for_a_seat(database: D
         session.add_all(people)
         await session.commit()
         for person in people:
-            session.add(Appointment(centre_id="kk-florina", service="social_worker", starts_at=SLOT,
-                                    ends_at=SLOT, seat=1, citizen_id=person.id, status=BOOKED))
+            session.add(
+                Appointment(
+                    centre_id="kk-florina",
+                    service="social_worker",
+                    starts_at=SLOT,
+                    ends_at=SLOT,
+                    seat=1,
+                    citizen_id=person.id,
+                    status=BOOKED,
+                )
+            )
         with pytest.raises(IntegrityError):
             await session.commit()

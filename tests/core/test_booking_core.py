@@ -43,11 +43,19 @@ async def make_citizens(db: Database, n: int) -> list[int]:
         return [p.id for p in people]
 
 
-async def book(db: Database, citizen: int, starts_at: datetime = NINE, *, centre: str = "kk-kozani",
-               what: str = "social_worker", now: datetime = NOW) -> Appointment:
+async def book(
+    db: Database,
+    citizen: int,
+    starts_at: datetime = NINE,
+    *,
+    centre: str = "kk-kozani",
+    what: str = "social_worker",
+    now: datetime = NOW,
+) -> Appointment:
     async with db.write() as session:
-        return await service.book(session, citizen_id=citizen, centre_id=centre, service=what,
-                                  starts_at=starts_at, now=now)
+        return await service.book(
+            session, citizen_id=citizen, centre_id=centre, service=what, starts_at=starts_at, now=now
+        )
 
 
 # ---------------------------------------------------------------------------------------- pure time
@@ -71,9 +79,13 @@ def test_daylight_saving_changes_keep_local_times() -> None:
     # Last Sunday of October 2026 is the 25th: back to UTC+2.
     assert slot_starts(WEEKLY, date(2026, 10, 23), 30)[0].hour == 6
     assert slot_starts(WEEKLY, date(2026, 10, 26), 30)[0].hour == 7
-    assert all(local(s).strftime("%H:%M") == "09:00"
-               for s in (slot_starts(WEEKLY, d, 30)[0] for d in (date(2026, 3, 27), date(2026, 3, 30),
-                                                                    date(2026, 10, 23), date(2026, 10, 26))))
+    assert all(
+        local(s).strftime("%H:%M") == "09:00"
+        for s in (
+            slot_starts(WEEKLY, d, 30)[0]
+            for d in (date(2026, 3, 27), date(2026, 3, 30), date(2026, 10, 23), date(2026, 10, 26))
+        )
+    )
     # The day-before reminder is at 18:00 Athens time even on the Sunday of the change.
     monday_after = slot_starts(WEEKLY, date(2026, 3, 30), 30)[0]
     times = reminder_times(monday_after)
@@ -99,8 +111,12 @@ def test_greek_holidays_include_the_orthodox_movable_feasts() -> None:
 
 async def test_every_centre_is_seeded_with_services(database: Database) -> None:
     async with database.session() as session:
-        assert await services_at(session, "kk-kozani") == ["social_worker", "psychologist", "employment",
-                                                            "applications"]
+        assert await services_at(session, "kk-kozani") == [
+            "social_worker",
+            "psychologist",
+            "employment",
+            "applications",
+        ]
         assert "roma_mediator" in await services_at(session, "annex-roma-florina")
         assert await services_at(session, "unit-prespes") == ["social_worker", "applications"]
         centres = set((await session.scalars(select(Availability.centre_id))).all())
@@ -141,8 +157,9 @@ async def test_book_cancel_and_the_seat_is_free_again(database: Database) -> Non
     async with database.session() as session:
         kinds = set((await session.scalars(select(Reminder.kind).where(Reminder.appointment_id == second.id))).all())
         assert kinds == {DAY_BEFORE, TWO_HOURS}
-        actions = (await session.scalars(select(AuditEvent.action).where(
-            AuditEvent.record_kind == "appointment"))).all()
+        actions = (
+            await session.scalars(select(AuditEvent.action).where(AuditEvent.record_kind == "appointment"))
+        ).all()
         assert sorted(actions) == ["cancel", "create", "create"]
 
 
@@ -186,8 +203,15 @@ async def test_reschedule_moves_the_booking_in_one_step(database: Database) -> N
     await book(database, a, NINE + timedelta(hours=1))
     old = await book(database, a)
     async with database.write() as session:
-        new = await service.book(session, citizen_id=a, centre_id="kk-kozani", service="social_worker",
-                                 starts_at=NINE + timedelta(minutes=30), now=NOW, reschedule_of=old.id)
+        new = await service.book(
+            session,
+            citizen_id=a,
+            centre_id="kk-kozani",
+            service="social_worker",
+            starts_at=NINE + timedelta(minutes=30),
+            now=NOW,
+            reschedule_of=old.id,
+        )
     async with database.session() as session:
         assert (await session.get(Appointment, old.id)).status == CANCELLED  # type: ignore[union-attr]
         assert (await session.get(Appointment, new.id)).status == BOOKED  # type: ignore[union-attr]
@@ -200,12 +224,15 @@ async def test_a_freed_seat_is_held_for_the_first_in_line_then_the_next(database
     holder, first, second = await make_citizens(database, 3)
     taken = await book(database, holder)
     async with database.write() as session:
-        e1 = await waitlist.join_waitlist(session, citizen_id=first, centre_id="kk-kozani",
-                                          service="social_worker", day=MONDAY, now=NOW)
-        again = await waitlist.join_waitlist(session, citizen_id=first, centre_id="kk-kozani",
-                                             service="social_worker", day=MONDAY, now=NOW)
-        e2 = await waitlist.join_waitlist(session, citizen_id=second, centre_id="kk-kozani",
-                                          service="social_worker", day=MONDAY, now=NOW)
+        e1 = await waitlist.join_waitlist(
+            session, citizen_id=first, centre_id="kk-kozani", service="social_worker", day=MONDAY, now=NOW
+        )
+        again = await waitlist.join_waitlist(
+            session, citizen_id=first, centre_id="kk-kozani", service="social_worker", day=MONDAY, now=NOW
+        )
+        e2 = await waitlist.join_waitlist(
+            session, citizen_id=second, centre_id="kk-kozani", service="social_worker", day=MONDAY, now=NOW
+        )
         assert again.id == e1.id and await waitlist.position(session, e2) == 2
     async with database.write() as session:
         await service.cancel(session, appointment_id=taken.id, citizen_id=holder, now=NOW)

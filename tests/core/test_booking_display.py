@@ -21,19 +21,24 @@ def test_dates_read_in_athens_time_in_each_register() -> None:
 
 
 def test_an_unknown_address_is_never_invented() -> None:
-    centre = Centre(id="kk-x", kind="centre", name_el="Κέντρο", name_en="Centre", town_el="Φλώρινα",
-                    town_en="Florina", address=None)
+    centre = Centre(
+        id="kk-x", kind="centre", name_el="Κέντρο", name_en="Centre", town_el="Φλώρινα", town_en="Florina", address=None
+    )
     assert where_text(centre, "el").startswith("Φλώρινα — η ακριβής διεύθυνση δεν είναι ακόμη γνωστή")
     centre.address = "Οδός 1"
     assert where_text(centre, "el") == "Οδός 1"
 
 
 def test_calendar_file_is_valid_icalendar_in_utc() -> None:
-    data = calendar_file(uid="appointment-7@koinotita", starts_at=datetime(2026, 11, 30, 7, tzinfo=UTC),
-                         ends_at=datetime(2026, 11, 30, 7, 30, tzinfo=UTC),
-                         title="Ραντεβού: 👥 Κοινωνικός λειτουργός — Κέντρο Κοινότητας Δήμου Φλώρινας",
-                         location="Φλώρινα; ακριβής διεύθυνση άγνωστη", description=None,
-                         now=datetime(2026, 11, 25, 10, tzinfo=UTC))
+    data = calendar_file(
+        uid="appointment-7@koinotita",
+        starts_at=datetime(2026, 11, 30, 7, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 30, 7, 30, tzinfo=UTC),
+        title="Ραντεβού: 👥 Κοινωνικός λειτουργός — Κέντρο Κοινότητας Δήμου Φλώρινας",
+        location="Φλώρινα; ακριβής διεύθυνση άγνωστη",
+        description=None,
+        now=datetime(2026, 11, 25, 10, tzinfo=UTC),
+    )
     text = data.decode()
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert "DTSTART:20261130T070000Z" in text and "DTEND:20261130T073000Z" in text

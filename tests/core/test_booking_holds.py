@@ -23,8 +23,9 @@ FAR = to_utc(date(2026, 12, 10), time(9, 0))
 
 
 def expiry(now: datetime, *, latest: datetime = FAR, closed: set[date] | None = None) -> datetime:
-    return hold_expiry(WEEKLY, now=now, hold_minutes=120, after_opening_minutes=120, latest=latest,
-                       closed=closed or set())
+    return hold_expiry(
+        WEEKLY, now=now, hold_minutes=120, after_opening_minutes=120, latest=latest, closed=closed or set()
+    )
 
 
 def test_in_hours_the_hold_is_the_plain_two_hours() -> None:
@@ -65,16 +66,16 @@ async def test_an_offer_made_at_23_38_is_held_until_after_the_next_opening(datab
     evening = AT_23_38 - timedelta(hours=1)
     await book(database, holder, now=evening)
     async with database.write() as session:
-        entry = await waitlist.join_waitlist(session, citizen_id=waiting, centre_id="kk-kozani",
-                                             service="social_worker", day=MONDAY, now=evening)
+        entry = await waitlist.join_waitlist(
+            session, citizen_id=waiting, centre_id="kk-kozani", service="social_worker", day=MONDAY, now=evening
+        )
     taken = await _appointment_of(database, holder)
     async with database.write() as session:
         await service.cancel(session, appointment_id=taken, citizen_id=holder, now=AT_23_38)
     async with database.session() as session:
         hold = await session.scalar(select(Appointment).where(Appointment.status == HELD))
         assert hold is not None and hold.citizen_id == waiting and hold.hold_expires_at is not None
-        ends = hold.hold_expires_at.replace(tzinfo=UTC) if hold.hold_expires_at.tzinfo is None \
-            else hold.hold_expires_at
+        ends = hold.hold_expires_at.replace(tzinfo=UTC) if hold.hold_expires_at.tzinfo is None else hold.hold_expires_at
     opening = to_utc(THURSDAY, time(9, 0))
     assert ends == opening + timedelta(minutes=policy().hold_after_opening_minutes)
     # Nothing runs out in the night ("ως τις 01:38" was the bug): at 01:38 and at 08:59 the seat is still held.

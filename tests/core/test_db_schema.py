@@ -29,9 +29,21 @@ async def test_all_fifteen_places_of_service_are_seeded(database: Database) -> N
     async with database.session() as session:
         ids = set((await session.scalars(select(Centre.id))).all())
     assert ids == {
-        "kk-kozani", "kk-eordaia", "kk-voio", "kk-servia", "kk-grevena", "kk-deskati", "kk-kastoria",
-        "kk-argos-orestiko", "kk-florina", "kk-amyntaio", "annex-roma-eordaia", "annex-roma-kastoria",
-        "annex-roma-florina", "unit-nestorio", "unit-prespes",
+        "kk-kozani",
+        "kk-eordaia",
+        "kk-voio",
+        "kk-servia",
+        "kk-grevena",
+        "kk-deskati",
+        "kk-kastoria",
+        "kk-argos-orestiko",
+        "kk-florina",
+        "kk-amyntaio",
+        "annex-roma-eordaia",
+        "annex-roma-kastoria",
+        "annex-roma-florina",
+        "unit-nestorio",
+        "unit-prespes",
     }
 
 
@@ -111,8 +123,18 @@ async def test_write_transaction_takes_the_sqlite_write_lock_up_front(sqlite_url
 
 async def test_foreign_keys_are_enforced(database: Database) -> None:
     async with database.session() as session:
-        session.add(Centre(id="kk-test", kind="roma_annex", parent_id="kk-does-not-exist", name_el="x",
-                           name_en="x", municipalities=[], related_contacts=[], sources={}))
+        session.add(
+            Centre(
+                id="kk-test",
+                kind="roma_annex",
+                parent_id="kk-does-not-exist",
+                name_el="x",
+                name_en="x",
+                municipalities=[],
+                related_contacts=[],
+                sources={},
+            )
+        )
         with pytest.raises(Exception, match=r"(?i)foreign key"):
             await session.commit()
 

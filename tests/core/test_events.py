@@ -21,10 +21,15 @@ async def test_the_migration_creates_the_event_table(database: Database) -> None
 
 async def test_upcoming_shows_published_future_events_soonest_first(database: Database) -> None:
     async with database.session() as session:
-        await create_event(session, title="Εργαστήρι βιογραφικού", starts_at=NOW + timedelta(days=7),
-                           centre_id="kk-kozani", place="Κέντρο Κοινότητας Κοζάνης", published=True)
-        await create_event(session, title="Ενημέρωση για το ΕΕΕ", starts_at=NOW + timedelta(days=2),
-                           published=True)
+        await create_event(
+            session,
+            title="Εργαστήρι βιογραφικού",
+            starts_at=NOW + timedelta(days=7),
+            centre_id="kk-kozani",
+            place="Κέντρο Κοινότητας Κοζάνης",
+            published=True,
+        )
+        await create_event(session, title="Ενημέρωση για το ΕΕΕ", starts_at=NOW + timedelta(days=2), published=True)
         await create_event(session, title="Πρόχειρο", starts_at=NOW + timedelta(days=1))  # not published
         await create_event(session, title="Χθεσινή", starts_at=NOW - timedelta(days=1), published=True)
         await session.commit()
@@ -37,10 +42,12 @@ async def test_upcoming_shows_published_future_events_soonest_first(database: Da
 
 async def test_upcoming_for_a_centre_includes_region_wide_but_not_other_centres(database: Database) -> None:
     async with database.session() as session:
-        await create_event(session, title="Κοζάνη", starts_at=NOW + timedelta(days=1), centre_id="kk-kozani",
-                           published=True)
-        await create_event(session, title="Φλώρινα", starts_at=NOW + timedelta(days=2), centre_id="kk-florina",
-                           published=True)
+        await create_event(
+            session, title="Κοζάνη", starts_at=NOW + timedelta(days=1), centre_id="kk-kozani", published=True
+        )
+        await create_event(
+            session, title="Φλώρινα", starts_at=NOW + timedelta(days=2), centre_id="kk-florina", published=True
+        )
         await create_event(session, title="Όλη η Περιφέρεια", starts_at=NOW + timedelta(days=3), published=True)
         await session.commit()
     async with database.session() as session:

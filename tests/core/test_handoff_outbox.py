@@ -24,18 +24,23 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 async def staff(session, name: str, centre: str) -> StaffUser:  # type: ignore[no-untyped-def]
-    return await create_user(session, username=name, role="staff", centre_id=centre,
-                             password="pale-lantern-over-harbour-17")
+    return await create_user(
+        session, username=name, role="staff", centre_id=centre, password="pale-lantern-over-harbour-17"
+    )
 
 
 async def test_inbox_and_staff_scope(database: Database) -> None:
     async with database.session() as session:
-        a = await open_conversation(session, telegram_chat_id=1, citizen_id=None, centre_id="kk-kozani",
-                                    language="el", now=NOW)
-        assert await open_conversation(session, telegram_chat_id=1, citizen_id=None, centre_id="kk-kozani",
-                                       language="el") is a  # one open conversation per chat
-        b = await open_conversation(session, telegram_chat_id=2, citizen_id=None, centre_id="kk-kozani",
-                                    language="en", now=NOW)
+        a = await open_conversation(
+            session, telegram_chat_id=1, citizen_id=None, centre_id="kk-kozani", language="el", now=NOW
+        )
+        assert (
+            await open_conversation(session, telegram_chat_id=1, citizen_id=None, centre_id="kk-kozani", language="el")
+            is a
+        )  # one open conversation per chat
+        b = await open_conversation(
+            session, telegram_chat_id=2, citizen_id=None, centre_id="kk-kozani", language="en", now=NOW
+        )
         await record_citizen_message(session, a, text="hello", now=NOW + timedelta(minutes=5))
         assert [c.id for c in await open_conversations_for_centre(session, "kk-kozani")] == [a.id, b.id]
         assert await open_conversations_for_centre(session, "kk-florina") == []
@@ -56,10 +61,28 @@ async def test_inbox_and_staff_scope(database: Database) -> None:
 async def test_claiming_keeps_order_one_per_chat_and_honours_the_lease(database: Database) -> None:
     async with database.session() as session:
         for chat_id, n in ((10, 1), (10, 2), (11, 1)):
-            session.add(OutboxMessage(chat_id=chat_id, kind="staff_reply", text=f"{chat_id}-{n}", status="pending",
-                                      attempts=0, next_attempt_at=NOW, created_at=NOW))
-        session.add(OutboxMessage(chat_id=12, kind="staff_reply", text="later", status="pending", attempts=0,
-                                  next_attempt_at=NOW + timedelta(hours=1), created_at=NOW))
+            session.add(
+                OutboxMessage(
+                    chat_id=chat_id,
+                    kind="staff_reply",
+                    text=f"{chat_id}-{n}",
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=NOW,
+                    created_at=NOW,
+                )
+            )
+        session.add(
+            OutboxMessage(
+                chat_id=12,
+                kind="staff_reply",
+                text="later",
+                status="pending",
+                attempts=0,
+                next_attempt_at=NOW + timedelta(hours=1),
+                created_at=NOW,
+            )
+        )
         await session.commit()
     async with database.write() as session:
         claims = await claim_due(session, now=NOW)
@@ -79,8 +102,9 @@ async def test_claiming_keeps_order_one_per_chat_and_honours_the_lease(database:
 
 async def test_retry_backoff_and_giving_up(database: Database) -> None:
     async with database.session() as session:
-        row = OutboxMessage(chat_id=5, kind="staff_reply", text="x", status="sending", attempts=3,
-                            next_attempt_at=NOW, created_at=NOW)
+        row = OutboxMessage(
+            chat_id=5, kind="staff_reply", text="x", status="sending", attempts=3, next_attempt_at=NOW, created_at=NOW
+        )
         session.add(row)
         await session.commit()
         row_id = row.id

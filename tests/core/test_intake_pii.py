@@ -32,8 +32,10 @@ def test_checksums() -> None:
 
 def test_every_kind_is_masked_and_ordinary_numbers_are_not() -> None:
     amka = make_amka("1505851234")
-    text = (f"ΑΜΚΑ μου {amka}, αφμ {VALID_AFM}, ταυτότητα ΑΚ 123456, iban {VALID_IBAN} ok. "
-            "Τηλέφωνο 6912345678, 3 παιδιά, γεννήθηκα το 1985, ΤΚ 50100.")
+    text = (
+        f"ΑΜΚΑ μου {amka}, αφμ {VALID_AFM}, ταυτότητα ΑΚ 123456, iban {VALID_IBAN} ok. "
+        "Τηλέφωνο 6912345678, 3 παιδιά, γεννήθηκα το 1985, ΤΚ 50100."
+    )
     masked = mask_pii(text)
     assert amka not in masked and VALID_AFM not in masked and "ΑΚ 123456" not in masked and "0110" not in masked
     assert [m.kind for m in find_pii(text)] == ["amka", "afm", "id_card", "iban"]
@@ -49,8 +51,12 @@ def test_keyword_masks_a_number_without_a_valid_check_digit() -> None:
     assert not contains_pii("έχω 123456789 προβλήματα")  # nine digits, no keyword, no valid check digit
 
 
-@given(st.integers(min_value=1, max_value=28), st.integers(min_value=1, max_value=12),
-       st.integers(min_value=0, max_value=99), st.integers(min_value=0, max_value=9999))
+@given(
+    st.integers(min_value=1, max_value=28),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=0, max_value=99),
+    st.integers(min_value=0, max_value=9999),
+)
 def test_any_valid_amka_inside_text_is_masked(day: int, month: int, year: int, serial: int) -> None:
     amka = make_amka(f"{day:02d}{month:02d}{year:02d}{serial:04d}")
     masked = mask_pii(f"ο αριθμός είναι {amka} ευχαριστώ")

@@ -11,8 +11,9 @@ VALID = next(str(n) for n in range(166_596_920, 166_597_000) if is_valid_afm(str
 
 
 def test_an_update_id_that_looks_like_an_afm_stays_as_it_is() -> None:
-    record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "error while handling update %s: %s",
-                               (int(VALID), "TimedOut"), None)
+    record = logging.LogRecord(
+        "bot", logging.ERROR, __file__, 1, "error while handling update %s: %s", (int(VALID), "TimedOut"), None
+    )
     assert PiiLogFilter().filter(record)
     assert record.getMessage() == f"error while handling update {VALID}: TimedOut"
     assert mask_log_line(f"outbox {VALID}: delivery failed") == f"outbox {VALID}: delivery failed"

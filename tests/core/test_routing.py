@@ -37,9 +37,16 @@ def _without_accents(text: str) -> str:
 def _variants(s: Settlement) -> list[str]:
     latin = s.latin[0]
     return [
-        s.name, _without_accents(s.name), s.name.upper(), latin, latin.lower(),
-        f"μένω στη {s.name}", f"μένω στο {_without_accents(s.name).lower()}", f"apo {latin}",
-        f"eimai apo {latin.lower()}", f"Καλημέρα, είμαι από {s.name} και θέλω ραντεβού",
+        s.name,
+        _without_accents(s.name),
+        s.name.upper(),
+        latin,
+        latin.lower(),
+        f"μένω στη {s.name}",
+        f"μένω στο {_without_accents(s.name).lower()}",
+        f"apo {latin}",
+        f"eimai apo {latin.lower()}",
+        f"Καλημέρα, είμαι από {s.name} και θέλω ραντεβού",
     ]
 
 
@@ -60,8 +67,18 @@ def test_every_latin_spelling_routes(router: Router) -> None:
 def test_every_settlement_and_centre_is_covered() -> None:
     assert len(ROUTABLE) > 150
     assert {_centre(s) for s in ROUTABLE} == {
-        "kk-kozani", "kk-eordaia", "kk-voio", "kk-servia", "kk-grevena", "kk-deskati", "kk-kastoria",
-        "kk-argos-orestiko", "kk-florina", "kk-amyntaio", "unit-nestorio", "unit-prespes",
+        "kk-kozani",
+        "kk-eordaia",
+        "kk-voio",
+        "kk-servia",
+        "kk-grevena",
+        "kk-deskati",
+        "kk-kastoria",
+        "kk-argos-orestiko",
+        "kk-florina",
+        "kk-amyntaio",
+        "unit-nestorio",
+        "unit-prespes",
     }
 
 
@@ -112,8 +129,21 @@ def test_velventos_has_no_known_centre_but_a_municipality(router: Router, text: 
 
 @pytest.mark.parametrize(
     "text",
-    ["μένω στην Αθήνα", "Θεσσαλονίκη", "apo Larisa", "θέλω ραντεβού", "καλημέρα", "επίδομα παιδιών",
-     "πονάει ο λαιμός μου", "είναι η πρώτη φορά", "", "   ", "12345", "Ζωγράφου", "Παλλήνη"],
+    [
+        "μένω στην Αθήνα",
+        "Θεσσαλονίκη",
+        "apo Larisa",
+        "θέλω ραντεβού",
+        "καλημέρα",
+        "επίδομα παιδιών",
+        "πονάει ο λαιμός μου",
+        "είναι η πρώτη φορά",
+        "",
+        "   ",
+        "12345",
+        "Ζωγράφου",
+        "Παλλήνη",
+    ],
 )
 def test_unknown_places_and_plain_sentences_give_no_centre(router: Router, text: str) -> None:
     result = router.route_text(text)
@@ -143,8 +173,9 @@ def test_every_centre_town_routes_back_to_a_centre_of_that_municipality(router: 
         assert result is not None and result.municipality_id in centre.municipalities
 
 
-@pytest.mark.parametrize(("lat", "lon"), [(37.9838, 23.7275), (39.2, 24.5), (40.6401, 22.9444)],
-                         ids=["athens", "aegean-sea", "thessaloniki"])
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(37.9838, 23.7275), (39.2, 24.5), (40.6401, 22.9444)], ids=["athens", "aegean-sea", "thessaloniki"]
+)
 def test_locations_outside_the_region_are_none(router: Router, lat: float, lon: float) -> None:
     assert router.route_location(lat, lon) is None
 
@@ -164,8 +195,15 @@ def test_default_router_is_cached() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Σέρβια Κοζάνης", "servia kozanis", "ΣΕΡΒΙΑ ΚΟΖΑΝΗΣ", "Σερβια νομου Κοζανης", "μένω στα Σέρβια Κοζάνης",
-     "Servia Kozanhs", "σερβια ν. κοζανης"],
+    [
+        "Σέρβια Κοζάνης",
+        "servia kozanis",
+        "ΣΕΡΒΙΑ ΚΟΖΑΝΗΣ",
+        "Σερβια νομου Κοζανης",
+        "μένω στα Σέρβια Κοζάνης",
+        "Servia Kozanhs",
+        "σερβια ν. κοζανης",
+    ],
 )
 def test_a_village_with_its_regional_unit_in_every_spelling(router: Router, text: str) -> None:
     result = router.route_text(text)
@@ -174,9 +212,16 @@ def test_a_village_with_its_regional_unit_in_every_spelling(router: Router, text
 
 @pytest.mark.parametrize(
     ("text", "municipality"),
-    [("Λευκόβρυση Κοζάνης", "kozani"), ("lefkovrisi kozanis", "kozani"), ("Πεντάβρυσος Καστοριάς", "kastoria"),
-     ("Ανατολικό Εορδαίας", "eordaia"), ("Αγία Κυριακή Δήμου Κοζάνης", "kozani"),
-     ("Αγία Κυριακή Βελβεντού", "velventos"), ("Ψαράδες Φλώρινας", "prespes"), ("Δοτσικό Γρεβενών", "grevena")],
+    [
+        ("Λευκόβρυση Κοζάνης", "kozani"),
+        ("lefkovrisi kozanis", "kozani"),
+        ("Πεντάβρυσος Καστοριάς", "kastoria"),
+        ("Ανατολικό Εορδαίας", "eordaia"),
+        ("Αγία Κυριακή Δήμου Κοζάνης", "kozani"),
+        ("Αγία Κυριακή Βελβεντού", "velventos"),
+        ("Ψαράδες Φλώρινας", "prespes"),
+        ("Δοτσικό Γρεβενών", "grevena"),
+    ],
 )
 def test_the_regional_unit_or_municipality_settles_which_village(router: Router, text: str, municipality: str) -> None:
     assert router.route_text(text).municipality_id == municipality, text
@@ -205,9 +250,18 @@ def test_every_elstat_settlement_is_in_the_gazetteer_with_its_municipality() -> 
     assert len(rows) == 557
     by_code = {s.elstat: s for s in GAZ.settlements if s.elstat}
     municipality_of = {
-        "1401": "kozani", "1402": "voio", "1403": "eordaia", "1404": "servia", "1501": "grevena",
-        "1502": "deskati", "1601": "kastoria", "1602": "nestorio", "1603": "argos-orestiko", "1701": "florina",
-        "1702": "amyntaio", "1703": "prespes",
+        "1401": "kozani",
+        "1402": "voio",
+        "1403": "eordaia",
+        "1404": "servia",
+        "1501": "grevena",
+        "1502": "deskati",
+        "1601": "kastoria",
+        "1602": "nestorio",
+        "1603": "argos-orestiko",
+        "1701": "florina",
+        "1702": "amyntaio",
+        "1703": "prespes",
     }
     for row in rows:
         s = by_code[row["code"]]

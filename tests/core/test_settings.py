@@ -49,8 +49,11 @@ def test_polling_refuses_a_placeholder_secret_key(secret: str) -> None:
 
 
 def test_webhook_needs_its_own_secret() -> None:
-    base = {"TELEGRAM_BOT_TOKEN": "123:abc", "KOINOTITA_SECRET_KEY": "x" * 40,
-            "KOINOTITA_WEBHOOK_URL": "https://bot.example.org/telegram"}
+    base = {
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+        "KOINOTITA_SECRET_KEY": "x" * 40,
+        "KOINOTITA_WEBHOOK_URL": "https://bot.example.org/telegram",
+    }
     assert settings(**base).run_mode is RunMode.WEBHOOK
     with pytest.raises(PlaceholderSecretError):
         settings(**base).require_production_secrets()

@@ -39,7 +39,11 @@ def run_chat(actions: list[str], database_url: str, data_dir: Path, user_id: int
     env.pop("TELEGRAM_BOT_TOKEN", None)
     result = subprocess.run(
         [sys.executable, "-m", "koinotita", "chat", "--user-id", str(user_id)],
-        input="\n".join(actions) + "\n", capture_output=True, text=True, env=env, timeout=300,
+        input="\n".join(actions) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, f"koinotita chat failed ({result.returncode}):\n{result.stderr[-3000:]}"
     return result.stdout
@@ -50,8 +54,9 @@ def chat_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("chat-data")
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=[str(p.relative_to(Path(__file__).parent / "scripts"))
-                                                 for p in SCRIPTS])
+@pytest.mark.parametrize(
+    "script", SCRIPTS, ids=[str(p.relative_to(Path(__file__).parent / "scripts")) for p in SCRIPTS]
+)
 def test_conversation_script(script: Path, sqlite_template: Path, tmp_path: Path, chat_data_dir: Path) -> None:
     actions, expected, forbidden = parse_script(script)
     database = tmp_path / "chat.sqlite3"

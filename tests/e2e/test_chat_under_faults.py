@@ -20,10 +20,12 @@ def faults_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SCRIPT = next(p for p in SCRIPTS if p.name == "emergency_el.chat")
 
 
-@pytest.mark.parametrize("plan", ["429 every=4 retry_after=1; slow seconds=0.01",
-                                  "timeout every=5 method=sendMessage; 400-query-too-old"])
-def test_a_script_under_a_fault_plan_reads_the_same(plan: str, sqlite_template: Path, tmp_path: Path,
-                                                     faults_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "plan", ["429 every=4 retry_after=1; slow seconds=0.01", "timeout every=5 method=sendMessage; 400-query-too-old"]
+)
+def test_a_script_under_a_fault_plan_reads_the_same(
+    plan: str, sqlite_template: Path, tmp_path: Path, faults_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KOINOTITA_FAULT_PLAN", plan)
     actions, expected, forbidden = parse_script(SCRIPT)
     database = tmp_path / "chat.sqlite3"
@@ -39,6 +41,11 @@ def test_a_script_under_a_fault_plan_reads_the_same(plan: str, sqlite_template: 
 
 
 def test_a_bad_plan_is_refused_with_a_reason() -> None:
-    result = subprocess.run([sys.executable, "-m", "koinotita", "chat", "--faults", "418 teapot"],
-                            input="", capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "koinotita", "chat", "--faults", "418 teapot"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "unknown fault '418'" in result.stderr

@@ -23,13 +23,25 @@ def env(sqlite_template: Path, tmp_path: Path) -> dict[str, str]:
 
 
 def koinotita(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "koinotita", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "koinotita", *args], input=stdin, capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_users_add_and_mediator_link(env: dict[str, str]) -> None:
-    made = koinotita(env, "users", "add", "--username", "eleni", "--role", "mediator", "--centre",
-                     "annex-roma-kastoria", "--password-stdin", stdin="pale-lantern-over-harbour-17\n")
+    made = koinotita(
+        env,
+        "users",
+        "add",
+        "--username",
+        "eleni",
+        "--role",
+        "mediator",
+        "--centre",
+        "annex-roma-kastoria",
+        "--password-stdin",
+        stdin="pale-lantern-over-harbour-17\n",
+    )
     assert made.returncode == 0, made.stderr
     link = koinotita(env, "users", "link", "--username", "eleni")
     assert link.returncode == 0, link.stderr
@@ -37,14 +49,18 @@ def test_users_add_and_mediator_link(env: dict[str, str]) -> None:
     assert "pale-lantern-over-harbour-17" not in made.stderr + made.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--role", "staff"], "needs --centre"),
-    (["--role", "staff", "--centre", "kk-atlantis"], "no centre"),
-    (["--role", "mediator", "--centre", "kk-kozani"], "Roma annex"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "staff"], "needs --centre"),
+        (["--role", "staff", "--centre", "kk-atlantis"], "no centre"),
+        (["--role", "mediator", "--centre", "kk-kozani"], "Roma annex"),
+    ],
+)
 def test_users_add_refuses_what_cannot_be(env: dict[str, str], args: list[str], message: str) -> None:
-    result = koinotita(env, "users", "add", "--username", "x", *args, "--password-stdin",
-                       stdin="pale-lantern-over-harbour-17\n")
+    result = koinotita(
+        env, "users", "add", "--username", "x", *args, "--password-stdin", stdin="pale-lantern-over-harbour-17\n"
+    )
     assert result.returncode == 2
     assert message in result.stderr
 
@@ -59,8 +75,10 @@ def test_privacy_purge_prints_counts(env: dict[str, str]) -> None:
 def test_route_and_nlu_parse_contracts(env: dict[str, str]) -> None:
     routed = koinotita(env, "route", stdin="μένω στη Σιάτιστα\nxyz\n")
     lines = [json.loads(line) for line in routed.stdout.splitlines()]
-    assert lines == [{"text": "μένω στη Σιάτιστα", "centre_id": "kk-voio", "place": "Σιάτιστα"},
-                     {"text": "xyz", "centre_id": None, "place": None}]
+    assert lines == [
+        {"text": "μένω στη Σιάτιστα", "centre_id": "kk-voio", "place": "Σιάτιστα"},
+        {"text": "xyz", "centre_id": None, "place": None},
+    ]
     parsed = koinotita(env, "nlu", "parse", stdin="thelw rantevou stin kozani\n")
     result = json.loads(parsed.stdout)
     assert set(result) == {"text", "intent", "confidence", "entities"}

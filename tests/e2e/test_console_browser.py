@@ -30,18 +30,39 @@ from staff_console.app import create_app
 from tests.e2e.test_chat_scripts import run_chat
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CITIZEN = 424242
 PASSWORD = "quiet-meadow-under-snow-42"
 REPLY = "Καλημέρα, είμαι η κοινωνική λειτουργός. Θα σας καλέσω αύριο το πρωί."
 
 CITIZEN_ACTIONS = [
-    "/start", "[🇬🇷 Ελληνικά]", "/request", "[✅ Συμφωνώ]", "[🍞 Τρόφιμα και βασικά αγαθά]", "[➡️ Συνέχεια]",
-    "Χάσαμε τη δουλειά μας και δεν έχουμε φαγητό.", "[2]", "[3]", "μενω στη σιατιστα", "Ελένη Δημητρίου",
+    "/start",
+    "[🇬🇷 Ελληνικά]",
+    "/request",
+    "[✅ Συμφωνώ]",
+    "[🍞 Τρόφιμα και βασικά αγαθά]",
+    "[➡️ Συνέχεια]",
+    "Χάσαμε τη δουλειά μας και δεν έχουμε φαγητό.",
+    "[2]",
+    "[3]",
+    "μενω στη σιατιστα",
+    "Ελένη Δημητρίου",
     "[📞 Με τηλέφωνο]",
-    "691 234 5678", "[🌅 Πρωί]", "[✅ Αποστολή]",
-    "θέλω να μιλήσω με έναν άνθρωπο", "[✅ Συμφωνώ]", "Μπορεί κάποιος να με πάρει τηλέφωνο;",
+    "691 234 5678",
+    "[🌅 Πρωί]",
+    "[✅ Αποστολή]",
+    "θέλω να μιλήσω με έναν άνθρωπο",
+    "[✅ Συμφωνώ]",
+    "Μπορεί κάποιος να με πάρει τηλέφωνο;",
 ]
 
 
@@ -60,8 +81,9 @@ def served_console(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str,
     url = f"sqlite+aiosqlite:///{database}"
     settings = Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=tmp_path, TELEGRAM_BOT_TOKEN=None)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -88,8 +110,9 @@ async def _add_staff(url: str) -> None:
 async def _deliver(url: str, data_dir: Path) -> list[str]:
     """What the citizen's chat receives when the bot runs one outbox round."""
     api = RecordingBotApi()
-    app = build_application(Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=data_dir,
-                                     TELEGRAM_BOT_TOKEN=None), request=api)
+    app = build_application(
+        Settings(KOINOTITA_DATABASE_URL=url, KOINOTITA_DATA_DIR=data_dir, TELEGRAM_BOT_TOKEN=None), request=api
+    )
     async with app:
         await start_services(app)
         try:

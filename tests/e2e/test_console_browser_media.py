@@ -29,14 +29,29 @@ AUDIO_PLAYS = """async (audio) => {
 }"""
 
 
-async def test_a_voice_note_and_a_photo_appear_in_the_console(served_console: tuple[str, str, Path],
-                                                              tmp_path: Path) -> None:
+async def test_a_voice_note_and_a_photo_appear_in_the_console(
+    served_console: tuple[str, str, Path], tmp_path: Path
+) -> None:
     base, url, data_dir = served_console
     letter = tmp_path / "letter.jpg"
     letter.write_bytes(photo(900, 1200, (240, 240, 230)))
-    actions = ["/start", "[🙂 Απλά ελληνικά]", "/request", "[✅ Ναι, συμφωνώ]", "[💡 Ρεύμα και λογαριασμοί]",
-               "[➡️ Συνέχεια]", f"@voice {VOICE_FILE}", f"@photo {letter}", "[2]", "[1]", "Σιάτιστα", "[👤 Πολίτης]",
-               "[💬 Εδώ, με μηνύματα]", "[🕐 Όποια ώρα]", "[✅ Στείλε το]"]
+    actions = [
+        "/start",
+        "[🙂 Απλά ελληνικά]",
+        "/request",
+        "[✅ Ναι, συμφωνώ]",
+        "[💡 Ρεύμα και λογαριασμοί]",
+        "[➡️ Συνέχεια]",
+        f"@voice {VOICE_FILE}",
+        f"@photo {letter}",
+        "[2]",
+        "[1]",
+        "Σιάτιστα",
+        "[👤 Πολίτης]",
+        "[💬 Εδώ, με μηνύματα]",
+        "[🕐 Όποια ώρα]",
+        "[✅ Στείλε το]",
+    ]
     transcript = await asyncio.to_thread(run_chat, actions, url, data_dir)
     assert "📎 2 αρχεία" in transcript, transcript
     await _add_staff(url)
@@ -56,8 +71,9 @@ async def test_a_voice_note_and_a_photo_appear_in_the_console(served_console: tu
         assert duration > 1 and played > 0, (duration, played)
         image = page.locator("section.media img")
         await image.wait_for()
-        width = await image.evaluate("img => img.complete ? img.naturalWidth : "
-                                     "new Promise(ok => { img.onload = () => ok(img.naturalWidth); })")
+        width = await image.evaluate(
+            "img => img.complete ? img.naturalWidth : new Promise(ok => { img.onload = () => ok(img.naturalWidth); })"
+        )
         assert width == 900
         async with page.expect_download() as download_info:
             await page.get_by_role("link", name="Λήψη").first.click()

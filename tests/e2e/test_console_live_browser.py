@@ -32,8 +32,16 @@ __all__ = ["served_console"]  # the fixture, shared with the first browser test
 REPLY = "Καλησπέρα σας. Θα σας τηλεφωνήσουμε αύριο στις 10."
 FOLLOW_UP = "Ευχαριστώ πολύ, θα περιμένω το τηλεφώνημα."
 WIDE, PHONE = 1280, 390
-PAGES = ["/", "/intakes", "/intakes/1", "/conversations", "/conversations/1", "/appointments",
-         "/appointments?view=week", "/password"]
+PAGES = [
+    "/",
+    "/intakes",
+    "/intakes/1",
+    "/conversations",
+    "/conversations/1",
+    "/appointments",
+    "/appointments?view=week",
+    "/password",
+]
 
 # What a person can read and use on the page, in order: headings, labelled fields, buttons, links in the main part.
 STRUCTURE_JS = """() => {
@@ -63,8 +71,7 @@ async def login(page: Page, base: str) -> None:
     await page.wait_for_url(f"{base}/")
 
 
-async def test_conversation_updates_live_and_pages_work_at_phone_width(
-        served_console: tuple[str, str, Path]) -> None:
+async def test_conversation_updates_live_and_pages_work_at_phone_width(served_console: tuple[str, str, Path]) -> None:
     base, url, data_dir = served_console
     await asyncio.to_thread(run_chat, CITIZEN_ACTIONS, url, data_dir, CITIZEN)
     await _add_staff(url)
@@ -89,7 +96,9 @@ async def test_conversation_updates_live_and_pages_work_at_phone_width(
         assert any(REPLY in text for text in received), received
         await page.wait_for_function(
             "() => [...document.querySelectorAll('.messages li.staff .delivery')].pop().textContent.trim()"
-            " === 'Στάλθηκε'", timeout=2000)
+            " === 'Στάλθηκε'",
+            timeout=2000,
+        )
 
         # The citizen answers through the bot (the real `koinotita chat` process): it appears within 2 s.
         other = await context.new_page()

@@ -22,9 +22,13 @@ def need(tool: str) -> str:
 
 def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     tool = need("systemd-analyze")
-    assert {u.name for u in UNITS} >= {"koinotita-bot.service", "koinotita-console.service",
-                                       "koinotita-rasa.service", "koinotita-backup.service",
-                                       "koinotita-backup.timer"}
+    assert {u.name for u in UNITS} >= {
+        "koinotita-bot.service",
+        "koinotita-console.service",
+        "koinotita-rasa.service",
+        "koinotita-backup.service",
+        "koinotita-backup.timer",
+    }
     # verify checks that each ExecStart= program exists: stand-ins at the units' paths, moved under tmp_path.
     root = tmp_path / "opt"
     for program in (root / ".venv/bin/koinotita", root / ".rasa-venv/bin/rasa"):
@@ -35,16 +39,27 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     units.mkdir()
     for unit in UNITS:
         (units / unit.name).write_text(unit.read_text().replace("/opt/koinotita", str(root)))
-    result = subprocess.run([tool, "verify", "--man=no", *sorted(p.name for p in units.iterdir())], cwd=units,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [tool, "verify", "--man=no", *sorted(p.name for p in units.iterdir())],
+        cwd=units,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr  # warnings count as failures
 
 
 def test_the_reverse_proxy_config_passes_caddy_validate(tmp_path: Path) -> None:
     tool = need("caddy")
-    result = subprocess.run([tool, "validate", "--config", str(DEPLOY / "caddy" / "Caddyfile"),
-                             "--adapter", "caddyfile"], capture_output=True, text=True, timeout=120, check=False,
-                            env={"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [tool, "validate", "--config", str(DEPLOY / "caddy" / "Caddyfile"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0 and "Valid configuration" in result.stdout + result.stderr, result.stderr[-2000:]
 
 

@@ -32,11 +32,21 @@ def read_messages(stream: IO[str], count: int, timeout: float = 120.0) -> list[s
 
 
 def start_chat(database: Path, data_dir: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "KOINOTITA_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-           "KOINOTITA_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "KOINOTITA_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "KOINOTITA_DATA_DIR": str(data_dir),
+    }
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.Popen([sys.executable, "-m", "koinotita", "chat", "--user-id", "777"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, bufsize=1)
+    return subprocess.Popen(
+        [sys.executable, "-m", "koinotita", "chat", "--user-id", "777"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        bufsize=1,
+    )
 
 
 def say(process: subprocess.Popen[str], line: str) -> None:

@@ -34,14 +34,22 @@ def test_run_on_embedded_defaults_gives_a_working_local_chat_and_console(tmp_pat
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KOINOTITA_", "TELEGRAM_"))}
     env["KOINOTITA_CONSOLE_PORT"] = str(port)
-    process = subprocess.Popen([sys.executable, "-m", "koinotita", "run"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "koinotita", "run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     try:
         login = wait_for_console(port)
         assert login.status_code == 200
         assert "<form" in login.text
         stdout, stderr = process.communicate(
-            "/start\n[🇬🇷 Ελληνικά]\nπου ειναι το κεντρο κοινοτητας στη σιατιστα\n", timeout=300)
+            "/start\n[🇬🇷 Ελληνικά]\nπου ειναι το κεντρο κοινοτητας στη σιατιστα\n", timeout=300
+        )
     finally:
         if process.poll() is None:
             process.kill()

@@ -66,9 +66,11 @@ def test_every_programme_and_its_documents_render(register: str) -> None:
 
 @pytest.mark.parametrize(
     ("register", "expected"),
-    [("el", ["216 €", "108 €", "54 €", "972 €", "1.296 €"]),
-     ("el-simple", ["216 €", "108 €", "54 €", "972 €", "1.296 €"]),
-     ("en", ["€216", "€108", "€54", "€972", "€1,296"])],
+    [
+        ("el", ["216 €", "108 €", "54 €", "972 €", "1.296 €"]),
+        ("el-simple", ["216 €", "108 €", "54 €", "972 €", "1.296 €"]),
+        ("en", ["€216", "€108", "€54", "€972", "€1,296"]),
+    ],
 )
 def test_min_income_answer_states_the_amounts_of_the_data(register: str, expected: list[str]) -> None:
     # easy-to-read: the topic answer is short (payments only); «more» is the whole programme answer
@@ -162,19 +164,32 @@ def test_emergency_puts_112_first_and_fits_one_message(register: str) -> None:
 def test_events_empty_is_kind_and_listed_events_are_escaped() -> None:
     none = full_text(answers.render_events([], "el"))
     assert "Δεν έχουν ανακοινωθεί ακόμη νέες εκδηλώσεις" in none
-    listed = full_text(answers.render_events(
-        [{"title": "Εργαστήρι <b>CV</b>", "starts_at": "Τρίτη 2/12, 11:00", "place": None}], "en"))
+    listed = full_text(
+        answers.render_events([{"title": "Εργαστήρι <b>CV</b>", "starts_at": "Τρίτη 2/12, 11:00", "place": None}], "en")
+    )
     assert "Εργαστήρι &lt;b&gt;CV&lt;/b&gt;" in listed
     assert "When: Τρίτη 2/12, 11:00" in listed
     assert "Where" not in listed
 
 
 def test_centre_says_what_is_unknown_and_labels_other_lines() -> None:
-    centre = {"name": "Κέντρο Κοινότητας Δήμου Φλώρινας", "town": "Φλώρινα", "address": None,
-              "phone": None, "email": None, "hours": None,
-              "related": [{"label": "Κοινωνικές Υπηρεσίες Δήμου Φλώρινας", "value": "2385044511",
-                           "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html"}],
-              "source": None, "checked": None}
+    centre = {
+        "name": "Κέντρο Κοινότητας Δήμου Φλώρινας",
+        "town": "Φλώρινα",
+        "address": None,
+        "phone": None,
+        "email": None,
+        "hours": None,
+        "related": [
+            {
+                "label": "Κοινωνικές Υπηρεσίες Δήμου Φλώρινας",
+                "value": "2385044511",
+                "source": "http://liveflorinanews.blogspot.com/2026/01/blog-post_76.html",
+            }
+        ],
+        "source": None,
+        "checked": None,
+    }
     text = full_text(answers.render_centre(centre, "en"))
     assert text.count("<i>not known yet</i>") == 4
     assert "Other useful numbers (not the Centre&#39;s own line)" in text

@@ -67,8 +67,10 @@ def test_old_checks_become_warnings_after_six_months() -> None:
 
 
 def test_el_simple_text_over_the_limits_is_an_error(data_copy: Path) -> None:
-    long_line = ("Η αίτηση υποβάλλεται ηλεκτρονικά από τον ίδιο τον αιτούντα ή μέσω του Δήμου ή του "
-                 "Κέντρου Κοινότητας οποτεδήποτε μέσα στο έτος.")
+    long_line = (
+        "Η αίτηση υποβάλλεται ηλεκτρονικά από τον ίδιο τον αιτούντα ή μέσω του Δήμου ή του "
+        "Κέντρου Κοινότητας οποτεδήποτε μέσα στο έτος."
+    )
     _edit(data_copy / "programmes" / "kot.yaml", lambda d: d["apply"].update({"el-simple": [long_line]}))
     report = run_check(TODAY, data_copy)
     assert any(e.startswith("programme kot [el-simple]: readability sentence_length") for e in report.errors)

@@ -171,8 +171,16 @@ def test_kot_b_limits_from_the_table(row: dict[str, object]) -> None:
 
 @pytest.mark.parametrize(
     ("adults", "minors", "single_parent", "expected"),
-    [(1, 0, False, 9000), (2, 0, False, 13500), (1, 1, True, 13500), (2, 1, False, 15750),
-     (1, 2, True, 15750), (3, 0, False, 18000), (2, 2, False, 18000), (1, 3, True, 18000)],
+    [
+        (1, 0, False, 9000),
+        (2, 0, False, 13500),
+        (1, 1, True, 13500),
+        (2, 1, False, 15750),
+        (1, 2, True, 15750),
+        (3, 0, False, 18000),
+        (2, 2, False, 18000),
+        (1, 3, True, 18000),
+    ],
 )
 def test_kot_b_table_matches_the_stated_increments(
     adults: int, minors: int, single_parent: bool, expected: int
@@ -413,11 +421,28 @@ def test_every_reason_renders_in_every_register(register: str) -> None:
             assert STAFF_CONFIRM[register] in text
     # The households above reach every reason code the module can produce.
     assert seen >= {
-        "guaranteed_amount", "single_parent_oldest_minor_as_adult", "ceiling_applied", "income_unknown",
-        "within_income_limit", "above_income_limit", "income_deducted", "amount_zero", "kot_a_also",
-        "assets_also_checked", "kot_a_follows_min_income", "kot_a_discount", "kot_a_above_limit",
-        "kot_b_maximum", "limit_extrapolated", "disability_supplement", "life_support_supplement",
-        "yearly_application", "housing_tier", "housing_status_unknown", "not_renting", "student_note",
+        "guaranteed_amount",
+        "single_parent_oldest_minor_as_adult",
+        "ceiling_applied",
+        "income_unknown",
+        "within_income_limit",
+        "above_income_limit",
+        "income_deducted",
+        "amount_zero",
+        "kot_a_also",
+        "assets_also_checked",
+        "kot_a_follows_min_income",
+        "kot_a_discount",
+        "kot_a_above_limit",
+        "kot_b_maximum",
+        "limit_extrapolated",
+        "disability_supplement",
+        "life_support_supplement",
+        "yearly_application",
+        "housing_tier",
+        "housing_status_unknown",
+        "not_renting",
+        "student_note",
     }
 
 

@@ -20,10 +20,17 @@ def numbers_in(register: str, topic: str | None) -> list[str]:
 
 
 @pytest.mark.parametrize("register", REGISTERS)
-@pytest.mark.parametrize(("topic", "first"), [
-    ("violence", ["112", "15900"]), ("child", ["112", "1056"]), ("suicide", ["112", "1018", "10306"]),
-    ("no_shelter", ["112", "197"]), ("medical", ["112"]), (None, ["112", "197"]),
-])
+@pytest.mark.parametrize(
+    ("topic", "first"),
+    [
+        ("violence", ["112", "15900"]),
+        ("child", ["112", "1056"]),
+        ("suicide", ["112", "1018", "10306"]),
+        ("no_shelter", ["112", "197"]),
+        ("medical", ["112"]),
+        (None, ["112", "197"]),
+    ],
+)
 def test_the_lines_that_fit_come_right_after_112(register: str, topic: str | None, first: list[str]) -> None:
     found = numbers_in(register, topic)
     assert found[: len(first)] == first

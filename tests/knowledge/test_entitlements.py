@@ -1,4 +1,4 @@
-""""What can I get?": which topics are suggested, in what order, and how they are shown."""
+""" "What can I get?": which topics are suggested, in what order, and how they are shown."""
 
 from __future__ import annotations
 
@@ -81,9 +81,18 @@ def test_entitlement_questions_are_yes_no_in_every_register(register: str) -> No
 
 @pytest.mark.parametrize("register", REGISTERS)
 def test_render_suggestions_buttons_and_disclaimer(register: str) -> None:
-    suggestions = suggest(Situation(low_income=True, has_children_under_18=True, over_67_without_pension=True,
-                                    has_disability=True, unemployed=True, renting=True, needs_food=True,
-                                    bills_unpaid=True))
+    suggestions = suggest(
+        Situation(
+            low_income=True,
+            has_children_under_18=True,
+            over_67_without_pension=True,
+            has_disability=True,
+            unemployed=True,
+            renting=True,
+            needs_food=True,
+            bills_unpaid=True,
+        )
+    )
     answer = render_suggestions(suggestions, register)
     actions = [b.action for b in answer.buttons]
     assert actions == [f"topic:{s.intent}" for s in suggestions] + ["book", "handoff"]
@@ -97,23 +106,39 @@ def test_render_suggestions_buttons_and_disclaimer(register: str) -> None:
 
 @pytest.mark.parametrize("register", REGISTERS)
 def test_every_reason_code_has_text(register: str) -> None:
-    h = Household(1, 1, single_parent=True, income_6m=D(0), income_year=D(0), rents_home=True,
-                   disability_67=True)
-    every = suggest(Situation(household=h, low_income=True, has_children_under_18=True,
-                              over_67_without_pension=True, has_disability=True, unemployed=True,
-                              renting=True))
+    h = Household(1, 1, single_parent=True, income_6m=D(0), income_year=D(0), rents_home=True, disability_67=True)
+    every = suggest(
+        Situation(
+            household=h,
+            low_income=True,
+            has_children_under_18=True,
+            over_67_without_pension=True,
+            has_disability=True,
+            unemployed=True,
+            renting=True,
+        )
+    )
     lower = suggest(Situation(low_income=True))
     for suggestions in (every, lower):
         render_suggestions(suggestions, register)  # an unknown reason code raises
 
 
 def test_easy_to_read_suggestions_pass_the_plain_language_check() -> None:
-    everything = Situation(low_income=True, has_children_under_18=True, over_67_without_pension=True,
-                           has_disability=True, unemployed=True, renting=True, needs_food=True,
-                           bills_unpaid=True)
+    everything = Situation(
+        low_income=True,
+        has_children_under_18=True,
+        over_67_without_pension=True,
+        has_disability=True,
+        unemployed=True,
+        renting=True,
+        needs_food=True,
+        bills_unpaid=True,
+    )
     texts = [question(key, "el-simple") for key in ENTITLEMENT_QUESTIONS]
-    texts += [render_suggestions(suggest(everything), "el-simple").parts[0],
-              render_suggestions([], "el-simple").parts[0]]
+    texts += [
+        render_suggestions(suggest(everything), "el-simple").parts[0],
+        render_suggestions([], "el-simple").parts[0],
+    ]
     for text in texts:
         assert check_text(text) == [], text
 

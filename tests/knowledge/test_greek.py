@@ -16,11 +16,29 @@ from knowledge.messages import catalogue
 from knowledge.templating import environment
 
 # Values a template may count: they are given 1, then 2 and 5.
-COUNTED = {"count", "n", "total", "limit", "position", "adults", "minors", "children", "members", "days", "hours",
-           "minutes", "place", "restricted", "number"}
+COUNTED = {
+    "count",
+    "n",
+    "total",
+    "limit",
+    "position",
+    "adults",
+    "minors",
+    "children",
+    "members",
+    "days",
+    "hours",
+    "minutes",
+    "place",
+    "restricted",
+    "number",
+}
 # A date as the code passes it, in the nominative; a template that puts «της» before it would read «της Παρασκευή».
-SAMPLES: dict[str, Any] = {"when": "Παρασκευή 4 Δεκεμβρίου, 09:00", "day": "Πέμπτη 3 Δεκεμβρίου",
-                           "weekday": "Παρασκευή"}
+SAMPLES: dict[str, Any] = {
+    "when": "Παρασκευή 4 Δεκεμβρίου, 09:00",
+    "day": "Πέμπτη 3 Δεκεμβρίου",
+    "weekday": "Παρασκευή",
+}
 
 # (what must never be rendered, why)
 SINGULAR_WORDS = r"(?:ενήλικας|παιδί|ερώτηση|μεγάλος|ώρα|μέρα|άτομο|αίτημα|μήνας|φορά|θέση)"
@@ -67,7 +85,7 @@ def test_every_message_agrees_with_its_numbers(n: int) -> None:
         for pattern, why in WRONG:
             found = pattern.search(text)
             if found:
-                wrong.append(f"{key} [{register}] with {n}: {why}: …{text[max(0, found.start() - 30):found.end()]}")
+                wrong.append(f"{key} [{register}] with {n}: {why}: …{text[max(0, found.start() - 30) : found.end()]}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -25,9 +25,17 @@ from knowledge.places import (
 from nlu.normalise import fold
 
 SERVED = {
-    "eordaia": "kk-eordaia", "kozani": "kk-kozani", "voio": "kk-voio", "servia": "kk-servia",
-    "grevena": "kk-grevena", "deskati": "kk-deskati", "kastoria": "kk-kastoria", "nestorio": "unit-nestorio",
-    "argos-orestiko": "kk-argos-orestiko", "florina": "kk-florina", "amyntaio": "kk-amyntaio",
+    "eordaia": "kk-eordaia",
+    "kozani": "kk-kozani",
+    "voio": "kk-voio",
+    "servia": "kk-servia",
+    "grevena": "kk-grevena",
+    "deskati": "kk-deskati",
+    "kastoria": "kk-kastoria",
+    "nestorio": "unit-nestorio",
+    "argos-orestiko": "kk-argos-orestiko",
+    "florina": "kk-florina",
+    "amyntaio": "kk-amyntaio",
     "prespes": "unit-prespes",
 }
 
@@ -47,8 +55,11 @@ def test_all_fifteen_places_of_service_with_their_kind_and_parent() -> None:
     assert {c.id for c in centres.values() if c.kind == "centre"} == {i for i in CENTRE_IDS if i.startswith("kk-")}
     parents = {c.id: c.parent for c in centres.values() if c.kind != "centre"}
     assert parents == {
-        "annex-roma-eordaia": "kk-eordaia", "annex-roma-kastoria": "kk-kastoria",
-        "annex-roma-florina": "kk-florina", "unit-nestorio": "kk-kastoria", "unit-prespes": "kk-florina",
+        "annex-roma-eordaia": "kk-eordaia",
+        "annex-roma-kastoria": "kk-kastoria",
+        "annex-roma-florina": "kk-florina",
+        "unit-nestorio": "kk-kastoria",
+        "unit-prespes": "kk-florina",
     }
     assert centres["unit-nestorio"].town.name.el == "Νεστόριο"
     assert centres["unit-prespes"].town.name.el == "Λαιμός"

@@ -14,9 +14,21 @@ from knowledge.answer import REGISTERS
 from knowledge.programmes import DATA_DIR, ContentError, load_knowledge
 
 REQUIRED_PROGRAMMES = {
-    "min_income", "child_benefit", "birth_allowance", "housing_allowance", "disability_benefits",
-    "personal_assistant", "uninsured_elderly", "kot", "food_aid", "unemployment", "home_help",
-    "kdap_vouchers", "legal_aid", "social_tourism", "mountain_income",
+    "min_income",
+    "child_benefit",
+    "birth_allowance",
+    "housing_allowance",
+    "disability_benefits",
+    "personal_assistant",
+    "uninsured_elderly",
+    "kot",
+    "food_aid",
+    "unemployment",
+    "home_help",
+    "kdap_vouchers",
+    "legal_aid",
+    "social_tourism",
+    "mountain_income",
 }
 
 
@@ -45,7 +57,11 @@ def test_min_income_amounts_are_the_facts_with_dates_and_sources() -> None:
     prog = load_knowledge().programmes["min_income"]
     by_key = {a.key: a for a in prog.amounts}
     assert [str(by_key[k].values[0]) for k in ("single", "extra_adult", "minor", "ceiling")] == [
-        "216", "108", "54", "972"]
+        "216",
+        "108",
+        "54",
+        "972",
+    ]
     assert by_key["income_limit_single"].values[0] == 1296
     for a in prog.amounts:
         assert a.source and a.source.startswith("https://")

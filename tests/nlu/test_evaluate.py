@@ -25,8 +25,10 @@ class Scripted:
 
 async def test_figures_from_a_scripted_engine() -> None:
     answers = {
-        "καλημέρα σας": "greet", "geia sas": "greet",
-        "θέλω ένα ραντεβού": "book_appointment", "8elo rantebou": "greet",
+        "καλημέρα σας": "greet",
+        "geia sas": "greet",
+        "θέλω ένα ραντεβού": "book_appointment",
+        "8elo rantebou": "greet",
         "τρόφιμα": "ask_food_aid",  # "xreiazomaste fagito" -> fallback
     }
     report = await evaluate(Scripted(answers), [FIXTURES / "test"])

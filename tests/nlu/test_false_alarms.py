@@ -48,8 +48,9 @@ def test_a_name_is_never_danger(real_engine: BuiltinEngine, name: str) -> None:
 
 
 async def test_every_held_out_emergency_is_still_caught(real_engine: BuiltinEngine) -> None:
-    cries = [e.text for p in sorted(HELD_OUT.glob("*.yml")) for e in read_nlu_file(p).examples
-             if e.intent == "emergency"]
+    cries = [
+        e.text for p in sorted(HELD_OUT.glob("*.yml")) for e in read_nlu_file(p).examples if e.intent == "emergency"
+    ]
     assert len(cries) >= 36
     assert [c for c in cries if real_engine.parse_sync(c).intent != "emergency"] == []
     # The lexicon alone (what interrupts a text step) catches them too.

@@ -27,8 +27,12 @@ RASA_REPLY: dict[str, object] = {
     "intent": {"name": "book_appointment", "confidence": 0.91},
     "entities": [
         {
-            "entity": "place", "start": 9, "end": 17, "value": "Σιάτιστα",
-            "extractor": "DIETClassifier", "confidence_entity": 0.97,
+            "entity": "place",
+            "start": 9,
+            "end": 17,
+            "value": "Σιάτιστα",
+            "extractor": "DIETClassifier",
+            "confidence_entity": 0.97,
             "processors": ["EntitySynonymMapper"],
         },
     ],
@@ -139,15 +143,18 @@ async def test_nlu_fallback_maps_to_fallback_and_keeps_real_intents_in_ranking(
     sidecar: tuple[str, Canned],
 ) -> None:
     url, canned = sidecar
-    canned.body = json.dumps({
-        "text": "κάτι", "entities": [],
-        "intent": {"name": "nlu_fallback", "confidence": 0.4},
-        "intent_ranking": [
-            {"name": "nlu_fallback", "confidence": 0.4},
-            {"name": "ask_housing", "confidence": 0.33},
-            {"name": "ask_energy_bills", "confidence": 0.31},
-        ],
-    }).encode()
+    canned.body = json.dumps(
+        {
+            "text": "κάτι",
+            "entities": [],
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.4},
+                {"name": "ask_housing", "confidence": 0.33},
+                {"name": "ask_energy_bills", "confidence": 0.31},
+            ],
+        }
+    ).encode()
     engine = RasaEngine(url)
     try:
         result = await engine.parse("κάτι")
@@ -159,24 +166,33 @@ async def test_nlu_fallback_maps_to_fallback_and_keeps_real_intents_in_ranking(
 
 
 def test_unknown_intent_becomes_fallback_and_odd_entities_are_dropped() -> None:
-    result = parse_from_rasa("x", {
-        "intent": {"name": "order_pizza", "confidence": 0.99},
-        "entities": [
-            {"entity": "number", "value": 3, "start": 0, "end": 1},   # kept, value as a string
-            {"entity": "place", "value": "Κοζάνη"},                     # no position: dropped
-            "garbage",
-        ],
-        "intent_ranking": [{"name": "order_pizza", "confidence": 0.99}],
-    })
+    result = parse_from_rasa(
+        "x",
+        {
+            "intent": {"name": "order_pizza", "confidence": 0.99},
+            "entities": [
+                {"entity": "number", "value": 3, "start": 0, "end": 1},  # kept, value as a string
+                {"entity": "place", "value": "Κοζάνη"},  # no position: dropped
+                "garbage",
+            ],
+            "intent_ranking": [{"name": "order_pizza", "confidence": 0.99}],
+        },
+    )
     assert result.intent == FALLBACK
     assert result.entities == (Entity(entity="number", value="3", start=0, end=1),)
     assert result.ranking == ()
 
 
-@pytest.mark.parametrize("payload", [
-    [], {"intent": None}, {"intent": {"confidence": 0.5}}, {"intent": {"name": "greet", "confidence": "high"}},
-    {"intent": {"name": "greet", "confidence": 0.9}, "entities": "none"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"intent": None},
+        {"intent": {"confidence": 0.5}},
+        {"intent": {"name": "greet", "confidence": "high"}},
+        {"intent": {"name": "greet", "confidence": 0.9}, "entities": "none"},
+    ],
+)
 def test_malformed_payloads_are_rejected(payload: object) -> None:
     with pytest.raises(RasaResponseError):
         parse_from_rasa("x", payload)
@@ -228,14 +244,19 @@ async def test_connection_refused_without_fallback_returns_fallback_intent() -> 
     assert result == Parse(text=MESSAGE, intent=FALLBACK, confidence=0.0)
 
 
-@pytest.mark.parametrize(("status", "body"), [
-    (200, b"<html>not json</html>"),
-    (200, b'{"intent": "greet"}'),
-    (500, json.dumps(RASA_REPLY).encode()),
-    (409, b'{"message": "No agent loaded"}'),
-])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (200, b"<html>not json</html>"),
+        (200, b'{"intent": "greet"}'),
+        (500, json.dumps(RASA_REPLY).encode()),
+        (409, b'{"message": "No agent loaded"}'),
+    ],
+)
 async def test_garbage_or_error_status_uses_fallback(
-    sidecar: tuple[str, Canned], status: int, body: bytes,
+    sidecar: tuple[str, Canned],
+    status: int,
+    body: bytes,
 ) -> None:
     url, canned = sidecar
     canned.status, canned.body = status, body
@@ -250,7 +271,8 @@ async def test_garbage_or_error_status_uses_fallback(
 
 
 async def test_recovers_when_sidecar_answers_again(
-    sidecar: tuple[str, Canned], caplog: pytest.LogCaptureFixture,
+    sidecar: tuple[str, Canned],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     url, canned = sidecar
     canned.status, canned.body = 503, b"{}"
@@ -263,7 +285,8 @@ async def test_recovers_when_sidecar_answers_again(
     finally:
         await engine.aclose()
     assert [r.levelno for r in caplog.records if r.name == "nlu.rasa_client"] == [
-        logging.WARNING, logging.INFO,
+        logging.WARNING,
+        logging.INFO,
     ]
 
 

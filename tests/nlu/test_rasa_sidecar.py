@@ -49,7 +49,8 @@ def test_training_subset_is_copied_with_its_layout(tmp_path: Path) -> None:
     sidecar = RasaSidecar(data, tmp_path / "work", data_paths=[Path("intents/greet.yml"), data / "places.yml"])
     copied = sidecar.training_data_dir()
     assert sorted(p.relative_to(copied).as_posix() for p in copied.rglob("*.yml")) == [
-        "intents/greet.yml", "places.yml",
+        "intents/greet.yml",
+        "places.yml",
     ]
     missing = RasaSidecar(data, tmp_path / "work", data_paths=[Path("nope.yml")])
     with pytest.raises(FileNotFoundError):

@@ -42,8 +42,9 @@ async def test_the_rasa_backend_is_wrapped_and_falls_back_to_the_builtin_engine(
     from nlu.builtin import BuiltinEngine
     from nlu.rasa_client import RasaEngine
 
-    settings = Settings.model_validate({"KOINOTITA_NLU_BACKEND": "rasa", "KOINOTITA_RASA_URL": "http://127.0.0.1:9",
-                                        "KOINOTITA_DATA_DIR": tmp_path})
+    settings = Settings.model_validate(
+        {"KOINOTITA_NLU_BACKEND": "rasa", "KOINOTITA_RASA_URL": "http://127.0.0.1:9", "KOINOTITA_DATA_DIR": tmp_path}
+    )
     engine = await load_nlu(settings)
     assert isinstance(engine, WithEmergencyNet)
     try:

@@ -14,10 +14,11 @@ def found(text: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("τι δικαιούμαι; είμαι άνεργη με 2 παιδιά",
-         [("work", "unemployed", "άνεργη"), ("minors", "2", "2 παιδιά")]),
-        ("ti dikaioumai? eimai anergi me dyo paidia",
-         [("work", "unemployed", "anergi"), ("minors", "2", "dyo paidia")]),
+        ("τι δικαιούμαι; είμαι άνεργη με 2 παιδιά", [("work", "unemployed", "άνεργη"), ("minors", "2", "2 παιδιά")]),
+        (
+            "ti dikaioumai? eimai anergi me dyo paidia",
+            [("work", "unemployed", "anergi"), ("minors", "2", "dyo paidia")],
+        ),
         ("I am unemployed with 2 kids", [("work", "unemployed", "unemployed"), ("minors", "2", "2 kids")]),
         ("με ενοίκιο", [("housing", "renting", "ενοίκιο")]),
         ("me enoikio", [("housing", "renting", "enoikio")]),

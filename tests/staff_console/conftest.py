@@ -64,8 +64,9 @@ def csrf_of(html: str) -> str:
 
 async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
     page = await client.get("/login")
-    return await client.post("/login", data={"csrf_token": csrf_of(page.text), "username": username,
-                                             "password": password})
+    return await client.post(
+        "/login", data={"csrf_token": csrf_of(page.text), "username": username, "password": password}
+    )
 
 
 async def login_ok(client: httpx.AsyncClient, username: str) -> httpx.AsyncClient:

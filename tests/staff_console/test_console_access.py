@@ -36,12 +36,16 @@ SEES: dict[str, set[str]] = {
 
 
 def samples(records: Records, console: Console) -> dict[str, str]:
-    return {"intake_id": str(records.intake_kastoria), "attachment_id": str(records.attachment_kastoria),
-            "recording_id": str(records.recording),
-            "conversation_id": str(records.conversation_kastoria),
-            "appointment_id": str(records.appointment_annex), "centre_id": "kk-kastoria",
-            "citizen_id": str(records.citizen_id),
-            "user_id": str(console.user_ids["kozani"])}
+    return {
+        "intake_id": str(records.intake_kastoria),
+        "attachment_id": str(records.attachment_kastoria),
+        "recording_id": str(records.recording),
+        "conversation_id": str(records.conversation_kastoria),
+        "appointment_id": str(records.appointment_annex),
+        "centre_id": "kk-kastoria",
+        "citizen_id": str(records.citizen_id),
+        "user_id": str(console.user_ids["kozani"]),
+    }
 
 
 def routes(console: Console) -> list[tuple[APIRoute, str]]:
@@ -124,8 +128,14 @@ async def test_every_form_refuses_a_missing_or_wrong_csrf_token(sqlite_console: 
         assert len(posts) >= 10
         for route, _ in posts:
             path = route.path.format(**{p: values[p] for p in route.param_convertors})
-            form = {"text": "x", "status": "closed", "attended": "1", "message": "m", "organisation": "o",
-                    "staff_user_id": str(console.user_ids["kastoria"])}
+            form = {
+                "text": "x",
+                "status": "closed",
+                "attended": "1",
+                "message": "m",
+                "organisation": "o",
+                "staff_user_id": str(console.user_ids["kastoria"]),
+            }
             for token in (None, "", good[:-4] + "AAAA", "x" * 500):
                 data = form if token is None else {**form, "csrf_token": token}
                 response = await client.post(path, data=data)
@@ -144,6 +154,4 @@ async def test_another_centres_record_id_is_404_not_403(console: Console) -> Non
         assert own.status_code == 200 and "Τρόφιμα" in own.text
         queue = await client.get("/intakes")
         assert f"/intakes/{records.intake_kozani}" in queue.text
-        assert f"/intakes/{records.intake_kastoria}\"" not in queue.text
-
-
+        assert f'/intakes/{records.intake_kastoria}"' not in queue.text

@@ -39,8 +39,12 @@ def test_no_greek_string_is_written_inline_in_the_console_python() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         skip = _docstrings(tree)
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
-                    and GREEK.search(node.value)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skip
+                and GREEK.search(node.value)
+            ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]}")
     assert not found, "Greek text belongs in staff_console/catalogue/el.yaml:\n" + "\n".join(found)
 
@@ -68,15 +72,18 @@ def _audit_codes(attribute: str) -> set[str]:
     return codes
 
 
-@pytest.mark.parametrize(("kind", "codes"), [
-    ("status", set(INTAKE_STATUSES)),
-    ("category", set(CATEGORIES)),
-    ("role", set(ROLES)),
-    ("delivery", set(OUTBOX_STATUSES)),
-    ("appointment", {*ACTIVE_STATUSES, CANCELLED, EXPIRED, ATTENDED, NO_SHOW}),
-    ("danger", set(DANGERS)),
-    ("actor_kind", {*ROLES, "citizen", "system"}),
-])
+@pytest.mark.parametrize(
+    ("kind", "codes"),
+    [
+        ("status", set(INTAKE_STATUSES)),
+        ("category", set(CATEGORIES)),
+        ("role", set(ROLES)),
+        ("delivery", set(OUTBOX_STATUSES)),
+        ("appointment", {*ACTIVE_STATUSES, CANCELLED, EXPIRED, ATTENDED, NO_SHOW}),
+        ("danger", set(DANGERS)),
+        ("actor_kind", {*ROLES, "citizen", "system"}),
+    ],
+)
 def test_every_code_of_the_domain_has_a_label(kind: str, codes: set[str]) -> None:
     assert {c for c in codes if not has_label(kind, c)} == set()
 

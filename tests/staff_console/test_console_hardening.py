@@ -59,33 +59,46 @@ async def test_forwarded_for_counts_only_from_a_configured_proxy(console: Consol
             spoof = {"X-Forwarded-For": f"10.9.{i}.1"}
             page = await client.get("/login")
             token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-            await client.post("/login", headers=spoof,
-                              data={"csrf_token": token, "username": f"u{i}", "password": "wrong password guess"})
+            await client.post(
+                "/login",
+                headers=spoof,
+                data={"csrf_token": token, "username": f"u{i}", "password": "wrong password guess"},
+            )
         assert (await login(client, "admin", PASSWORD)).status_code == 429
-    settings = Settings(KOINOTITA_DATABASE_URL=console.db.url, TELEGRAM_BOT_TOKEN=None,
-                        KOINOTITA_TRUSTED_PROXIES="192.0.2.50")
+    settings = Settings(
+        KOINOTITA_DATABASE_URL=console.db.url, TELEGRAM_BOT_TOKEN=None, KOINOTITA_TRUSTED_PROXIES="192.0.2.50"
+    )
     behind_proxy = create_app(settings, database=console.db, clock=console.clock, secure_cookies=True)
     async with client_at(console, "192.0.2.50", behind_proxy) as proxy:
         # Through the configured proxy, the forwarded address is the client: a fresh one is not throttled.
         page = await proxy.get("/login", headers={"X-Forwarded-For": OFFICE})
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        ok = await proxy.post("/login", headers={"X-Forwarded-For": OFFICE},
-                              data={"csrf_token": token, "username": "admin", "password": PASSWORD})
+        ok = await proxy.post(
+            "/login",
+            headers={"X-Forwarded-For": OFFICE},
+            data={"csrf_token": token, "username": "admin", "password": PASSWORD},
+        )
         assert ok.status_code == 303
         # ...and the attacker's address, forwarded by the proxy, is still throttled.
         page = await proxy.get("/login", headers={"X-Forwarded-For": ATTACKER})
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        again = await proxy.post("/login", headers={"X-Forwarded-For": ATTACKER},
-                                 data={"csrf_token": token, "username": "admin", "password": PASSWORD})
+        again = await proxy.post(
+            "/login",
+            headers={"X-Forwarded-For": ATTACKER},
+            data={"csrf_token": token, "username": "admin", "password": PASSWORD},
+        )
         assert again.status_code == 429
 
 
-@pytest.mark.parametrize(("new", "why"), [
-    ("aaaaaaaaaaaaaaaa", "επαναλαμβάνεται"),
-    ("kozani kozani kozani", "όνομα χρήστη"),
-    ("password12345678", "συνηθισμένους"),
-    ("short one", "τουλάχιστον 15"),
-])
+@pytest.mark.parametrize(
+    ("new", "why"),
+    [
+        ("aaaaaaaaaaaaaaaa", "επαναλαμβάνεται"),
+        ("kozani kozani kozani", "όνομα χρήστη"),
+        ("password12345678", "συνηθισμένους"),
+        ("short one", "τουλάχιστον 15"),
+    ],
+)
 async def test_weak_passwords_are_refused(sqlite_console: Console, new: str, why: str) -> None:
     async with sqlite_console.client() as client:
         await login_ok(client, "kozani")
@@ -106,23 +119,33 @@ async def test_audit_ids_are_validated_and_query_values_never_reach_the_log(cons
     async with console.db.session() as session:
         for bad in ("<script>alert(1)</script>", "x" * 5011, "a b"):
             with pytest.raises(ValueError):
-                audit.record(session, actor_kind="staff", actor_id="1", action="view", record_kind="intake",
-                             record_id=bad)
+                audit.record(
+                    session, actor_kind="staff", actor_id="1", action="view", record_kind="intake", record_id=bad
+                )
     async with console.client() as client:
         await login_ok(client, "admin")
         evil = "<script>" + "x" * 5000
         response = await client.get("/appointments", params={"centre": evil, "day": "2026-11-25"})
         assert response.status_code == 200 and "<script>x" not in response.text
     async with console.db.session() as session:
-        ids = (await session.scalars(select(AuditEvent.record_id).where(AuditEvent.record_kind == "appointments")
-                                     )).all()
+        ids = (
+            await session.scalars(select(AuditEvent.record_id).where(AuditEvent.record_kind == "appointments"))
+        ).all()
     assert ids == ["all:2026-11-25"]
 
 
-@pytest.mark.parametrize("path", [
-    "/appointments?day=9999-12-31", "/appointments?day=2026-02-30", "/appointments?day=0001-01-01",
-    "/reports?month=1-1", "/reports?month=2026-13", "/reports.csv?month=99999-01", "/intakes/abc",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/appointments?day=9999-12-31",
+        "/appointments?day=2026-02-30",
+        "/appointments?day=0001-01-01",
+        "/reports?month=1-1",
+        "/reports?month=2026-13",
+        "/reports.csv?month=99999-01",
+        "/intakes/abc",
+    ],
+)
 async def test_bad_dates_and_ids_are_400_with_the_security_headers(sqlite_console: Console, path: str) -> None:
     async with sqlite_console.client() as client:
         await login_ok(client, "admin")
@@ -176,6 +199,7 @@ async def test_log_out_my_other_sessions(sqlite_console: Console) -> None:
         assert (await colleague.get("/")).status_code == 200  # someone else's sessions are theirs
         assert "Δεν υπάρχει άλλη ενεργή σύνδεση" in (await laptop.get("/password")).text
     async with console.db.session() as session:
-        count = await session.scalar(select(func.count()).select_from(AuditEvent)
-                                     .where(AuditEvent.action == "logout_others"))
+        count = await session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "logout_others")
+        )
     assert count == 1

@@ -29,17 +29,22 @@ async def test_intake_casework_is_scoped_saved_and_audited(console: Console) -> 
         assert page.status_code == 200 and "Χρειάζομαι βοήθεια με το ενοίκιο" in page.text
         csrf = await page_csrf(client, f"/intakes/{intake_id}")
         me = console.user_ids["kastoria"]
-        assert (await client.post(f"/intakes/{intake_id}/assign",
-                                  data={"csrf_token": csrf, "staff_user_id": str(me)})).status_code == 303
+        assert (
+            await client.post(f"/intakes/{intake_id}/assign", data={"csrf_token": csrf, "staff_user_id": str(me)})
+        ).status_code == 303
         # Someone of another centre cannot be assigned: nothing changes.
-        other = await client.post(f"/intakes/{intake_id}/assign",
-                                  data={"csrf_token": csrf, "staff_user_id": str(console.user_ids["kozani"])})
+        other = await client.post(
+            f"/intakes/{intake_id}/assign", data={"csrf_token": csrf, "staff_user_id": str(console.user_ids["kozani"])}
+        )
         assert "error=assignee" in other.headers["location"]
         await client.post(f"/intakes/{intake_id}/status", data={"csrf_token": csrf, "status": "in_progress"})
-        await client.post(f"/intakes/{intake_id}/notes",
-                          data={"csrf_token": csrf, "text": "Τηλεφώνησα. ΑΜΚΑ 01017012345 στο χαρτί."})
-        await client.post(f"/intakes/{intake_id}/referrals",
-                          data={"csrf_token": csrf, "organisation": "Κοινωνική Υπηρεσία Δήμου", "reason": ""})
+        await client.post(
+            f"/intakes/{intake_id}/notes", data={"csrf_token": csrf, "text": "Τηλεφώνησα. ΑΜΚΑ 01017012345 στο χαρτί."}
+        )
+        await client.post(
+            f"/intakes/{intake_id}/referrals",
+            data={"csrf_token": csrf, "organisation": "Κοινωνική Υπηρεσία Δήμου", "reason": ""},
+        )
         mine = await client.get("/intakes?assigned=me")
         assert f'href="/intakes/{intake_id}"' in mine.text
     async with console.db.session() as session:
@@ -50,9 +55,15 @@ async def test_intake_casework_is_scoped_saved_and_audited(console: Console) -> 
         note = await session.scalar(select(IntakeNote).where(IntakeNote.intake_id == intake_id))
         assert note is not None and "01017012345" not in note.text and "[ΑΜΚΑ]" in note.text
         assert await session.scalar(select(IntakeReferral.organisation)) == "Κοινωνική Υπηρεσία Δήμου"
-        actions = (await session.scalars(select(AuditEvent.action).where(
-            AuditEvent.record_kind == "intake", AuditEvent.record_id == str(intake_id),
-            AuditEvent.actor_id == str(me)))).all()
+        actions = (
+            await session.scalars(
+                select(AuditEvent.action).where(
+                    AuditEvent.record_kind == "intake",
+                    AuditEvent.record_id == str(intake_id),
+                    AuditEvent.actor_id == str(me),
+                )
+            )
+        ).all()
         assert {"view", "assign", "update", "note", "refer"} <= set(actions)
         details = (await session.scalars(select(AuditEvent.details))).all()
         assert not any("ενοίκιο" in str(d) or "01017012345" in str(d) for d in details)
@@ -65,8 +76,9 @@ async def test_coordinator_reads_but_cannot_change_and_mediator_sees_only_their_
         await login_ok(mediator, "mediator")
         assert (await coord.get(f"/intakes/{records.intake_kozani}")).status_code == 200
         csrf = await page_csrf(coord)
-        refused = await coord.post(f"/intakes/{records.intake_kozani}/status",
-                                   data={"csrf_token": csrf, "status": "closed"})
+        refused = await coord.post(
+            f"/intakes/{records.intake_kozani}/status", data={"csrf_token": csrf, "status": "closed"}
+        )
         assert refused.status_code == 403
         queue = (await mediator.get("/intakes")).text
         assert f'href="/intakes/{records.intake_kastoria}"' in queue
@@ -94,8 +106,10 @@ async def test_reply_goes_to_the_outbox_once(console: Console) -> None:
         assert "error=closed" in late.headers["location"]
     async with console.db.session() as session:
         rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
-    assert [(r.kind, r.chat_id, r.text) for r in rows] == [("staff_reply", 777, "Καλημέρα, σας ακούω."),
-                                                            ("handoff_closed", 777, None)]
+    assert [(r.kind, r.chat_id, r.text) for r in rows] == [
+        ("staff_reply", 777, "Καλημέρα, σας ακούω."),
+        ("handoff_closed", 777, None),
+    ]
 
 
 async def test_mediator_cancels_an_annex_visit_with_a_message_and_marks_attendance(console: Console) -> None:
@@ -105,14 +119,19 @@ async def test_mediator_cancels_an_annex_visit_with_a_message_and_marks_attendan
         day = (await client.get("/appointments?day=2026-11-26")).text
         assert "Μαρία Παπαδοπούλου" in day and "Κοζάνης" not in day  # only the annex's visits
         csrf = await page_csrf(client, "/appointments?day=2026-11-26")
-        early = await client.post(f"/appointments/{records.appointment_annex}/attendance?day=2026-11-26",
-                                  data={"csrf_token": csrf, "attended": "1"})
+        early = await client.post(
+            f"/appointments/{records.appointment_annex}/attendance?day=2026-11-26",
+            data={"csrf_token": csrf, "attended": "1"},
+        )
         assert "error=not_yet" in early.headers["location"]
-        response = await client.post(f"/appointments/{records.appointment_annex}/cancel?day=2026-11-26",
-                                     data={"csrf_token": csrf, "message": "Ο διαμεσολαβητής είναι άρρωστος."})
+        response = await client.post(
+            f"/appointments/{records.appointment_annex}/cancel?day=2026-11-26",
+            data={"csrf_token": csrf, "message": "Ο διαμεσολαβητής είναι άρρωστος."},
+        )
         assert response.status_code == 303 and "notice=cancelled" in response.headers["location"]
-        other = await client.post(f"/appointments/{records.appointment_kozani}/cancel",
-                                  data={"csrf_token": csrf, "message": "x"})
+        other = await client.post(
+            f"/appointments/{records.appointment_kozani}/cancel", data={"csrf_token": csrf, "message": "x"}
+        )
         assert other.status_code == 404
     async with console.db.session() as session:
         annex = await session.get(Appointment, records.appointment_annex)
@@ -127,8 +146,9 @@ async def test_mediator_cancels_an_annex_visit_with_a_message_and_marks_attendan
     async with console.client() as client:
         await login_ok(client, "kozani")
         csrf = await page_csrf(client)
-        await client.post(f"/appointments/{records.appointment_kozani}/attendance",
-                          data={"csrf_token": csrf, "attended": "0"})
+        await client.post(
+            f"/appointments/{records.appointment_kozani}/attendance", data={"csrf_token": csrf, "attended": "0"}
+        )
     async with console.db.session() as session:
         marked = await session.get(Appointment, records.appointment_kozani)
         assert marked is not None and marked.status == "no_show"
@@ -138,12 +158,21 @@ async def test_admin_edits_a_centre_and_the_change_is_attributed(console: Consol
     async with console.client() as client:
         await login_ok(client, "admin")
         csrf = await page_csrf(client, "/centres/kk-kozani/edit")
-        bad = await client.post("/centres/kk-kozani/edit", data={"csrf_token": csrf, "address": "Οδός 1",
-                                                                 "phone": "abc", "email": "no-at", "hours": ""})
+        bad = await client.post(
+            "/centres/kk-kozani/edit",
+            data={"csrf_token": csrf, "address": "Οδός 1", "phone": "abc", "email": "no-at", "hours": ""},
+        )
         assert bad.status_code == 400 and "αριθμό τηλεφώνου" in bad.text
-        ok = await client.post("/centres/kk-kozani/edit", data={
-            "csrf_token": csrf, "address": "Δημοκρατίας 1, Κοζάνη", "phone": "24610 12345",
-            "email": "kk@example.gr", "hours": ""})
+        ok = await client.post(
+            "/centres/kk-kozani/edit",
+            data={
+                "csrf_token": csrf,
+                "address": "Δημοκρατίας 1, Κοζάνη",
+                "phone": "24610 12345",
+                "email": "kk@example.gr",
+                "hours": "",
+            },
+        )
         assert ok.status_code == 303
         listing = await client.get("/centres")
         assert "Δημοκρατίας 1, Κοζάνη" in listing.text
@@ -159,18 +188,36 @@ async def test_admin_creates_and_resets_users_and_sees_the_audit_log(console: Co
     async with console.client() as client:
         await login_ok(client, "admin")
         csrf = await page_csrf(client, "/users")
-        refused = await client.post("/users", data={"csrf_token": csrf, "username": "m2", "role": "mediator",
-                                                    "centre_id": "kk-kozani", "password": "x" * 12,
-                                                    "confirm": "x" * 12})
+        refused = await client.post(
+            "/users",
+            data={
+                "csrf_token": csrf,
+                "username": "m2",
+                "role": "mediator",
+                "centre_id": "kk-kozani",
+                "password": "x" * 12,
+                "confirm": "x" * 12,
+            },
+        )
         assert refused.status_code == 400 and "Παράρτημα Ρομά" in refused.text
-        created = await client.post("/users", data={"csrf_token": csrf, "username": "grevena", "role": "staff",
-                                                    "centre_id": "kk-grevena", "password": "winter orchard lamp",
-                                                    "confirm": "winter orchard lamp"})
+        created = await client.post(
+            "/users",
+            data={
+                "csrf_token": csrf,
+                "username": "grevena",
+                "role": "staff",
+                "centre_id": "kk-grevena",
+                "password": "winter orchard lamp",
+                "confirm": "winter orchard lamp",
+            },
+        )
         assert created.status_code == 303
         async with console.db.session() as session:
             new_id = await session.scalar(select(StaffUser.id).where(StaffUser.username == "grevena"))
-        await client.post(f"/users/{new_id}/password", data={"csrf_token": csrf, "password": "another long pass 2",
-                                                             "confirm": "another long pass 2"})
+        await client.post(
+            f"/users/{new_id}/password",
+            data={"csrf_token": csrf, "password": "another long pass 2", "confirm": "another long pass 2"},
+        )
         audit_page = await client.get("/audit?record_kind=staff_user")
         assert audit_page.status_code == 200 and "<td>reset_password<" not in audit_page.text
         # Read as words: the admin's username, the action's label, the account by name (not "staff 6").
@@ -188,13 +235,19 @@ async def test_programme_report_charts_and_csv(console: Console) -> None:
         assert visit is not None
         visit.status = "attended"
         # A staff answer 30 minutes after the citizen's first message (Καστοριά).
-        session.add(HandoffMessage(conversation_id=records.conversation_kastoria, sender="staff",
-                                   staff_user_id=console.user_ids["kastoria"], text="Καλημέρα",
-                                   created_at=START + timedelta(minutes=30)))
+        session.add(
+            HandoffMessage(
+                conversation_id=records.conversation_kastoria,
+                sender="staff",
+                staff_user_id=console.user_ids["kastoria"],
+                text="Καλημέρα",
+                created_at=START + timedelta(minutes=30),
+            )
+        )
         # A spreadsheet must not run a name as a formula.
         centre = await session.get(Centre, "kk-kozani")
         assert centre is not None
-        centre.name_el = "=HYPERLINK(\"http://x\")"
+        centre.name_el = '=HYPERLINK("http://x")'
         await session.commit()
     async with console.client() as client:
         await login_ok(client, "coord")

@@ -36,9 +36,11 @@ async def test_staff_upload_recordings_and_bad_files_store_nothing(sqlite_consol
         csrf = await page_csrf(client, "/recordings")
 
         async def upload(content: bytes, topic: str = "ask_min_income", register: str = "el-simple") -> str:
-            response = await client.post("/recordings", data={"csrf_token": csrf, "topic": topic,
-                                                              "register": register},
-                                         files={"audio": ("rec.ogg", content, "audio/ogg")})
+            response = await client.post(
+                "/recordings",
+                data={"csrf_token": csrf, "topic": topic, "register": register},
+                files={"audio": ("rec.ogg", content, "audio/ogg")},
+            )
             assert response.status_code == 303
             return response.headers["location"]
 
@@ -68,7 +70,9 @@ async def test_coordinators_listen_but_do_not_upload(sqlite_console: Console) ->
         page = await client.get("/recordings")
         assert page.status_code == 200 and 'enctype="multipart/form-data"' not in page.text
         csrf = await page_csrf(client, "/recordings")
-        response = await client.post("/recordings", data={"csrf_token": csrf, "topic": "ask_min_income",
-                                                          "register": "el-simple"},
-                                     files={"audio": ("rec.ogg", VOICE, "audio/ogg")})
+        response = await client.post(
+            "/recordings",
+            data={"csrf_token": csrf, "topic": "ask_min_income", "register": "el-simple"},
+            files={"audio": ("rec.ogg", VOICE, "audio/ogg")},
+        )
         assert response.status_code == 403

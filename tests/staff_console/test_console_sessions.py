@@ -34,8 +34,7 @@ async def test_login_sets_a_hardened_cookie_and_opens_the_dashboard(console: Con
         assert page.headers["cache-control"] == "no-store"
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     async with console.db.session() as session:
-        actions = (await session.scalars(select(AuditEvent.action).where(AuditEvent.record_kind == "staff_user")
-                                         )).all()
+        actions = (await session.scalars(select(AuditEvent.action).where(AuditEvent.record_kind == "staff_user"))).all()
     assert "login" in actions
 
 
@@ -48,8 +47,9 @@ async def test_local_mode_cookie_has_no_host_prefix_and_no_secure(sqlite_url: st
             page = await client.get("/login")
             cookie = page.headers["set-cookie"]
             assert cookie.startswith("koinotita_login=") and "secure" not in cookie.lower()
-        production = create_app(Settings(KOINOTITA_DATABASE_URL=sqlite_url, TELEGRAM_BOT_TOKEN=SecretStr("1:abc")),
-                                database=db)
+        production = create_app(
+            Settings(KOINOTITA_DATABASE_URL=sqlite_url, TELEGRAM_BOT_TOKEN=SecretStr("1:abc")), database=db
+        )
         assert production.state.secure_cookies is True
     finally:
         await db.dispose()
@@ -134,8 +134,9 @@ async def test_five_failures_lock_the_account_for_fifteen_minutes(console: Conso
     async with console.db.session() as session:
         user = await session.scalar(select(StaffUser).where(StaffUser.username == "kozani"))
         assert user is not None and user.failed_logins == 0 and user.locked_until is None
-        locked = await session.scalar(select(func.count()).select_from(AuditEvent)
-                                      .where(AuditEvent.action == "login_locked"))
+        locked = await session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_locked")
+        )
         assert locked == 1
 
 
@@ -165,8 +166,12 @@ async def test_password_change_rotates_the_session_and_ends_the_others(console: 
         await login_ok(phone, "kozani")
         await login_ok(desk, "kozani")
         before = desk.cookies.get(SESSION_COOKIE)
-        form = {"csrf_token": await page_csrf(desk), "current": PASSWORD, "new": "a new long password",
-                "confirm": "a new long password"}
+        form = {
+            "csrf_token": await page_csrf(desk),
+            "current": PASSWORD,
+            "new": "a new long password",
+            "confirm": "a new long password",
+        }
         short = await desk.post("/password", data={**form, "new": "short", "confirm": "short"})
         assert short.status_code == 400 and "15 χαρακτήρες" in short.text
         wrong = await desk.post("/password", data={**form, "current": "not my password"})
@@ -186,7 +191,8 @@ async def test_login_form_needs_its_csrf_token(console: Console) -> None:
         page = await client.get("/login")
         good = csrf_of(page.text)
         missing = await client.post("/login", data={"username": "kozani", "password": PASSWORD})
-        wrong = await client.post("/login", data={"csrf_token": good[:-2] + "00", "username": "kozani",
-                                                  "password": PASSWORD})
+        wrong = await client.post(
+            "/login", data={"csrf_token": good[:-2] + "00", "username": "kozani", "password": PASSWORD}
+        )
         assert missing.status_code == wrong.status_code == 403
         assert SESSION_COOKIE not in client.cookies

@@ -38,8 +38,13 @@ async def test_alive_and_ready_with_a_migrated_database_and_a_model(database: Da
 async def test_not_ready_says_which_check_failed(sqlite_url: str, tmp_path: Path) -> None:
     db = Database(sqlite_url)
     try:
-        settings = Settings(KOINOTITA_DATABASE_URL=sqlite_url, KOINOTITA_DATA_DIR=tmp_path, TELEGRAM_BOT_TOKEN=None,
-                            KOINOTITA_NLU_BACKEND="rasa", KOINOTITA_RASA_URL="http://127.0.0.1:9")
+        settings = Settings(
+            KOINOTITA_DATABASE_URL=sqlite_url,
+            KOINOTITA_DATA_DIR=tmp_path,
+            TELEGRAM_BOT_TOKEN=None,
+            KOINOTITA_NLU_BACKEND="rasa",
+            KOINOTITA_RASA_URL="http://127.0.0.1:9",
+        )
         async with client_for(settings, db) as client:
             ready = await client.get("/readyz")
             assert ready.status_code == 503
@@ -55,10 +60,16 @@ async def test_not_ready_says_which_check_failed(sqlite_url: str, tmp_path: Path
 async def test_metrics_show_backlogs_and_no_personal_data(console: Console) -> None:
     now = utcnow()
     async with console.db.write() as session:
-        session.add(Citizen(telegram_id=612345678, name="Μαρία Παπαδοπούλου", phone="6912345678",
-                            unreachable_at=now))
-        session.add(OutboxMessage(chat_id=612345678, kind="staff_reply", text="Καλησπέρα κυρία Μαρία",
-                                  created_at=now - timedelta(minutes=5), next_attempt_at=now))
+        session.add(Citizen(telegram_id=612345678, name="Μαρία Παπαδοπούλου", phone="6912345678", unreachable_at=now))
+        session.add(
+            OutboxMessage(
+                chat_id=612345678,
+                kind="staff_reply",
+                text="Καλησπέρα κυρία Μαρία",
+                created_at=now - timedelta(minutes=5),
+                next_attempt_at=now,
+            )
+        )
     console.clock.now = now
     async with console.client() as client:
         response = await client.get("/metrics")
@@ -68,9 +79,15 @@ async def test_metrics_show_backlogs_and_no_personal_data(console: Console) -> N
     age = float(re.search(r"^koinotita_outbox_oldest_age_seconds (\S+)$", body, re.M).group(1))  # type: ignore[union-attr]
     assert 290 <= age <= 310
     assert re.search(r"^koinotita_citizens_unreachable 1\.0$", body, re.M)
-    for name in ("koinotita_updates_total", "koinotita_update_seconds", "koinotita_nlu_results_total",
-                 "koinotita_ratelimit_wait_seconds", "koinotita_telegram_retry_after_total",
-                 "koinotita_reminder_lag_seconds", "koinotita_job_runs_total"):
+    for name in (
+        "koinotita_updates_total",
+        "koinotita_update_seconds",
+        "koinotita_nlu_results_total",
+        "koinotita_ratelimit_wait_seconds",
+        "koinotita_telegram_retry_after_total",
+        "koinotita_reminder_lag_seconds",
+        "koinotita_job_runs_total",
+    ):
         assert f"# TYPE {name.removesuffix('_total')}" in body, name
     for secret in ("612345678", "Μαρία", "6912345678", "Καλησπέρα"):
         assert secret not in body

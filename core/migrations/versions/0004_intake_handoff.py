@@ -59,10 +59,12 @@ def upgrade() -> None:
         sa.Column("updated_at", UTC, nullable=False),
         sa.Column("closed_at", UTC, nullable=True),
         sa.ForeignKeyConstraint(["centre_id"], ["centre.id"], name=op.f("fk_intake_centre_id_centre")),
-        sa.ForeignKeyConstraint(["citizen_id"], ["citizen.id"], name=op.f("fk_intake_citizen_id_citizen"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["created_by_staff_id"], ["staff_user.id"],
-                                name=op.f("fk_intake_created_by_staff_id_staff_user")),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizen.id"], name=op.f("fk_intake_citizen_id_citizen"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_staff_id"], ["staff_user.id"], name=op.f("fk_intake_created_by_staff_id_staff_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intake")),
     )
     op.create_index(op.f("ix_intake_citizen_id"), "intake", ["citizen_id"])
@@ -83,12 +85,17 @@ def upgrade() -> None:
         sa.Column("closed_by", sa.String(length=20), nullable=True),
         sa.Column("closed_by_staff_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["centre_id"], ["centre.id"], name=op.f("fk_handoff_conversation_centre_id_centre")),
-        sa.ForeignKeyConstraint(["citizen_id"], ["citizen.id"],
-                                name=op.f("fk_handoff_conversation_citizen_id_citizen"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["closed_by_staff_id"], ["staff_user.id"],
-                                name=op.f("fk_handoff_conversation_closed_by_staff_id_staff_user")),
-        sa.ForeignKeyConstraint(["intake_id"], ["intake.id"], name=op.f("fk_handoff_conversation_intake_id_intake"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizen.id"], name=op.f("fk_handoff_conversation_citizen_id_citizen"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by_staff_id"],
+            ["staff_user.id"],
+            name=op.f("fk_handoff_conversation_closed_by_staff_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["intake_id"], ["intake.id"], name=op.f("fk_handoff_conversation_intake_id_intake"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff_conversation")),
     )
     op.create_index("ix_handoff_conversation_centre_status", "handoff_conversation", ["centre_id", "status"])
@@ -103,11 +110,15 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("voice_file_id", sa.String(length=255), nullable=True),
         sa.Column("created_at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["conversation_id"], ["handoff_conversation.id"],
-                                name=op.f("fk_handoff_message_conversation_id_handoff_conversation"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["staff_user_id"], ["staff_user.id"],
-                                name=op.f("fk_handoff_message_staff_user_id_staff_user")),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["handoff_conversation.id"],
+            name=op.f("fk_handoff_message_conversation_id_handoff_conversation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_user_id"], ["staff_user.id"], name=op.f("fk_handoff_message_staff_user_id_staff_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff_message")),
     )
     op.create_index(op.f("ix_handoff_message_conversation_id"), "handoff_message", ["conversation_id"])
@@ -128,9 +139,12 @@ def upgrade() -> None:
         sa.Column("telegram_message_id", sa.BigInteger(), nullable=True),
         sa.Column("last_error", sa.String(length=80), nullable=True),
         sa.Column("created_at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["conversation_id"], ["handoff_conversation.id"],
-                                name=op.f("fk_outbox_message_conversation_id_handoff_conversation"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["handoff_conversation.id"],
+            name=op.f("fk_outbox_message_conversation_id_handoff_conversation"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
     )
     op.create_index(op.f("ix_outbox_message_chat_id"), "outbox_message", ["chat_id"])

@@ -48,12 +48,15 @@ def upgrade() -> None:
         sa.Column("staff_user_id", sa.Integer(), nullable=False),
         sa.Column("assigned_by", sa.Integer(), nullable=True),
         sa.Column("assigned_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["intake_id"], ["intake.id"], name=op.f("fk_intake_assignment_intake_id_intake"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["staff_user_id"], ["staff_user.id"],
-                                name=op.f("fk_intake_assignment_staff_user_id_staff_user")),
-        sa.ForeignKeyConstraint(["assigned_by"], ["staff_user.id"],
-                                name=op.f("fk_intake_assignment_assigned_by_staff_user")),
+        sa.ForeignKeyConstraint(
+            ["intake_id"], ["intake.id"], name=op.f("fk_intake_assignment_intake_id_intake"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_user_id"], ["staff_user.id"], name=op.f("fk_intake_assignment_staff_user_id_staff_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["assigned_by"], ["staff_user.id"], name=op.f("fk_intake_assignment_assigned_by_staff_user")
+        ),
         sa.PrimaryKeyConstraint("intake_id", name=op.f("pk_intake_assignment")),
     )
     op.create_index(op.f("ix_intake_assignment_staff_user_id"), "intake_assignment", ["staff_user_id"])
@@ -64,8 +67,9 @@ def upgrade() -> None:
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["intake_id"], ["intake.id"], name=op.f("fk_intake_note_intake_id_intake"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["intake_id"], ["intake.id"], name=op.f("fk_intake_note_intake_id_intake"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(["author_id"], ["staff_user.id"], name=op.f("fk_intake_note_author_id_staff_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_note")),
     )
@@ -78,10 +82,12 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["intake_id"], ["intake.id"], name=op.f("fk_intake_referral_intake_id_intake"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["created_by"], ["staff_user.id"],
-                                name=op.f("fk_intake_referral_created_by_staff_user")),
+        sa.ForeignKeyConstraint(
+            ["intake_id"], ["intake.id"], name=op.f("fk_intake_referral_intake_id_intake"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["staff_user.id"], name=op.f("fk_intake_referral_created_by_staff_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_referral")),
     )
     op.create_index(op.f("ix_intake_referral_intake_id"), "intake_referral", ["intake_id"])

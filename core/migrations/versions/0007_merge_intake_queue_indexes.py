@@ -17,8 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_intake_centre_urgent_first", "intake",
-                    ["centre_id", sa.text("urgent DESC"), "created_at", "id"], unique=False)
+    op.create_index(
+        "ix_intake_centre_urgent_first",
+        "intake",
+        ["centre_id", sa.text("urgent DESC"), "created_at", "id"],
+        unique=False,
+    )
     op.create_index("ix_intake_urgent_first", "intake", [sa.text("urgent DESC"), "created_at", "id"], unique=False)
 
 

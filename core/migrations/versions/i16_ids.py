@@ -20,14 +20,32 @@ down_revision: str | Sequence[str] | None = "i11_topic"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("audit_event", "availability", "closure", "appointment", "appointment_reminder", "waitlist_entry",
-          "citizen", "console_login_attempt", "intake_note", "intake_referral", "event", "handoff_conversation",
-          "handoff_message", "outbox_message", "intake", "staff_user", "announcement", "announcement_subscription",
-          "announcement_delivery")
+TABLES = (
+    "audit_event",
+    "availability",
+    "closure",
+    "appointment",
+    "appointment_reminder",
+    "waitlist_entry",
+    "citizen",
+    "console_login_attempt",
+    "intake_note",
+    "intake_referral",
+    "event",
+    "handoff_conversation",
+    "handoff_message",
+    "outbox_message",
+    "intake",
+    "staff_user",
+    "announcement",
+    "announcement_subscription",
+    "announcement_delivery",
+)
 # A batch rebuild recreates indexes from reflection, which drops DESC: these are made again as they were.
 INTAKE_ORDER_INDEXES: dict[str, list[str | sa.TextClause]] = {
     "ix_intake_centre_urgent_first": ["centre_id", sa.text("urgent DESC"), "created_at", "id"],
-    "ix_intake_urgent_first": [sa.text("urgent DESC"), "created_at", "id"]}
+    "ix_intake_urgent_first": [sa.text("urgent DESC"), "created_at", "id"],
+}
 
 
 def _rebuild(autoincrement: bool) -> None:

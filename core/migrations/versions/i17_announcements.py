@@ -42,15 +42,18 @@ def upgrade() -> None:
         sa.Column("citizen_id", sa.Integer(), nullable=False),
         sa.Column("centre_id", sa.String(length=40), nullable=False),
         sa.Column("created_at", core.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["centre_id"], ["centre.id"],
-                                name=op.f("fk_announcement_subscription_centre_id_centre")),
-        sa.ForeignKeyConstraint(["citizen_id"], ["citizen.id"],
-                                name=op.f("fk_announcement_subscription_citizen_id_citizen")),
+        sa.ForeignKeyConstraint(
+            ["centre_id"], ["centre.id"], name=op.f("fk_announcement_subscription_centre_id_centre")
+        ),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizen.id"], name=op.f("fk_announcement_subscription_citizen_id_citizen")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_announcement_subscription")),
         sa.UniqueConstraint("citizen_id", "centre_id", name=op.f("uq_announcement_subscription_citizen_id_centre_id")),
     )
-    op.create_index(op.f("ix_announcement_subscription_centre_id"), "announcement_subscription", ["centre_id"],
-                    unique=False)
+    op.create_index(
+        op.f("ix_announcement_subscription_centre_id"), "announcement_subscription", ["centre_id"], unique=False
+    )
     op.create_table(
         "announcement_delivery",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -60,13 +63,16 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("sent_at", core.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("error", sa.String(length=60), nullable=True),
-        sa.ForeignKeyConstraint(["announcement_id"], ["announcement.id"],
-                                name=op.f("fk_announcement_delivery_announcement_id_announcement")),
-        sa.ForeignKeyConstraint(["citizen_id"], ["citizen.id"],
-                                name=op.f("fk_announcement_delivery_citizen_id_citizen")),
+        sa.ForeignKeyConstraint(
+            ["announcement_id"], ["announcement.id"], name=op.f("fk_announcement_delivery_announcement_id_announcement")
+        ),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizen.id"], name=op.f("fk_announcement_delivery_citizen_id_citizen")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_announcement_delivery")),
-        sa.UniqueConstraint("announcement_id", "citizen_id",
-                            name=op.f("uq_announcement_delivery_announcement_id_citizen_id")),
+        sa.UniqueConstraint(
+            "announcement_id", "citizen_id", name=op.f("uq_announcement_delivery_announcement_id_citizen_id")
+        ),
     )
     op.create_index("ix_announcement_delivery_status_id", "announcement_delivery", ["status", "id"], unique=False)
 
