@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ BOOKING = [
     "[🇬🇷 Ελληνικά]",
     "Θέλω να κλείσω ραντεβού",
     "Φλώρινα",
-    "[Κέντρο Κοινότητας Δήμου Φλώρινας]",
+    "[📍 Φλώρινα — Κέντρο Κοινότητας]",
     "[👥 Κοινωνικός λειτουργός]",
     "[⏩ Η πρώτη ελεύθερη ώρα]",
     "[✅ Κλείστε αυτή την ώρα]",
@@ -102,8 +103,14 @@ def visible(api: FaultyBotApi, start: int = 0) -> list[tuple[str, str]]:
     ]
 
 
+# A request's number is its id: on PostgreSQL a killed transaction keeps the id it took (ids are never reused), so
+# the retried request is told a later number; the number of requests is compared in the fingerprint.
+_REQUEST_NUMBER = re.compile(r"(αριθμός αιτήματος) \d+")
+
+
 def collapse(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [x for i, x in enumerate(items) if i == 0 or items[i - 1] != x]
+    shown = [(method, _REQUEST_NUMBER.sub(r"\1 N", text)) for method, text in items]
+    return [x for i, x in enumerate(shown) if i == 0 or shown[i - 1] != x]
 
 
 async def fingerprint(app: KoinotitaApplication) -> dict[str, Any]:
@@ -124,9 +131,10 @@ async def fingerprint(app: KoinotitaApplication) -> dict[str, Any]:
 
 
 # Values that differ between two runs without meaning a step was lost or repeated: when something was noted (the
-# conversation memory's time) and ids (a PostgreSQL sequence keeps the id a killed transaction took: ids are never
-# reused, so a retried booking gets the next one; the number of appointments is compared above).
-_MASKED = frozenset({"at", "booking_last"})
+# conversation memory's time, when consent was given) and ids (a PostgreSQL sequence keeps the id a killed
+# transaction took: ids are never reused, so a retried booking gets the next one; the number of appointments is
+# compared above).
+_MASKED = frozenset({"at", "consent_at", "booking_last"})
 
 
 def masked(value: Any) -> Any:
