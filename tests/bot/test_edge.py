@@ -36,7 +36,8 @@ def test_control_characters_are_removed_and_lines_kept() -> None:
     assert clean_text("Μα\x00ρία\x1b[0m\tΠ.\r\nΚοζάνη\x7f\x85") == "Μαρία[0m Π.\nΚοζάνη"
     assert clean_text("απλό κείμενο 🙂") == "απλό κείμενο 🙂"
     assert clean_payload({"message": {"text": "a\x00b", "entities": [{"offset": 0}]}}) == {
-        "message": {"text": "ab", "entities": [{"offset": 0}]}}
+        "message": {"text": "ab", "entities": [{"offset": 0}]}
+    }
 
 
 async def test_a_nul_in_a_name_never_blocks_the_booking(any_chat: LocalChat) -> None:
@@ -45,7 +46,7 @@ async def test_a_nul_in_a_name_never_blocks_the_booking(any_chat: LocalChat) -> 
     await chat.press("🇬🇷 Ελληνικά")
     await chat.say("Θέλω να κλείσω ραντεβού")
     await chat.say("Φλώρινα")
-    await chat.press("Κέντρο Κοινότητας Δήμου Φλώρινας")
+    await chat.press("📍 Φλώρινα — Κέντρο Κοινότητας")
     await chat.press("👥 Κοινωνικός λειτουργός")
     await chat.press("⏩ Η πρώτη ελεύθερη ώρα")
     await chat.press("✅ Κλείστε αυτή την ώρα")
@@ -68,13 +69,19 @@ async def test_a_message_too_long_is_refused_kindly_and_changes_nothing(any_chat
     await chat.press("🇬🇷 Ελληνικά")
     await chat.press_data("m:centre")  # waiting for a place
     async with chat.app.services.db.session() as session:
-        before = (await session.execute(select(BotState.kind, BotState.key, BotState.data)
-                                        .order_by(BotState.kind, BotState.key))).all()
+        before = (
+            await session.execute(
+                select(BotState.kind, BotState.key, BotState.data).order_by(BotState.kind, BotState.key)
+            )
+        ).all()
     replies = await chat.say("Κοζάνη " * (MAX_TEXT_CHARS // 7 + 10))
     assert len(replies) == 1 and f"ως {MAX_TEXT_CHARS} χαρακτήρες" in html_to_text(replies[0].text)
     async with chat.app.services.db.session() as session:
-        after = (await session.execute(select(BotState.kind, BotState.key, BotState.data)
-                                       .order_by(BotState.kind, BotState.key))).all()
+        after = (
+            await session.execute(
+                select(BotState.kind, BotState.key, BotState.data).order_by(BotState.kind, BotState.key)
+            )
+        ).all()
     assert after == before
     replies = await chat.say("Κοζάνη")  # the flow still waits for the place
     assert "Κοζάνης" in "\n".join(html_to_text(m.text) for m in replies)

@@ -16,7 +16,7 @@ from core.models.booking import BOOKED, Appointment
 from core.models.intake import Intake
 from nlu.types import intents
 
-CENTRE_BUTTON = "Κέντρο Κοινότητας Δήμου Φλώρινας"
+CENTRE_BUTTON = "📍 Φλώρινα — Κέντρο Κοινότητας"
 HELPLINES = "Αν κινδυνεύει κάποιος τώρα, καλέστε αμέσως"
 
 
@@ -52,8 +52,7 @@ async def test_a_name_at_the_name_step_is_a_name_not_an_emergency(chat: LocalCha
     assert "τηλέφωνο" in text  # the next question
 
 
-async def test_the_classifier_alone_does_not_interrupt_a_text_step_but_counts_at_the_top_level(
-        chat: LocalChat) -> None:
+async def test_the_classifier_alone_does_not_interrupt_a_text_step_but_counts_at_the_top_level(chat: LocalChat) -> None:
     cry = "ο άντρας μου έγινε πάλι βίαιος και φοβάμαι για τα παιδιά"  # no lexicon phrase: the classifier's call
     engine = chat.app.services.nlu
     assert engine is not None
