@@ -5,14 +5,15 @@ Application, on the eligibility pre-check (counts and amounts) and "what can I g
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from bot.edge import clean_text
 from bot.handlers import eligibility, entitlements
 from bot.local_chat import LocalChat, html_to_text
-from bot.memory import MEMORY_KEY
 from knowledge.eligibility import question
 from knowledge.entitlements import ENTITLEMENT_QUESTIONS
 from knowledge.messages import t
@@ -51,7 +52,8 @@ WORDS = st.sampled_from(
 TEXTS = st.one_of(
     st.text(min_size=1, max_size=60),
     st.lists(WORDS, min_size=1, max_size=4).map(" ".join),
-).filter(lambda s: s.strip() != "" and not s.lstrip().startswith("/"))
+).filter(lambda s: clean_text(s).strip() != "" and not clean_text(s).lstrip().startswith("/"))
+# (Control characters are removed at the edge, bot/edge.py: a text of nothing else arrives empty and is tested there.)
 # No shrinking: each example drives the whole Application, and the failing text is reported as it was generated.
 SETTINGS = settings(
     max_examples=30,
@@ -83,9 +85,18 @@ def outcome(before: dict[str, Any], after: dict[str, Any] | None, replies: str, 
     return "re-asked"
 
 
+async def _decline_memory(chat: LocalChat) -> None:
+    """What earlier examples typed may be remembered (the state lives in the bot's own store, so the test cannot
+    just drop it): the citizen's own way out is to change the answers offered for confirmation."""
+    for label in ("✏️ Αλλαγή", "✏️ Θέλω να τα αλλάξω"):
+        with contextlib.suppress(LookupError):
+            await chat.press(label)
+            return
+
+
 async def _fresh_check(chat: LocalChat) -> None:
-    data_of(chat).pop(MEMORY_KEY, None)
     await chat.press_data("a:check:min_income")
+    await _decline_memory(chat)
     await chat.say("2")
 
 
@@ -116,8 +127,8 @@ async def test_free_text_at_a_yes_no_question_never_loses_answers(chat: LocalCha
     if "lang" not in data_of(chat):
         await chat.say("/start")
         await chat.press("🙂 Απλά ελληνικά")
-    data_of(chat).pop(MEMORY_KEY, None)
     await chat.press_data("a:topic:ask_entitlements")
+    await _decline_memory(chat)
     await chat.press_data(f"w:{ENTITLEMENT_QUESTIONS[0]}:y")
     before = dict(data_of(chat)[entitlements.ANSWERS_KEY])
     assert before == {ENTITLEMENT_QUESTIONS[0]: True}

@@ -39,6 +39,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_topic_recording")),
+        sqlite_autoincrement=True,  # ids are never reused (see i16_ids)
     )
     with op.batch_alter_table("topic_recording", schema=None) as batch_op:
         batch_op.create_index("ix_topic_recording_topic_register", ["topic", "register"], unique=False)
@@ -81,6 +82,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attachment")),
+        sqlite_autoincrement=True,  # ids are never reused (see i16_ids)
     )
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.create_index("ix_attachment_centre_created", ["centre_id", "created_at"], unique=False)
