@@ -160,7 +160,8 @@ async def test_staff_member_triages_and_answers_in_chromium(served_console: tupl
         await page.locator('a[href^="/citizens/"]').first.click()
         await page.wait_for_url("**/citizens/*")
 
-        await page.get_by_role("link", name="Συνομιλίες", exact=True).click()
+        # The navigation link (its name also carries the unread badge's count).
+        await page.locator('a[href="/conversations"]').first.click()
         await page.get_by_role("link", name="Συνομιλία #1").click()
         assert "Μπορεί κάποιος να με πάρει τηλέφωνο;" in await page.content()
         await page.get_by_label("Απάντηση στον πολίτη").fill(REPLY)
