@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import services_of
-from core.centres import get_centre
+from core.centres import get_centre, list_centres
 from core.citizens import citizen_by_telegram_id
 from core.models import Centre
 from knowledge.geo import haversine_km
@@ -59,3 +60,13 @@ async def centre_rows(
     """One button a row, `prefix + centre id` as callback data, nearest first when the place is known."""
     ordered = nearest_first(centres, await known_position(context, user_id))
     return [[(centre_label(c, register), f"{prefix}{c.id}")] for c in ordered]
+
+
+async def all_centre_rows(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, register: str, prefix: str
+) -> list[list[tuple[str, str]]]:
+    """Every place of service as buttons for this citizen (the list every flow offers when typing is hard)."""
+    async with services_of(context).db.session() as session:
+        centres = await list_centres(session)
+    user = update.effective_user
+    return await centre_rows(context, centres, register, prefix, user.id if user else None)

@@ -16,11 +16,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.centre_buttons import centre_rows, remember_position
+from bot.centre_buttons import all_centre_rows, remember_position
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
-from core.centres import centre_view, get_centre, list_centres
+from core.centres import centre_view, get_centre
 from core.routing import RouteResult
 from knowledge.answers import render_centre
 from knowledge.messages import plain, t
@@ -51,10 +51,7 @@ async def ask_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 async def show_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await acknowledge(update)
     register = register_of(context)
-    async with services_of(context).db.session() as session:
-        centres = await list_centres(session)
-    user = update.effective_user
-    rows = await centre_rows(context, centres, register, "c:", user.id if user else None)
+    rows = await all_centre_rows(update, context, register, "c:")
     await send_text(update, t("centre_list", register), ReplyKeyboardRemove())
     await send_text(update, plain("centre_list", register), keyboard(rows))
     return ConversationHandler.END

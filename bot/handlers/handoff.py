@@ -28,14 +28,14 @@ from telegram.ext import (
 )
 
 from bot.attachments import check_incoming, fetch_refs, incoming_file, store_all, take_pending
-from bot.centre_buttons import centre_rows
+from bot.centre_buttons import all_centre_rows
 from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter, understand
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text, text_of
 from core.booking.display import when_text
-from core.centres import get_centre, list_centres
+from core.centres import get_centre
 from core.citizens import get_or_create_citizen
 from core.handoff import close_conversation, open_conversation, open_conversation_for_chat, record_citizen_message
 from core.handoff_outlook import Outlook, centre_outlook
@@ -153,10 +153,7 @@ async def on_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """The centres as buttons (town first, nearest first when known): no typing needed."""
     await acknowledge(update)
     register = register_of(context)
-    async with services_of(context).db.session() as session:
-        centres = await list_centres(session)
-    user = update.effective_user
-    rows = await centre_rows(context, centres, register, "h:c:", user.id if user else None)
+    rows = await all_centre_rows(update, context, register, "h:c:")
     await send_text(update, t("centre_list", register), keyboard(rows))
     return PLACE
 

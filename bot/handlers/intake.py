@@ -34,7 +34,7 @@ from telegram.ext import (
 
 from bot import memory
 from bot.attachments import MAX_PER_RECORD, check_incoming, fetch_refs, store_all, take_pending
-from bot.centre_buttons import centre_rows
+from bot.centre_buttons import all_centre_rows
 from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone, telegram_name
 from bot.handlers import emergency
 from bot.handlers.media import FILES
@@ -43,7 +43,7 @@ from bot.local_chat import html_to_text
 from bot.memory import confirmation_text
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
-from core.centres import get_centre, list_centres
+from core.centres import get_centre
 from core.citizens import citizen_by_telegram_id, get_or_create_citizen, valid_name
 from core.intake import (
     CATEGORIES,
@@ -487,10 +487,7 @@ async def on_place_location(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def on_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await acknowledge(update)
     register = register_of(context)
-    async with services_of(context).db.session() as session:
-        centres = await list_centres(session)
-    user = update.effective_user
-    rows = await centre_rows(context, centres, register, "i:centre:", user.id if user else None)
+    rows = await all_centre_rows(update, context, register, "i:centre:")
     await send_text(update, t("centre_list", register), keyboard(rows))
     return PLACE
 
