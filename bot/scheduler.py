@@ -29,6 +29,9 @@ from core.db import Database
 from core.models import utcnow
 
 log = logging.getLogger(__name__)
+# How long stopping waits for a job's current run (a delivery round, an announcement batch) to end on its own:
+# cancelling a round between Telegram accepting a message and its row being marked would send it again later.
+STOP_GRACE_S = 15.0
 Counts = dict[str, int]
 JobFunction = Callable[[Any, datetime], Awaitable[Counts]]
 
@@ -61,15 +64,21 @@ class Scheduler:
         self.jobs = jobs
         self.owner = owner or replica_id()
         self.tasks: list[asyncio.Task[None]] = []
+        self.stopping = asyncio.Event()
 
     def start(self) -> None:
         if self.tasks:
             return
+        self.stopping = asyncio.Event()
         for job in self.jobs:
             self.tasks.append(asyncio.create_task(self._loop(job), name=f"job:{job.name}"))
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Let every job finish the run it is in (up to `grace_s`), then cancel what is still running."""
         tasks, self.tasks = self.tasks, []
+        self.stopping.set()
+        if tasks:
+            await asyncio.wait(tasks, timeout=grace_s)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -84,7 +93,7 @@ class Scheduler:
         if job.exclusive:
             async with self.db.write() as session:
                 await job_leases.ensure_job(session, job.name)
-        while True:
+        while not self.stopping.is_set():
             try:
                 if job.exclusive:
                     await self.run_if_due(job, utcnow())
@@ -94,7 +103,9 @@ class Scheduler:
                 raise
             except Exception as exc:  # the database was away: try again next time
                 log.error("job %s: scheduling failed (%s)", job.name, type(exc).__name__)
-            await asyncio.sleep(job.poll_seconds if job.exclusive else job.every.total_seconds())
+            with suppress(TimeoutError):
+                pause = job.poll_seconds if job.exclusive else job.every.total_seconds()
+                await asyncio.wait_for(self.stopping.wait(), timeout=pause)
 
     async def run_if_due(self, job: Job, now: datetime) -> Counts | None:
         """Claim the job and run it when it is due here; None when it was not this replica's turn."""

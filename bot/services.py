@@ -17,6 +17,7 @@ from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHan
 
 from bot.flow_state import FlowConversationHandler, StateStore, current_store
 from bot.inbox import chat_key_of
+from bot.scheduler import STOP_GRACE_S
 from core.db import Database
 from core.settings import Settings
 
@@ -82,6 +83,7 @@ class KoinotitaApplication(Application):
     services: Services
     runner: StepRunner
     _inbox_task: asyncio.Task[None] | None = None
+    _inbox_stop: asyncio.Event | None = None
 
     async def start(self) -> None:
         """PTB's start, and the inbox loop: updates the webhook or polling stored (or another replica's
@@ -89,10 +91,16 @@ class KoinotitaApplication(Application):
         from bot.inbox import run_inbox_loop
 
         await super().start()
-        self._inbox_task = asyncio.create_task(run_inbox_loop(self), name="inbox")
+        self._inbox_stop = asyncio.Event()
+        self._inbox_task = asyncio.create_task(run_inbox_loop(self, stop=self._inbox_stop), name="inbox")
 
     async def stop(self) -> None:
         if self._inbox_task is not None:
+            # The batch in hand is finished first: its answers are sent and marked, so none is sent twice later.
+            if self._inbox_stop is not None:
+                self._inbox_stop.set()
+                self.runner.wake.set()
+            await asyncio.wait({self._inbox_task}, timeout=STOP_GRACE_S)
             self._inbox_task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._inbox_task

@@ -88,3 +88,34 @@ async def test_the_application_starts_and_stops_its_jobs_through_its_hooks(
         assert names >= {PURGE, WAITING_LIST, REMINDERS}
         tasks = list(app.scheduler.tasks)
     assert not app.scheduler.running and all(t.done() for t in tasks)
+
+
+async def test_stopping_lets_a_run_in_progress_finish_and_cancels_one_that_hangs(database: Database) -> None:
+    """A delivery round cut between Telegram accepting a message and its row being marked would send it again
+    after the lease: stopping waits for the round in hand, and only a run past the grace period is cancelled."""
+    started, finished = asyncio.Event(), []
+
+    async def slow_round(app: Any, now: datetime) -> dict[str, int]:
+        started.set()
+        await asyncio.sleep(0.3)
+        finished.append(now)
+        return {}
+
+    scheduler = Scheduler(None, database, [Job("slow", slow_round, every=timedelta(seconds=1), exclusive=False)])
+    scheduler.start()
+    await started.wait()
+    await scheduler.stop()
+    assert len(finished) == 1 and not scheduler.running
+
+    hung = asyncio.Event()
+
+    async def hanging_round(app: Any, now: datetime) -> dict[str, int]:
+        hung.set()
+        await asyncio.Event().wait()
+        return {}
+
+    scheduler = Scheduler(None, database, [Job("hang", hanging_round, every=timedelta(seconds=1), exclusive=False)])
+    scheduler.start()
+    await hung.wait()
+    await asyncio.wait_for(scheduler.stop(grace_s=0.1), timeout=5)
+    assert not scheduler.running
