@@ -1,0 +1,195 @@
+"""The questions of a request (intake), asked (again, when resuming) by step: `ask(update, context, step)`, with
+their buttons and the summary shown before sending. The flow is in bot/handlers/intake.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot import memory
+from bot.contact_share import phone_request_markup, telegram_name
+from bot.handlers import emergency
+from bot.handlers.intake_steps import (
+    ADULTS,
+    CATEGORIES_STEP,
+    CHILDREN,
+    CONFIRM,
+    CONSENT,
+    CONTACT,
+    DESCRIPTION,
+    NAME,
+    PHONE,
+    PLACE,
+    TIME,
+    category_label,
+    centre_name_of,
+    draft_of,
+)
+from bot.memory import confirmation_text
+from bot.services import services_of
+from bot.ui import keyboard, register_of, send_text
+from core.citizens import citizen_by_telegram_id, valid_name
+from core.intake import CATEGORIES
+from core.phones import phone_display
+from knowledge.messages import plain, t
+
+# ---- questions ----------------------------------------------------------------------------------------------
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> str:
+    """Ask the question of `step` (again, when resuming) and remember it as the draft's step."""
+    register = register_of(context)
+    draft = draft_of(context)
+    draft["step"] = step
+    if step == CONSENT:
+        await send_text(
+            update,
+            t("intake_consent", register),
+            keyboard(
+                [
+                    [(plain("btn_consent_yes", register), "i:consent:yes")],
+                    [(plain("btn_privacy_more", register), "i:privacy")],
+                    [(plain("btn_consent_no", register), "i:consent:no")],
+                ]
+            ),
+        )
+    elif step == CATEGORIES_STEP:
+        await send_text(update, t("intake_ask_categories", register), categories_markup(draft, register))
+    elif step == DESCRIPTION:
+        carried = emergency.carried_text_prompt(draft, register)  # typed before «🚨 Επείγον»: shown, not lost
+        if carried is not None:
+            await send_text(update, *carried)
+        else:
+            await send_text(
+                update, t("intake_ask_description", register), keyboard([[(plain("btn_skip", register), "i:skip")]])
+            )
+    elif step == ADULTS:
+        known = memory.recall(context.user_data).only(("adults", "minors"))
+        if len(known) == 2 and not draft.get("household_offered"):
+            # Said earlier in the conversation («μόνη μου με 2 παιδιά»): offered back once, never assumed.
+            draft["household_offered"] = True
+            await send_text(
+                update,
+                confirmation_text(known, register),
+                keyboard([[(plain("mem_btn_yes", register), "i:hh:y"), (plain("mem_btn_change", register), "i:hh:n")]]),
+            )
+        else:
+            await send_text(update, t("intake_ask_adults", register), numbers_markup("ad", 1, register))
+    elif step == CHILDREN:
+        await send_text(update, t("intake_ask_children", register), numbers_markup("ch", 0, register))
+    elif step == PLACE:
+        await send_text(
+            update, t("intake_ask_place", register), keyboard([[(plain("btn_centre_list_intake", register), "i:list")]])
+        )
+    elif step == NAME:
+        await ask_name(update, context, draft, register)
+    elif step == CONTACT:
+        await send_text(
+            update,
+            t("intake_ask_contact", register),
+            keyboard(
+                [
+                    [(plain("btn_contact_telegram", register), "i:cm:telegram")],
+                    [(plain("btn_contact_phone", register), "i:cm:phone")],
+                ]
+            ),
+        )
+    elif step == PHONE:
+        await send_text(update, t("intake_ask_phone", register), phone_request_markup(register))
+    elif step == TIME:
+        await send_text(
+            update,
+            t("intake_ask_time", register),
+            keyboard(
+                [
+                    [(plain("btn_time_morning", register), "i:ct:morning")],
+                    [(plain("btn_time_afternoon", register), "i:ct:afternoon")],
+                    [(plain("btn_time_any", register), "i:ct:any")],
+                ]
+            ),
+        )
+    elif step == CONFIRM:
+        await send_text(
+            update,
+            await request_summary(context, draft, register),
+            keyboard(
+                [
+                    [(plain("btn_send", register), "i:send")],
+                    [(plain("btn_restart", register), "i:restart")],
+                    [(plain("btn_cancel", register), "i:cancel")],
+                ]
+            ),
+        )
+    return step
+
+
+def categories_markup(draft: dict[str, Any], register: str) -> InlineKeyboardMarkup:
+    chosen = set(draft.get("categories") or [])
+    rows = [[(("✅ " if c in chosen else "") + category_label(c, register), f"i:cat:{c}")] for c in CATEGORIES]
+    rows.append([(plain("btn_continue", register), "i:next")])
+    return keyboard(rows)
+
+
+def numbers_markup(prefix: str, first: int, register: str) -> InlineKeyboardMarkup:
+    numbers = list(range(first, first + 6))
+    row = [(str(n) if n < first + 5 else f"{n}+", f"i:{prefix}:{n}") for n in numbers]
+    return keyboard([row[:3], row[3:]])
+
+
+async def request_summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], register: str) -> str:
+    categories = ", ".join(category_label(c, register) for c in draft.get("categories", []))
+    if draft.get("description"):
+        description = draft["description"]
+    elif draft.get("attachments"):
+        description = plain("intake_files_description", register, count=len(draft["attachments"]))
+    else:
+        description = plain("intake_no_description", register)
+    centre_name = await centre_name_of(context, draft.get("centre_id"), register)
+    time = plain(f"intake_time_{draft.get('time') or 'any'}", register)
+    if draft.get("contact") == "phone":
+        contact = plain("intake_contact_phone", register, phone=phone_display(draft.get("phone") or ""), time=time)
+    else:
+        contact = plain("intake_contact_telegram", register, time=time)
+    name = draft.get("name") or plain("intake_name_not_given", register)
+    return t(
+        "intake_summary",
+        register,
+        name=name,
+        categories=categories,
+        description=description,
+        adults=draft.get("adults"),
+        children=draft.get("children"),
+        place=draft.get("place") or "—",
+        centre=centre_name,
+        contact=contact,
+    )
+
+
+async def ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], register: str) -> None:
+    """The name: the one saved with the citizen's consent is offered ("is this you?"), else asked."""
+    user = update.effective_user
+    saved: str | None = None
+    if user is not None and not draft.get("name_other"):
+        async with services_of(context).db.session() as session:
+            citizen = await citizen_by_telegram_id(session, user.id)
+        saved = citizen.name if citizen is not None and citizen.consent_at is not None else None
+    if saved:
+        await send_text(
+            update,
+            t("intake_name_saved", register, name=saved),
+            keyboard(
+                [
+                    [(plain("btn_name_mine", register), "i:nm:yes")],
+                    [(plain("btn_name_other", register), "i:nm:other")],
+                ]
+            ),
+        )
+    else:  # the name they have on Telegram, one tap away (typing it works too)
+        from_telegram = valid_name(telegram_name(update) or "")
+        markup = (
+            keyboard([[(plain("btn_use_tg_name", register, name=from_telegram), "i:nm:tg")]]) if from_telegram else None
+        )
+        await send_text(update, t("intake_ask_name", register), markup)
