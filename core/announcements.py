@@ -5,8 +5,11 @@
 - `queue_announcement`: staff press "send" — every subscribed citizen becomes one delivery row (unique per
   announcement and citizen, so nobody is queued twice); citizens who blocked the bot are recorded as `blocked`
   at once, with nothing sent.
-- `pending_deliveries` / `record_delivery`: the bot's delivery job takes pending rows in order and records each
-  outcome as soon as Telegram answers; after a crash it starts again from the first row still pending.
+- `skip_unreachable` / `pending_deliveries` / `record_outcomes`: the bot's delivery job first records citizens
+  found unreachable since the snapshot as `blocked` (nothing is sent to them), takes pending rows in order and
+  records outcomes as Telegram answers, several in one statement when they come faster than a commit (the bot
+  sends the next message only once the previous outcome is committed: bot/announcements.py); after a crash it
+  starts again from the first row still pending.
 - `report`: counts by outcome for the console.
 """
 
@@ -153,24 +156,50 @@ async def pending_deliveries(session: AsyncSession, *, limit: int) -> list[Pendi
         )
         .join(Citizen, Citizen.id == AnnouncementDelivery.citizen_id)
         .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
-        .where(AnnouncementDelivery.status == PENDING, Citizen.telegram_id.is_not(None))
+        .where(
+            AnnouncementDelivery.status == PENDING,
+            Citizen.telegram_id.is_not(None),
+            Citizen.unreachable_at.is_(None),
+        )
         .order_by(AnnouncementDelivery.id)
         .limit(limit)
     )
     return [PendingDelivery(r[0], r[1], int(r[2] or 0), r[3] or "el", r[4], r[5]) for r in rows]
 
 
-async def record_delivery(
-    session: AsyncSession | AsyncConnection, delivery_id: int, *, status: str, now: datetime, error: str | None = None
-) -> None:
-    values: dict[str, object] = {"status": status, "attempts": AnnouncementDelivery.attempts + 1, "error": error}
-    if status == SENT:
-        values["sent_at"] = now
-    await session.execute(
+async def skip_unreachable(session: AsyncSession | AsyncConnection) -> int:
+    """Pending deliveries to citizens marked unreachable (they blocked the bot after the snapshot) become
+    `blocked` without a call to Telegram; returns how many."""
+    unreachable = select(Citizen.id).where(Citizen.unreachable_at.is_not(None))
+    result = await session.execute(
         update(AnnouncementDelivery)
-        .where(AnnouncementDelivery.id == delivery_id, AnnouncementDelivery.status == PENDING)
-        .values(**values)
+        .where(AnnouncementDelivery.status == PENDING, AnnouncementDelivery.citizen_id.in_(unreachable))
+        .values(status=BLOCKED, error="unreachable")
     )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: int
+    status: str  # SENT, BLOCKED or FAILED
+    error: str | None = None
+
+
+async def record_outcomes(session: AsyncSession | AsyncConnection, outcomes: list[Outcome], *, now: datetime) -> None:
+    """Record several outcomes: one statement per kind of outcome (all `sent` ones in one `UPDATE ... IN`)."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for outcome in outcomes:
+        groups.setdefault((outcome.status, outcome.error), []).append(outcome.delivery_id)
+    for (status, error), ids in groups.items():
+        values: dict[str, object] = {"status": status, "attempts": AnnouncementDelivery.attempts + 1, "error": error}
+        if status == SENT:
+            values["sent_at"] = now
+        await session.execute(
+            update(AnnouncementDelivery)
+            .where(AnnouncementDelivery.id.in_(ids), AnnouncementDelivery.status == PENDING)
+            .values(**values)
+        )
 
 
 async def note_failed_attempt(session: AsyncSession | AsyncConnection, delivery_id: int, *, error: str) -> None:

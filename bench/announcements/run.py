@@ -61,6 +61,7 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
     await prepare(url, recipients)
     plan = f"flood rate={rate:g} chat_rate=1 chat_burst=3" + (f"; slow seconds={latency:g}" if latency else "")
     api = RecordingBotApi(FaultPlan.parse(plan))
+    accepted = _watch_acceptances(api)
     settings = Settings(
         KOINOTITA_DATABASE_URL=url,
         KOINOTITA_DATA_DIR=data_dir,
@@ -76,6 +77,7 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
         await app.services.db.dispose()
     per_chat = Counter(m.chat_id for m in api.sent())
     achieved = len(api.sent()) / elapsed
+    steady = (len(accepted) - 1) / (accepted[-1] - accepted[0]) if len(accepted) > 1 else 0.0
     print(f"database:            {url.split(':', 1)[0]}")
     print(f"recipients:          {recipients}")
     print(f"configured limit:    {rate:g} messages/s per bot (stand-in flood control at the same limit)")
@@ -89,6 +91,25 @@ async def run(url: str, data_dir: Path, recipients: int, rate: float, latency: f
     print(f"429 from Telegram:   {len(api.refused)}")
     print(f"elapsed:             {elapsed:.1f} s")
     print(f"achieved rate:       {achieved:.2f} messages/s = {100 * achieved / rate:.1f} % of the limit")
+    print(f"first to last:       {steady:.2f} messages/s = {100 * steady / rate:.1f} % (without start and end)")
+
+
+def _watch_acceptances(api: RecordingBotApi) -> list[float]:
+    """When the stand-in's flood control let each message through (its clock)."""
+    accepted: list[float] = []
+    flood = api.faults.flood
+    if flood is None:
+        return accepted
+    check = flood.check
+
+    def watched(chat_id: int | None, now: float) -> int | None:
+        wait = check(chat_id, now)
+        if wait is None:
+            accepted.append(now)
+        return wait
+
+    setattr(flood, "check", watched)  # noqa: B010 (instance attribute, for this run only)
+    return accepted
 
 
 def main() -> None:

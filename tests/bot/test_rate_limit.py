@@ -90,3 +90,53 @@ async def test_a_429_pauses_every_call_not_just_the_one_refused() -> None:
     )
     assert calls[0] == (1, 0.0)
     assert sorted(t for _, t in calls[1:]) == [5.0, 5.0]  # both waited the 5 s Telegram asked for
+
+
+async def test_a_late_caller_catches_up_within_the_window() -> None:
+    # The caller is busy 50 ms after every 10th message (a commit, a busy event loop): the missed slots are used
+    # later, so the rate stays at the limit, and still no second holds more than `rate` messages.
+    clock = Clock()
+    limiter = limiter_on(clock, rate=30.0, chat_rate=1.0)
+    sent: list[tuple[int, float]] = []
+    for chat in range(1, 301):
+
+        async def call(endpoint: str, data: dict[str, Any], chat: int = chat) -> dict[str, Any]:
+            sent.append((chat, clock.now))
+            return {"ok": True}
+
+        await limiter.process_request(
+            call, ("sendMessage", {"chat_id": chat}), {}, "sendMessage", {"chat_id": chat}, None
+        )
+        if chat % 10 == 0:
+            clock.now += 0.05
+    times = [t for _, t in sent]
+    assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) <= 30
+    assert times[-1] <= 300 / 30 * 1.02  # without catching up: about 10.5 s
+    flood = FloodControl(rate=30, chat_rate=1.0, chat_burst=3)
+    assert all(flood.check(chat, t) is None for chat, t in sent)
+
+
+async def test_send_after_waits_in_the_turn_and_before_the_call() -> None:
+    from bot.rate_limit import send_after
+
+    clock = Clock()
+    limiter = limiter_on(clock, rate=30.0, chat_rate=1.0)
+    events: list[tuple[str, float]] = []
+
+    async def ready() -> None:
+        events.append(("ready", clock.now))
+
+    async def call(endpoint: str, data: dict[str, Any]) -> bool:
+        events.append(("call", clock.now))
+        return True
+
+    for chat in (1, 2):
+        async with send_after(ready):
+            await limiter.process_request(
+                call, ("sendMessage", {"chat_id": chat}), {}, "sendMessage", {"chat_id": chat}, None
+            )
+    await limiter.process_request(call, ("sendMessage", {"chat_id": 3}), {}, "sendMessage", {"chat_id": 3}, None)
+    # The second message's wait for its slot happens before `ready` (so a commit there overlaps it), and the
+    # call follows `ready` at once; outside the block nothing is waited for.
+    assert [e for e, _ in events] == ["ready", "call", "ready", "call", "call"]
+    assert events[2][1] >= 1 / 30 and events[3][1] == events[2][1]
