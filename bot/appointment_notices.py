@@ -1,6 +1,7 @@
 """Rendering the notices of core/appointment_notices.py when the outbox delivers them: to the citizen, which
-appointment staff cancelled or moved (service, centre, day and time), the staff message if any, and buttons to book
-again or see their appointments; to the mediator who booked the visit, whose visit it was."""
+appointment staff cancelled or moved (service, centre, day and time; a move names the old and the new time), the
+staff message if any, and buttons to book again or see their appointments; to the mediator who booked the visit,
+whose visit it was."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 from bot.services import KoinotitaApplication
 from bot.ui import keyboard
 from core.booking.display import centre_name, service_label, when_text
+from core.booking.moves import moved_from
 from core.models import Centre, Citizen
 from core.models.booking import Appointment
 from core.outbox import OutboxClaim
@@ -24,10 +26,13 @@ async def render_notice(
         appointment = await session.get(Appointment, claim.appointment_id) if claim.appointment_id else None
         centre = await session.get(Centre, appointment.centre_id) if appointment else None
         citizen = await session.get(Citizen, appointment.citizen_id) if appointment else None
+        # A move names the time it replaced: the old appointment, which the new one points to.
+        previous = await moved_from(session, appointment) if appointment and claim.kind.endswith("_moved") else None
     values = {
         "service": service_label(appointment.service, register) if appointment else "",
         "centre": centre_name(centre, register) if centre else "",
         "when": when_text(appointment.starts_at, register) if appointment else "",
+        "was": when_text(previous.starts_at, register) if previous else "",
         "message": claim.text or "",
         "moved": claim.kind.endswith("_moved"),
     }

@@ -24,6 +24,7 @@ ATHENS = ZoneInfo("Europe/Athens")
 NAVIGATION: list[tuple[str, str]] = [
     ("dashboard", "/"),
     ("intakes.list", "/intakes"),
+    ("people.list", "/citizens"),
     ("appointments.list", "/appointments"),
     ("waitlist.list", "/waitlist"),
     ("conversations.list", "/conversations"),

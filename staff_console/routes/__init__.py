@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from staff_console.routes import (
+    appointment_moves,
     appointments,
     audit_log,
     auth_pages,
@@ -18,6 +19,7 @@ from staff_console.routes import (
     media,
     operations,
     people,
+    people_search,
     recordings,
     reports,
     users,
@@ -34,6 +36,8 @@ ROUTERS: list[APIRouter] = [
     intakes.router,
     conversations.router,
     appointments.router,
+    appointment_moves.router,
+    people_search.router,
     people.router,
     reports.router,
     operations.router,

@@ -75,7 +75,7 @@ async def appointments_list(
         query = query.where(Appointment.centre_id == centre)
     rows = (
         await session.execute(
-            query.add_columns(Citizen.name, Citizen.phone)
+            query.add_columns(Citizen.name, Citizen.phone, Citizen.unreachable_at)
             .join(Citizen, Citizen.id == Appointment.citizen_id)
             .order_by(Appointment.starts_at, Appointment.centre_id, Appointment.id)
         )
@@ -110,6 +110,7 @@ async def appointments_list(
         active=ACTIVE_STATUSES,
         max_text=MAX_TEXT,
         can_write=viewer.may("appointments.cancel"),
+        can_move=viewer.may("appointments.move"),
     )
 
 

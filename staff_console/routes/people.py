@@ -92,7 +92,13 @@ async def visible_citizen(session: DbSession, viewer: Viewer, citizen_id: int) -
 
 @router.get("/citizens/{citizen_id}", name="people.detail")
 async def person_detail(
-    request: Request, viewer: CurrentViewer, session: DbSession, citizen_id: int, notice: str | None = None
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    now: Now,
+    citizen_id: int,
+    notice: str | None = None,
+    error: str | None = None,
 ) -> Response:
     citizen, records = await visible_citizen(session, viewer, citizen_id)
     audit.record(
@@ -122,7 +128,13 @@ async def person_detail(
         phone=phone_display(citizen.phone) if citizen.phone else None,
         phone_href=phone_link(citizen.phone) if citizen.phone else None,
         notice=notice_of(notice),
+        error=t("people.merge_unknown") if error == "merge_unknown" else None,
         records=records,
+        # A staff move (or a citizen's reschedule) cancels the old appointment: name the new time beside it.
+        moved_to={a.rescheduled_from_id: a for a in records["appointments"] if a.rescheduled_from_id},
+        now=now,
+        can_move=viewer.may("appointments.move"),
+        can_merge=viewer.may("people.merge"),
     )
 
 
