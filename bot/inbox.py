@@ -38,6 +38,7 @@ from bot.edge import MAX_TEXT_CHARS, clean_payload, too_long
 from bot.flow_state import StateStore, reset_store, use_store
 from bot.step_bot import RecordedCall, Recorder, StepBot, start_recording, stop_recording
 from core import inbox
+from core.handoff import note_chats_without_open_conversation
 from core.models import utcnow
 from core.models.handoff import OutboxMessage
 from core.outbox import backoff
@@ -121,6 +122,7 @@ class StepRunner:
             if not pending:
                 return 0
             updates = [Update.de_json(p.payload, app.bot) for p in pending]
+            await note_chats_without_open_conversation(session, {p.chat_key for p in pending if p.chat_key})
             store = StateStore(app.flow_names())
             await store.load(
                 session,
@@ -196,10 +198,7 @@ class StepRunner:
         ]
         if not rows:
             return []
-        result = await session.execute(
-            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
-        )
-        ids = [r[0] for r in result.all()]
+        ids = await insert_returning_ids(session, rows, sqlite=self.db.is_sqlite)
         return [OutboxRow(i, c.chat_id or 0, c.method, c.payload) for i, c in zip(ids, calls, strict=True)]
 
     # -- 3. sending --------------------------------------------------------------------------------------
@@ -256,6 +255,20 @@ class StepRunner:
         except TelegramError as exc:  # network trouble, Telegram's 5xx: the outbox loop tries again
             return backoff(1), type(exc).__name__
         return None
+
+
+async def insert_returning_ids(session: Any, rows: list[dict[str, Any]], *, sqlite: bool) -> list[int]:
+    """Insert outbox rows in one statement; their ids in the order of `rows`. PostgreSQL keeps the order itself
+    (SQLAlchemy's ordered insertmanyvalues); on SQLite that option costs one statement per row, so the ids are
+    sorted instead: one INSERT assigns increasing ids to its VALUES rows in order, and the step holds the write
+    lock (nothing else inserts in between)."""
+    if not sqlite:
+        result = await session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
+        )
+        return [int(r[0]) for r in result.all()]
+    result = await session.execute(insert(OutboxMessage).returning(OutboxMessage.id), rows)
+    return sorted(int(r[0]) for r in result.all())
 
 
 async def undelivered_chats(session: Any, chats: set[int]) -> set[int]:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import step_cache
 from core.models import Centre
 from knowledge.messages import plain
 from knowledge.translit import latin_label
@@ -15,11 +16,27 @@ _KIND_ORDER = case({"centre": 0, "regional_unit": 1, "roma_annex": 2}, value=Cen
 
 
 async def list_centres(session: AsyncSession) -> list[Centre]:
-    return list((await session.scalars(select(Centre).order_by(_KIND_ORDER, Centre.name_el))).all())
+    """Every centre, in display order. In the bot's step (one transaction for a batch of updates, which never
+    changes centres) they are read once and kept for the rest of the step."""
+    kept = step_cache(session, "centres")
+    if kept is not None and "all" in kept:
+        return list(kept["all"])
+    centres = list((await session.scalars(select(Centre).order_by(_KIND_ORDER, Centre.name_el))).all())
+    if kept is not None:
+        kept["all"] = centres
+        kept.update({c.id: c for c in centres})
+    return list(centres)
 
 
 async def get_centre(session: AsyncSession, centre_id: str) -> Centre | None:
-    return await session.get(Centre, centre_id)
+    kept = step_cache(session, "centres")
+    if kept is not None and centre_id in kept:
+        found: Centre | None = kept[centre_id]
+        return found
+    centre = await session.get(Centre, centre_id)
+    if kept is not None and centre is not None:
+        kept[centre_id] = centre  # the session's identity map holds it only while someone else does
+    return centre
 
 
 def _with_doubt(value: str | None, meta: dict[str, Any] | None, register: str) -> str | None:

@@ -35,6 +35,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
+from core.sqlite_driver import one_trip_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -54,12 +56,16 @@ def create_engine_for(url: str, *, echo: bool = False) -> AsyncEngine:
     # a log line.
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
-    database = make_url(url).database
+    u = make_url(url)
+    database = u.database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
-        url, echo=echo, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    )
+    timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+    if u.drivername == "sqlite+aiosqlite" and not u.query:  # one thread trip per statement (core/sqlite_driver.py)
+        creator = one_trip_creator(database or ":memory:", timeout=timeout)
+        engine = create_async_engine(url, echo=echo, hide_parameters=True, async_creator=creator)
+    else:
+        engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": timeout})
     _install_sqlite_hooks(engine)
     return engine
 
@@ -84,11 +90,22 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
 
 
 _FLUSHES = "koinotita_flushes"
+STEP_SESSION = "koinotita_step"  # in session.info of a step's session: what it read may be kept for the step
 _AFTER_COMMIT = "koinotita_after_commit"
 
 
 def _count_flush(session: Session, _context: Any) -> None:
     session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1
+
+
+def step_cache(session: Any, name: str) -> dict[Any, Any] | None:
+    """A dict kept for the rest of the step when `session` is a step's (None otherwise): what a step reads that the
+    bot itself never changes (centres) is read once per batch of updates, not once per update."""
+    info = session.info
+    if not info.get(STEP_SESSION):
+        return None
+    kept: dict[Any, Any] = info.setdefault(f"koinotita_kept:{name}", {})
+    return kept
 
 
 _STEP: ContextVar[tuple[Database, AsyncSession] | None] = ContextVar("koinotita_step", default=None)
@@ -222,6 +239,7 @@ class Database:
             raise RuntimeError("a step is already running in this task")
         async with self._queued(), self.sessions() as session:
             event.listen(session.sync_session, "after_flush", _count_flush)
+            session.info[STEP_SESSION] = True
             token = _STEP.set((self, session))
             try:
                 yield session

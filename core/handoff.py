@@ -6,6 +6,7 @@ own; staff replies go through the outbox (core.outbox), which the bot delivers. 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ __all__ = [
     "close_conversation",
     "enqueue_staff_reply",
     "messages_of",
+    "note_chats_without_open_conversation",
     "open_conversation",
     "open_conversation_for_chat",
     "open_conversations_for_centre",
@@ -35,7 +37,26 @@ class HandoffError(ValueError):
     """The conversation cannot be changed as asked (closed, unknown, empty text)."""
 
 
+_WITHOUT_OPEN = "koinotita_chats_without_open_handoff"  # session.info: chats known to have no open conversation
+
+
+async def note_chats_without_open_conversation(session: AsyncSession, telegram_chat_ids: Iterable[int]) -> None:
+    """For one transaction that asks `open_conversation_for_chat` about many chats (the bot's batch of steps): one
+    query now, and no query later for a chat that has no open conversation. Only the bot opens conversations, each
+    inside a step of that chat, and the caller holds these chats for the whole transaction (SQLite's write lock,
+    PostgreSQL's per-chat lock), so the answer stays true until `open_conversation` changes it here."""
+    chats = set(telegram_chat_ids)
+    if not chats:
+        return
+    query = select(HandoffConversation.telegram_chat_id).where(
+        HandoffConversation.telegram_chat_id.in_(sorted(chats)), HandoffConversation.status == "open"
+    )
+    session.info[_WITHOUT_OPEN] = chats - set((await session.execute(query)).scalars().all())
+
+
 async def open_conversation_for_chat(session: AsyncSession, telegram_chat_id: int) -> HandoffConversation | None:
+    if telegram_chat_id in session.info.get(_WITHOUT_OPEN, ()):
+        return None
     query = (
         select(HandoffConversation)
         .where(HandoffConversation.telegram_chat_id == telegram_chat_id, HandoffConversation.status == "open")
@@ -73,6 +94,7 @@ async def open_conversation(
     )
     session.add(conversation)
     await session.flush()
+    session.info.get(_WITHOUT_OPEN, set()).discard(telegram_chat_id)
     audit.record(
         session,
         actor_kind="citizen",

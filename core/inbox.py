@@ -89,38 +89,51 @@ async def claim(
     session: AsyncSession, *, replicas: bool, chat_keys: Sequence[int] | None = None, limit: int = 50
 ) -> list[PendingUpdate]:
     """Pending updates to handle now, oldest first, every pending update of each chat taken (up to `limit` in
-    all, whole chats). `chat_keys` narrows the claim to those chats. `replicas`: PostgreSQL shared by several
-    processes (advisory locks, SKIP LOCKED)."""
+    all, whole chats; a chat with a longer backlog gives its oldest `limit`). `chat_keys` narrows the claim to
+    those chats. `replicas`: PostgreSQL shared by several processes (advisory locks, SKIP LOCKED).
+
+    Only the ids and chats of the oldest pending rows are scanned; payloads are read for the chats chosen, so the
+    cost of a claim does not grow with the backlog."""
     scan = select(InboxUpdate.id, InboxUpdate.chat_key).where(InboxUpdate.status == "pending")
     if chat_keys is not None:
         scan = scan.where(InboxUpdate.chat_key.in_(list(chat_keys)))
     candidates = (await session.execute(scan.order_by(InboxUpdate.id).limit(_SCAN))).all()
     if not candidates:
         return []
-    keys: list[int] = []
+    counts: dict[int, int] = {}  # chat -> its pending rows, oldest chat first
     no_chat: list[int] = []
     for row in candidates:
         if row.chat_key is None:
             no_chat.append(row.id)
-        elif row.chat_key not in keys:
-            keys.append(row.chat_key)
-    if replicas and keys:
-        keys = await _lock_chats(session, keys)
+        else:
+            counts[row.chat_key] = 0
+    if counts:
+        query = (
+            select(InboxUpdate.chat_key, func.count())
+            .where(InboxUpdate.status == "pending", InboxUpdate.chat_key.in_(list(counts)))
+            .group_by(InboxUpdate.chat_key)
+        )
+        for key, count in (await session.execute(query)).all():
+            if key is not None:
+                counts[key] = min(int(count), limit)
+        counts = {k: c for k, c in counts.items() if c}  # handled meanwhile by another replica
+    keys = await _choose_chats(session, counts, limit=limit, replicas=replicas)
     chosen: list[PendingUpdate] = []
     if keys:
-        query = (
-            select(*_COLUMNS)
+        ranked = (
+            select(
+                *_COLUMNS,
+                func.row_number().over(partition_by=InboxUpdate.chat_key, order_by=InboxUpdate.id).label("n"),
+            )
             .where(InboxUpdate.status == "pending", InboxUpdate.chat_key.in_(keys))
-            .order_by(InboxUpdate.id)
+            .subquery()
         )
-        by_chat: dict[int, list[PendingUpdate]] = {}
-        for item in _pending((await session.execute(query)).all()):
-            by_chat.setdefault(item.chat_key or 0, []).append(item)
-        for key in keys:  # whole chats, oldest chat first, while there is room
-            items = by_chat.get(key, [])
-            if chosen and len(chosen) + len(items) > limit:
-                break
-            chosen.extend(items)
+        query = (
+            select(ranked.c.id, ranked.c.update_id, ranked.c.chat_key, ranked.c.payload)
+            .where(ranked.c.n <= limit)
+            .order_by(ranked.c.id)
+        )
+        chosen.extend(_pending((await session.execute(query)).all()))
     if no_chat and len(chosen) < limit:
         query = select(*_COLUMNS).where(
             InboxUpdate.id.in_(no_chat[: limit - len(chosen)]), InboxUpdate.status == "pending"
@@ -128,6 +141,27 @@ async def claim(
         if replicas:
             query = query.with_for_update(skip_locked=True)
         chosen.extend(_pending((await session.execute(query.order_by(InboxUpdate.id))).all()))
+    return chosen
+
+
+async def _choose_chats(session: AsyncSession, counts: dict[int, int], *, limit: int, replicas: bool) -> list[int]:
+    """The oldest chats whose pending updates fit in `limit` (at least one chat). With replicas, only chats whose
+    advisory lock this transaction got, tried a few at a time so that no chat is locked and then left unhandled."""
+    chosen: list[int] = []
+    taken, order, i = 0, list(counts), 0
+    while i < len(order):
+        group: list[int] = []
+        room = limit - taken
+        while i < len(order) and ((not chosen and not group) or counts[order[i]] <= room):
+            group.append(order[i])
+            room -= counts[order[i]]
+            i += 1
+        if not group:
+            break
+        if replicas:
+            group = await _lock_chats(session, group)
+        chosen.extend(group)
+        taken += sum(counts[k] for k in group)
     return chosen
 
 

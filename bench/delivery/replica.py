@@ -1,10 +1,13 @@
 """One bot process for the delivery benchmark: loads everything, prints its name, waits for "go" on stdin, then
-handles the shared inbox until it is empty and every message is sent; prints the CPU seconds it used."""
+handles the shared inbox until it is empty and every message is sent; prints the CPU seconds it used. With
+KOINOTITA_BENCH_PROFILE=PATH it writes a cProfile of the measured part to PATH.<pid> (`python -m pstats`)."""
 
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,6 +29,10 @@ async def main(url: str, data_dir: str) -> None:
     async with running(app):  # the NLU model, the scheduled jobs (outbox, reminders...)
         print(app.runner.name, flush=True)
         sys.stdin.readline()
+        profile = os.environ.get("KOINOTITA_BENCH_PROFILE")
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
         cpu = time.process_time()
         await app.start()  # the inbox loop
         while True:
@@ -40,6 +47,9 @@ async def main(url: str, data_dir: str) -> None:
             if pending == 0 and not queued:
                 break
         used = time.process_time() - cpu
+        if profiler is not None and profile:
+            profiler.disable()
+            profiler.dump_stats(f"{profile}.{os.getpid()}")
         print(json.dumps({"cpu_s": used, "sent": len(api.calls_to("sendMessage"))}), flush=True)
 
 
