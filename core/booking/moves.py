@@ -17,7 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
-from core.booking.availability import Slot, availability_for, bookable_start, closed_days, free_slots
+from core.booking.availability import (
+    Day,
+    Slot,
+    availability_for,
+    bookable_days,
+    bookable_start,
+    closed_days,
+    free_slots,
+)
 from core.booking.errors import AlreadyBooked, AlreadyCancelled, AlreadyPast, NotBookable, NotFound, SlotTaken
 from core.booking.reminders import drop_reminders, schedule_reminders
 from core.booking.seats import free_seat, lock_service, release_expired_holds
@@ -34,6 +42,12 @@ async def move_choices(session: AsyncSession, appointment: Appointment, *, day: 
         return []
     slots = await free_slots(session, avail, day, now=now)
     return [slot for slot in slots if slot.free > 0 and slot.starts_at != appointment.starts_at]
+
+
+async def move_days(session: AsyncSession, appointment: Appointment, *, now: datetime) -> list[Day]:
+    """The days of the booking window with at least one free time of the appointment's service."""
+    avail = await availability_for(session, appointment.centre_id, appointment.service)
+    return [day for day in await bookable_days(session, avail, now=now) if day.free > 0] if avail else []
 
 
 async def move_appointment(

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from core import audit
 from core.appointment_notices import MOVED, notify_staff_change
 from core.booking.errors import AlreadyBooked, AlreadyCancelled, AlreadyPast, BookingError, NotBookable, SlotTaken
-from core.booking.moves import move_appointment, move_choices
+from core.booking.moves import move_appointment, move_choices, move_days
 from core.booking.slots import local_day
 from core.booking.tx import booking_write
 from core.db import Database
@@ -68,6 +68,7 @@ async def move_form(
     chosen = parse_day(day, max(local_day(appointment.starts_at), local_day(now)))
     movable = appointment.status == BOOKED and appointment.starts_at > now
     slots = await move_choices(session, appointment, day=chosen, now=now) if movable else []
+    days = await move_days(session, appointment, now=now) if movable else []
     # The page names the citizen: a view of a personal record.
     audit.record(
         session,
@@ -89,6 +90,7 @@ async def move_form(
         prev_day=(chosen - timedelta(days=1)).isoformat(),
         next_day=(chosen + timedelta(days=1)).isoformat(),
         slots=slots,
+        days=days,
         movable=movable,
         back=back if back in BACK else "person",
         error=t(f"moves.{error}") if error in ERRORS else None,

@@ -15,7 +15,7 @@ from bot.local_chat import LocalChat, buttons_of, html_to_text
 from bot.outbox_delivery import deliver_outbox
 from core.db import Database
 from core.models import AuditEvent, Citizen
-from core.models.booking import Appointment, Reminder
+from core.models.booking import Appointment, Reminder, WaitlistEntry
 from core.models.handoff import OutboxMessage
 from tests.staff_console.conftest import START, Console, login_ok, make_console, page_csrf
 from tests.staff_console.test_person import CHAT, MEDIATOR_CHAT, NAME, one_person
@@ -213,3 +213,30 @@ async def test_two_staff_racing_for_one_seat_get_it_once(console: Console) -> No
             await session.scalars(select(Appointment.status).where(Appointment.id.in_([person.kozani_visit, rival_id])))
         ).all()
     assert len(at_eleven) == 1 and sorted(still) == ["booked", "cancelled"]
+
+
+async def test_the_freed_time_goes_to_the_waiting_list_and_free_days_are_offered(sqlite_console: Console) -> None:
+    console = sqlite_console
+    person = await one_person(console.db, mediator_id=console.user_ids["mediator"])
+    async with console.db.session() as session:
+        waiting = Citizen(telegram_id=777003, created_at=START, last_seen_at=START)
+        session.add(waiting)
+        await session.flush()
+        entry = WaitlistEntry(
+            citizen_id=waiting.id, centre_id="kk-kozani", service="social_worker", day=DAY, created_at=START
+        )
+        session.add(entry)
+        await session.commit()
+        waiting_id, entry_id = waiting.id, entry.id
+    async with console.client() as client:
+        await login_ok(client, "kozani")
+        form = await client.get(f"/appointments/{person.kozani_visit}/move")
+        assert f"day={DAY.isoformat()}" in form.text and "27/11/2026" in form.text  # the days with free times
+        assert (await post_move(client, person.kozani_visit, at(11).isoformat())).status_code == 303
+    async with console.db.session() as session:
+        hold = await session.scalar(
+            select(Appointment).where(Appointment.citizen_id == waiting_id, Appointment.starts_at == at(10))
+        )
+        assert hold is not None and hold.status == "held" and hold.seat == 1
+        offered = await session.get(WaitlistEntry, entry_id)
+        assert offered is not None and offered.status == "offered"
