@@ -17,6 +17,7 @@ from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHan
 
 from bot.flow_state import FlowConversationHandler, StateStore, current_store
 from bot.inbox import chat_key_of
+from bot.prompts import PromptedConversationHandler
 from bot.scheduler import STOP_GRACE_S
 from core.db import Database
 from core.settings import Settings
@@ -109,7 +110,7 @@ class KoinotitaApplication(Application):
 
     def add_handler(self, handler: BaseHandler[Any, Any, Any], group: int = 0) -> None:
         if isinstance(handler, ConversationHandler) and not isinstance(handler, FlowConversationHandler):
-            handler = FlowConversationHandler.from_handler(handler)
+            handler = PromptedConversationHandler.from_handler(handler)
         super().add_handler(handler, group)
 
     async def process_update(self, update: object) -> None:

@@ -95,6 +95,12 @@ def stop_recording(token: Any) -> None:
     _RECORDER.reset(token)
 
 
+def recorded_calls() -> list[RecordedCall]:
+    """The calls the running step has recorded so far (the live list; empty outside a step)."""
+    recorder = _RECORDER.get()
+    return recorder.calls if recorder is not None else []
+
+
 def _plain(value: Any) -> Any:
     """JSON for one parameter, the way PTB would put it on the wire; files as base64."""
     if isinstance(value, InputFile):

@@ -10,7 +10,8 @@ would take the message (`waiting_for_typed_data`), so a new flow gets the rule w
 The answer puts the helplines that fit the danger first and adds safety advice (knowledge.answers.render_emergency).
 What the citizen typed is kept (masked, for an hour) so that «🚨 Επείγον» opens an urgent request with the danger
 topic chosen and the text carried into it, shown to the citizen before anything is stored; the flow the emergency
-interrupted is remembered and offered again afterwards (`offer_resume`, the `a:resume:<flow>` button).
+interrupted is remembered and offered again afterwards (`offer_resume`, the `a:resume:<flow>` button); going back
+asks the step's own question again, as it was last shown (bot/prompts.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from telegram.ext import (
 
 from bot.drafts import now_utc
 from bot.nlu_access import understand
+from bot.prompts import ask_again
 from bot.services import KoinotitaApplication
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
 from core.pii import mask_pii
@@ -46,14 +48,6 @@ INTERRUPTED = "interrupted_flow"  # user_data: {"flow", "state", "at"}: the flow
 KEEP_FOR = timedelta(hours=1)
 # Danger topic (nlu.emergency categories) -> the request categories an urgent request starts with.
 _REQUEST_CATEGORIES = {"no_shelter": ["ask_housing"]}
-# The question to ask again when going back to a flow at a step that waits for typed data: (flow, state) -> key.
-_QUESTIONS = {
-    ("booking", "bk_name"): "bk_ask_name",
-    ("booking", "bk_phone"): "bk_ask_phone",
-    ("booking", "bk_centre"): "bk_ask_place",
-    ("intake", "intake_description"): "intake_ask_description",
-    ("intake", "intake_phone"): "intake_ask_phone",
-}
 # Where each flow keeps its draft in user_data: a flow whose draft is gone has finished and is not offered again.
 _DRAFTS = {
     "booking": "booking",
@@ -202,8 +196,8 @@ async def on_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
         await send_text(update, t("resume_gone", register), main_menu_markup(register))
         return
-    question = _QUESTIONS.get((flow, state))
-    await send_text(update, t(question or "resume_generic", register))
+    if not await ask_again(update, context, flow, state):  # the step's own question, as it was shown
+        await send_text(update, t("resume_generic", register))
 
 
 def _resume_button_gone(data: dict[str, Any], flow: str) -> bool:
