@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.announcements import deliver_announcements
 from bot.outbox_delivery import ROUND_SECONDS, deliver_outbox
+from bot.reachability import refresh_unreachable
 from bot.reminders import deliver_reminders, expire_and_offer
 from bot.scheduler import Counts, Job
 
@@ -38,6 +39,7 @@ async def run_reminders(app: Any, now: datetime) -> Counts:
 
 
 async def run_outbox(app: Any, now: datetime) -> Counts:
+    await refresh_unreachable(app, app.services.db)  # every 30 s: what other replicas learnt
     return {"delivered": await deliver_outbox(app, now)}
 
 

@@ -90,6 +90,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self.clock = clock
         self.sleep = sleep
         self.unreachable: set[int] = set()
+        self.refreshed_at = float("-inf")  # when `unreachable` was last taken from the database (monotonic)
         self._next_slot = 0.0
         self._sent: deque[float] = deque()  # when the last `rate` calls went out (the one-second window)
         self._chats: dict[int, tuple[float, float]] = {}  # chat -> (tokens, at)

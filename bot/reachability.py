@@ -4,11 +4,17 @@
   `citizen.unreachable_at`; later messages to that chat fail at once without calling Telegram.
 - The citizen unblocks the bot (Telegram sends a `my_chat_member` update) or simply writes to it again →
   the mark is cleared, in the database and in the limiter.
-- On start, the limiter learns who is unreachable from the database (`load_unreachable`).
+- On start, the limiter learns who is unreachable from the database (`load_unreachable`), and every
+  `REFRESH_S` it takes the database's list again (`refresh_unreachable`, from the outbox job every replica runs):
+  with replicas, a citizen marked by another process is known here, and one who wrote to another process is no
+  longer refused here.
+- Reminders, waiting-list offers and announcements do not rely on the limiter's refusal: their queries skip
+  citizens marked unreachable (bot/reminders.py, bot/announcements.py).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +28,7 @@ from core.reachability import mark_reachable, mark_unreachable, unreachable_tele
 from core.settings import Settings
 
 GROUP = -100  # before everything else: a citizen who writes is reachable before any answer is sent
+REFRESH_S = 30.0
 
 
 def make_rate_limiter(settings: Settings, db: Database) -> TelegramRateLimiter:
@@ -48,6 +55,22 @@ async def load_unreachable(app: Application[Any, Any, Any, Any, Any, Any], db: D
         return
     async with db.session() as session:
         limiter.unreachable |= await unreachable_telegram_ids(session)
+
+
+async def refresh_unreachable(
+    app: Application[Any, Any, Any, Any, Any, Any], db: Database, *, every_s: float = REFRESH_S
+) -> bool:
+    """Take the database's list of unreachable citizens again, at most every `every_s`; True when it did."""
+    limiter = limiter_of(app)
+    if limiter is None:
+        return False
+    now = time.monotonic()
+    if now - limiter.refreshed_at < every_s:
+        return False
+    limiter.refreshed_at = now
+    async with db.session() as session:
+        limiter.unreachable = await unreachable_telegram_ids(session)
+    return True
 
 
 async def _reachable_again(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

@@ -4,11 +4,13 @@ restart neither loses nor repeats one; the bot's loop sends those due (bot/remin
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.slots import local_day, to_utc
+from core.models import Citizen
 from core.models.booking import BOOKED, Appointment, Reminder
 
 DAY_BEFORE = "day_before"
@@ -44,17 +46,37 @@ async def drop_reminders(session: AsyncSession, appointment_id: int, now: dateti
     )
 
 
+def _due(now: datetime) -> list[Any]:
+    return [
+        Reminder.due_at <= now,
+        Reminder.sent_at.is_(None),
+        Reminder.dropped_at.is_(None),
+        Appointment.status == BOOKED,
+        Appointment.starts_at > now,
+    ]
+
+
+async def drop_unreachable_reminders(session: AsyncSession, now: datetime) -> int:
+    """Due reminders of citizens who blocked the bot are dropped, with no call to Telegram (a reminder that
+    falls due after they write to the bot again is sent as usual); returns how many."""
+    unreachable = (
+        select(Reminder.id)
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
+        .join(Citizen, Citizen.id == Appointment.citizen_id)
+        .where(*_due(now), Citizen.unreachable_at.is_not(None))
+    )
+    ids = list((await session.scalars(unreachable)).all())
+    if ids:
+        await session.execute(update(Reminder).where(Reminder.id.in_(ids)).values(dropped_at=now))
+    return len(ids)
+
+
 async def due_reminder_ids(session: AsyncSession, now: datetime, limit: int = 200) -> list[int]:
     rows = await session.scalars(
         select(Reminder.id)
         .join(Appointment, Appointment.id == Reminder.appointment_id)
-        .where(
-            Reminder.due_at <= now,
-            Reminder.sent_at.is_(None),
-            Reminder.dropped_at.is_(None),
-            Appointment.status == BOOKED,
-            Appointment.starts_at > now,
-        )
+        .join(Citizen, Citizen.id == Appointment.citizen_id)
+        .where(*_due(now), Citizen.unreachable_at.is_(None))
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
     )

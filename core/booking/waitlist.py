@@ -16,6 +16,7 @@ from core.booking.policy import policy
 from core.booking.reminders import schedule_reminders
 from core.booking.seats import free_seat, lock_service, release_expired_holds
 from core.booking.slots import local_day
+from core.models import Citizen
 from core.models.booking import ACTIVE_STATUSES, BOOKED, EXPIRED, HELD, Appointment, WaitlistEntry
 
 WAITING = "waiting"
@@ -97,11 +98,15 @@ async def offer_freed_seat(
     waiting = (
         await session.scalars(
             select(WaitlistEntry)
+            .join(Citizen, Citizen.id == WaitlistEntry.citizen_id)
             .where(
                 WaitlistEntry.centre_id == centre_id,
                 WaitlistEntry.service == service,
                 WaitlistEntry.day == local_day(starts_at),
                 WaitlistEntry.status == WAITING,
+                # A citizen who blocked the bot could not get the offer: the seat goes to the next in line, and
+                # they keep their place for a later one (reachable again once they write to the bot).
+                Citizen.unreachable_at.is_(None),
             )
             .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
         )
@@ -209,6 +214,22 @@ async def decline_offer(session: AsyncSession, *, entry_id: int, citizen_id: int
     hold.status = EXPIRED
     hold.seat = None
     entry.status = "left"
+    await session.flush()
+    await offer_freed_seat(session, centre_id=hold.centre_id, service=hold.service, starts_at=hold.starts_at, now=now)
+
+
+async def pass_over(session: AsyncSession, entry: WaitlistEntry, now: datetime) -> None:
+    """An offer that cannot reach its citizen (they blocked the bot after it was made): the held seat goes to the
+    next in line; the citizen keeps their place in the list."""
+    hold = await session.get(Appointment, entry.hold_appointment_id) if entry.hold_appointment_id else None
+    entry.status = WAITING
+    entry.hold_appointment_id = None
+    entry.offer_sent_at = None
+    if hold is None or hold.status != HELD:
+        await session.flush()
+        return
+    hold.status = EXPIRED
+    hold.seat = None
     await session.flush()
     await offer_freed_seat(session, centre_id=hold.centre_id, service=hold.service, starts_at=hold.starts_at, now=now)
 
