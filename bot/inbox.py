@@ -12,6 +12,8 @@
    deleted in one statement. A failure leaves the rest of that chat's rows to the outbox loop
    (bot/outbox_delivery.py), with back-off; a process killed in between leaves them `sending` until the lease
    runs out, then the outbox loop sends them.
+4. An update that fails every time (kills the process, or fails its step) is given up after `MAX_ATTEMPTS` tries
+   instead of being tried forever; the citizen is told kindly (bot/poison.py).
 A crash anywhere therefore leaves either the step done with its messages queued, or nothing done and the update
 still pending; a stored update whose step committed is never handled again.
 """
@@ -34,6 +36,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot import poison
 from bot.edge import MAX_TEXT_CHARS, clean_payload, too_long
 from bot.flow_state import StateStore, reset_store, use_store
 from bot.step_bot import RecordedCall, Recorder, StepBot, start_recording, stop_recording
@@ -114,37 +117,53 @@ class StepRunner:
     # -- 2. handling -------------------------------------------------------------------------------------
     async def run_batch(self, *, chat_keys: Sequence[int] | None = None, limit: int = BATCH) -> int:
         """Handle pending updates in one transaction, then send what they said; returns how many."""
+        await self.app.services.refresh_routing()  # at most once a minute; outside the step, which it need not hold
+        claimed: list[inbox.PendingUpdate] = []
+        try:
+            async with self.db.step() as session:
+                claimed = await inbox.claim(session, replicas=self.replicas, chat_keys=chat_keys, limit=limit)
+                if not claimed:
+                    return 0
+                await poison.count_attempt(self.db, session, claimed)  # durable before anything is tried
+                rows, behind = await self._handle(session, claimed)
+        except Exception as exc:
+            await poison.take_back_attempt(self.db, [p.id for p in claimed], exc)
+            raise
+        await self.send_recorded([r for r in rows if r.chat_id not in behind])
+        return len(claimed)
+
+    async def _handle(self, session: Any, claimed: list[inbox.PendingUpdate]) -> tuple[list[OutboxRow], set[int]]:
+        """The claimed updates' steps, in the step's transaction: their messages queued, and the chats whose
+        messages wait behind an earlier step's. An update tried `MAX_ATTEMPTS` times is given up (bot/poison.py)."""
         app = self.app
         recorded: list[RecordedCall] = []
-        await app.services.refresh_routing()  # at most once a minute; outside the step, which it need not hold up
-        async with self.db.step() as session:
-            pending = await inbox.claim(session, replicas=self.replicas, chat_keys=chat_keys, limit=limit)
-            if not pending:
-                return 0
-            updates = [Update.de_json(p.payload, app.bot) for p in pending]
-            await note_chats_without_open_conversation(session, {p.chat_key for p in pending if p.chat_key})
-            store = StateStore(app.flow_names())
-            await store.load(
-                session,
-                users=[u.effective_user.id for u in updates if u.effective_user],
-                chats=[u.effective_chat.id for u in updates if u.effective_chat],
-                keys=[k for k in map(app.conversation_key, updates) if k is not None],
-            )
-            token = use_store(store)
-            try:
-                for item, update_ in zip(pending, updates, strict=True):
-                    recorded.extend(await self._step(update_, item, store))
-            finally:
-                reset_store(token)
-            await store.save(session)
-            now = utcnow()
-            await inbox.mark_done(session, [p.id for p in pending], now=now)
-            if store.erased:  # /forget: not even the ids of the handled updates stay
-                await inbox.forget_chats(session, sorted(store.erased))
-            behind = await undelivered_chats(session, {c.chat_id or 0 for c in recorded})
-            rows = await self._queue(session, recorded, now, behind)
-        await self.send_recorded([r for r in rows if r.chat_id not in behind])
-        return len(pending)
+        pending = [p for p in claimed if p.attempts < inbox.MAX_ATTEMPTS]
+        given_up = [p for p in claimed if p.attempts >= inbox.MAX_ATTEMPTS]
+        updates = [Update.de_json(p.payload, app.bot) for p in pending]
+        await note_chats_without_open_conversation(session, {p.chat_key for p in pending if p.chat_key})
+        store = StateStore(app.flow_names())
+        await store.load(
+            session,
+            users=[u.effective_user.id for u in updates if u.effective_user]
+            + [p.chat_key for p in given_up if p.chat_key is not None],
+            chats=[u.effective_chat.id for u in updates if u.effective_chat],
+            keys=[k for k in map(app.conversation_key, updates) if k is not None],
+        )
+        token = use_store(store)
+        try:
+            for item, update_ in zip(pending, updates, strict=True):
+                recorded.extend(await self._step(update_, item, store))
+        finally:
+            reset_store(token)
+        if given_up:
+            recorded.extend(await poison.give_up(app, session, store, given_up))
+        await store.save(session)
+        now = utcnow()
+        await inbox.mark_done(session, [p.id for p in pending], now=now)
+        if store.erased:  # /forget: not even the ids of the handled updates stay
+            await inbox.forget_chats(session, sorted(store.erased))
+        behind = await undelivered_chats(session, {c.chat_id or 0 for c in recorded})
+        return await self._queue(session, recorded, now, behind), behind
 
     async def _step(self, update_: Update, item: inbox.PendingUpdate, store: StateStore) -> list[RecordedCall]:
         app = self.app

@@ -18,6 +18,7 @@ code written for separate transactions keeps its meaning; nothing is durable unt
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -157,6 +158,44 @@ class _JoinedSession:
             await self._savepoint.rollback()
 
 
+_HOLDING: ContextVar[frozenset[str]] = ContextVar("koinotita_write_queues_held", default=frozenset())
+
+
+class WriteQueue:
+    """This process's turn at one SQLite file: an asyncio.Lock per event loop, held again freely by the task that
+    holds it (a block inside another block of the same task does not wait for itself)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        held = _HOLDING.get()
+        if self.key in held:
+            yield
+            return
+        lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with lock:
+            token = _HOLDING.set(held | {self.key})
+            try:
+                yield
+            finally:
+                _HOLDING.reset(token)
+
+
+_QUEUES: dict[str, WriteQueue] = {}
+
+
+def write_queue(url: str) -> WriteQueue:
+    """The queue of the SQLite file `url` names (an in-memory database: its own)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return WriteQueue(f"memory:{id(url)}:{len(_QUEUES)}")
+    key = str(Path(database).resolve())
+    return _QUEUES.setdefault(key, WriteQueue(key))
+
+
 class Database:
     """One engine and its session factory; `session()` for reads and ordinary writes, `write()` for racing writes,
     `step()` for a transaction they all join."""
@@ -166,9 +205,10 @@ class Database:
         self.engine = create_engine_for(url, echo=echo)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.is_sqlite = is_sqlite(url)
-        # SQLite has one writer: this process's writers queue here (FIFO) before asking SQLite for the lock, instead
-        # of polling against each other until the busy timeout (see core/booking/tx.py).
-        self.queue = asyncio.Lock()
+        # SQLite has one writer, and every transaction here takes the write lock (BEGIN IMMEDIATE): this process's
+        # sessions, writes and steps on the file queue here (FIFO, shared by every Database of the same file)
+        # before asking SQLite, instead of polling against each other until the busy timeout runs out.
+        self.queue = write_queue(url) if self.is_sqlite else None
 
     def in_step(self) -> bool:
         current = _STEP.get()
@@ -196,7 +236,7 @@ class Database:
             async with self._joined(commit_on_exit=False) as joined:
                 yield joined
             return
-        async with self.sessions() as session:
+        async with self._queued(), self.sessions() as session:
             yield session
 
     @asynccontextmanager
@@ -207,7 +247,7 @@ class Database:
             async with self._joined(commit_on_exit=True) as joined:
                 yield joined
             return
-        async with self.sessions() as session:
+        async with self._queued(), self.sessions() as session:
             try:
                 yield session
                 await session.commit()
@@ -225,7 +265,7 @@ class Database:
         if current is not None and current[0] is self:
             current[1].info.setdefault(_AFTER_COMMIT, []).append(self.checkpoint)
             return
-        async with self.engine.connect() as connection:  # no statement through SQLAlchemy: no BEGIN
+        async with self._queued(), self.engine.connect() as connection:  # no statement through SQLAlchemy: no BEGIN
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection
             if driver is not None:
@@ -254,10 +294,10 @@ class Database:
 
     @asynccontextmanager
     async def _queued(self) -> AsyncIterator[None]:
-        if not self.is_sqlite:
+        if self.queue is None:
             yield
             return
-        async with self.queue:
+        async with self.queue.hold():
             yield
 
     async def dispose(self) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import metrics
+from core.inbox import inbox_backlog
 from core.models.announcement import PENDING, AnnouncementDelivery
 from core.models.booking import Reminder
 from core.models.handoff import OutboxMessage
@@ -30,6 +31,10 @@ async def refresh_gauges(session: AsyncSession, now: datetime) -> None:
     ).one()
     metrics.OUTBOX_BACKLOG.set(int(backlog or 0))
     metrics.OUTBOX_OLDEST_AGE.set(_age(now, oldest))
+    waiting, oldest_update, failed = await inbox_backlog(session)
+    metrics.INBOX_PENDING.set(waiting)
+    metrics.INBOX_OLDEST_AGE.set(_age(now, oldest_update))
+    metrics.INBOX_FAILED.set(failed)
     overdue = await session.scalar(
         select(func.min(Reminder.due_at)).where(
             Reminder.sent_at.is_(None), Reminder.dropped_at.is_(None), Reminder.due_at <= now

@@ -10,6 +10,10 @@
   On SQLite one process writes at a time (`BEGIN IMMEDIATE`), so a plain read is enough.
 - `mark_done` records the step, in the same transaction as the step's own changes, and drops the payload (the
   citizen's text is not kept once handled).
+- Poison updates: `count_attempt` records, durably and *before* an update is handled, that it is being tried; an
+  update tried before (its batch failed or the process died) is handled alone, so only the update that keeps
+  failing gathers attempts, and after `MAX_ATTEMPTS` the runner gives it up (`give_up`: status `failed`, payload
+  dropped) instead of trying it forever.
 """
 
 from __future__ import annotations
@@ -29,10 +33,14 @@ from core.models.inbox import InboxUpdate
 __all__ = [
     "ADVISORY_NAMESPACE",
     "DONE_RETENTION",
+    "MAX_ATTEMPTS",
     "Incoming",
     "PendingUpdate",
     "claim",
+    "count_attempt",
     "forget_chats",
+    "give_up",
+    "inbox_backlog",
     "mark_done",
     "pending_count",
     "purge_done",
@@ -40,6 +48,8 @@ __all__ = [
 ]
 
 ADVISORY_NAMESPACE = 1616  # first key of pg_try_advisory_xact_lock(int, int): the inbox's chat locks
+NO_CHAT_NAMESPACE = 1617  # the same for updates without a chat, by row id (no row locks: see count_attempt)
+MAX_ATTEMPTS = 5  # an update whose handling failed (or killed the process) this many times is given up
 DONE_RETENTION = timedelta(days=2)  # a handled update's id is kept this long to recognise a redelivery
 _SCAN = 400  # pending rows looked at per claim
 
@@ -57,6 +67,7 @@ class PendingUpdate:
     update_id: int
     chat_key: int | None
     payload: dict[str, Any]
+    attempts: int = 0  # times it was tried before (a failed batch, a process that died)
 
 
 async def store(session: AsyncSession, items: Sequence[Incoming], *, now: datetime) -> None:
@@ -79,10 +90,12 @@ async def store(session: AsyncSession, items: Sequence[Incoming], *, now: dateti
 
 
 def _pending(rows: Sequence[Any]) -> list[PendingUpdate]:
-    return [PendingUpdate(r.id, r.update_id, r.chat_key, r.payload) for r in rows if r.payload is not None]
+    return [
+        PendingUpdate(r.id, r.update_id, r.chat_key, r.payload, r.attempts or 0) for r in rows if r.payload is not None
+    ]
 
 
-_COLUMNS = (InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.chat_key, InboxUpdate.payload)
+_COLUMNS = (InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.chat_key, InboxUpdate.payload, InboxUpdate.attempts)
 
 
 async def claim(
@@ -129,7 +142,7 @@ async def claim(
             .subquery()
         )
         query = (
-            select(ranked.c.id, ranked.c.update_id, ranked.c.chat_key, ranked.c.payload)
+            select(ranked.c.id, ranked.c.update_id, ranked.c.chat_key, ranked.c.payload, ranked.c.attempts)
             .where(ranked.c.n <= limit)
             .order_by(ranked.c.id)
         )
@@ -138,10 +151,23 @@ async def claim(
         query = select(*_COLUMNS).where(
             InboxUpdate.id.in_(no_chat[: limit - len(chosen)]), InboxUpdate.status == "pending"
         )
+        rows = _pending((await session.execute(query.order_by(InboxUpdate.id))).all())
         if replicas:
-            query = query.with_for_update(skip_locked=True)
-        chosen.extend(_pending((await session.execute(query.order_by(InboxUpdate.id))).all()))
-    return chosen
+            locked = set(await _lock_keys(session, NO_CHAT_NAMESPACE, [r.id for r in rows]))
+            rows = [r for r in rows if r.id in locked]
+        chosen.extend(rows)
+    return _alone_if_tried(chosen)
+
+
+def _alone_if_tried(chosen: list[PendingUpdate]) -> list[PendingUpdate]:
+    """An update tried before is handled alone (the oldest pending one of its chat), so that a batch of good
+    updates is not held back, or counted against, by the one that fails."""
+    tried = next((p for p in chosen if p.attempts > 0), None)
+    if tried is None:
+        return chosen
+    if tried.chat_key is None:
+        return [tried]
+    return [next(p for p in chosen if p.chat_key == tried.chat_key)]
 
 
 async def _choose_chats(session: AsyncSession, counts: dict[int, int], *, limit: int, replicas: bool) -> list[int]:
@@ -167,14 +193,38 @@ async def _choose_chats(session: AsyncSession, counts: dict[int, int], *, limit:
 
 async def _lock_chats(session: AsyncSession, keys: list[int]) -> list[int]:
     """The chats whose advisory lock this transaction got (another replica holds the others)."""
+    return await _lock_keys(session, ADVISORY_NAMESPACE, keys)
+
+
+async def _lock_keys(session: AsyncSession, namespace: int, keys: list[int]) -> list[int]:
+    if not keys:
+        return []
     result = await session.execute(
         text(
             "SELECT k FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n) "
             "WHERE pg_try_advisory_xact_lock(:ns, CAST(mod(k, 2147483647) AS integer)) ORDER BY n"
         ),
-        {"keys": keys, "ns": ADVISORY_NAMESPACE},
+        {"keys": keys, "ns": namespace},
     )
     return [int(k) for k in result.scalars().all()]
+
+
+async def count_attempt(session: AsyncSession, ids: Sequence[int]) -> None:
+    """One more try of these updates; the caller commits it before handling them (see the module docstring)."""
+    if ids:
+        await session.execute(
+            update(InboxUpdate).where(InboxUpdate.id.in_(list(ids))).values(attempts=InboxUpdate.attempts + 1)
+        )
+
+
+async def give_up(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:
+    """These updates failed `MAX_ATTEMPTS` times: never tried again; the payload goes, as for a handled one."""
+    if ids:
+        await session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.id.in_(list(ids)))
+            .values(status="failed", payload=null(), done_at=now)
+        )
 
 
 async def mark_done(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:
@@ -187,13 +237,13 @@ async def mark_done(session: AsyncSession, ids: Sequence[int], *, now: datetime)
 async def forget_chats(session: AsyncSession, chat_keys: Sequence[int]) -> None:
     """Erasure: the handled updates of these chats go (pending ones are new messages, handled later)."""
     await session.execute(
-        delete(InboxUpdate).where(InboxUpdate.chat_key.in_(list(chat_keys)), InboxUpdate.status == "done")
+        delete(InboxUpdate).where(InboxUpdate.chat_key.in_(list(chat_keys)), InboxUpdate.status != "pending")
     )
 
 
 async def purge_done(session: AsyncSession, *, now: datetime) -> int:
     result = await session.execute(
-        delete(InboxUpdate).where(InboxUpdate.status == "done", InboxUpdate.done_at < now - DONE_RETENTION)
+        delete(InboxUpdate).where(InboxUpdate.status != "pending", InboxUpdate.done_at < now - DONE_RETENTION)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -202,3 +252,14 @@ async def pending_count(session: AsyncSession) -> int:
     return int(
         await session.scalar(select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "pending")) or 0
     )
+
+
+async def inbox_backlog(session: AsyncSession) -> tuple[int, datetime | None, int]:
+    """For the metrics: updates waiting, when the oldest of them arrived, and updates given up (kept two days)."""
+    pending, oldest = (
+        await session.execute(
+            select(func.count(), func.min(InboxUpdate.received_at)).where(InboxUpdate.status == "pending")
+        )
+    ).one()
+    failed = await session.scalar(select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "failed"))
+    return int(pending or 0), oldest, int(failed or 0)

@@ -35,6 +35,9 @@ JOB_RUNS = Counter("koinotita_job_runs", "Scheduled job runs, by job and outcome
 ANNOUNCEMENT_MESSAGES = Counter(
     "koinotita_announcement_messages", "Announcement deliveries, by outcome", ["outcome"]
 )  # sent | blocked | failed
+INBOX_GIVEN_UP = Counter(
+    "koinotita_inbox_given_up", "Updates given up after failing every try (poison updates, docs/delivery.md)"
+)
 
 # Read from the database at scrape time.
 OUTBOX_BACKLOG = Gauge("koinotita_outbox_backlog", "Staff messages waiting to be delivered")
@@ -42,4 +45,7 @@ OUTBOX_OLDEST_AGE = Gauge("koinotita_outbox_oldest_age_seconds", "Age of the old
 REMINDER_LAG = Gauge("koinotita_reminder_lag_seconds", "How late the most overdue unsent reminder is")
 UNREACHABLE_CITIZENS = Gauge("koinotita_citizens_unreachable", "Citizens who have blocked the bot")
 ANNOUNCEMENT_PENDING = Gauge("koinotita_announcement_deliveries_pending", "Announcement messages not yet sent")
+INBOX_PENDING = Gauge("koinotita_inbox_pending", "Updates stored and not yet handled")
+INBOX_OLDEST_AGE = Gauge("koinotita_inbox_oldest_age_seconds", "Age of the oldest update not yet handled")
+INBOX_FAILED = Gauge("koinotita_inbox_failed", "Updates given up in the last two days (status failed)")
 JOB_LAST_SUCCESS = Gauge("koinotita_job_last_success_timestamp_seconds", "When a scheduled job last succeeded", ["job"])

@@ -2,9 +2,9 @@
 
 SQLite has one writer at a time; a connection that finds the lock taken polls with growing sleeps until its
 busy timeout, which is unfair: under a burst (50 clients) some writers starve for seconds and can time out. An
-asyncio.Lock per database (FIFO) queues this process's booking writes before they ask SQLite for the lock, so
-they never poll against each other. Other processes and other writers are still covered by BEGIN IMMEDIATE and
-the busy timeout. PostgreSQL needs no queue: row locks wait in order.
+asyncio.Lock per database file (FIFO, `Database.queue`, taken by every session, write and step) queues this
+process's writers before they ask SQLite for the lock, so they never poll against each other. Other processes are
+still covered by BEGIN IMMEDIATE and the busy timeout. PostgreSQL needs no queue: row locks wait in order.
 """
 
 from __future__ import annotations
@@ -21,9 +21,5 @@ from core.db import Database
 async def booking_write(db: Database) -> AsyncIterator[AsyncSession]:
     """Inside a bot step (`Database.step()`) the write joins the step's transaction, which already holds the
     queue and the lock."""
-    if not db.is_sqlite or db.in_step():
-        async with db.write() as session:
-            yield session
-        return
-    async with db.queue, db.write() as session:
+    async with db.write() as session:  # on SQLite, write() waits in the database's queue (core/db.py)
         yield session

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, JSONType, UTCDateTime, utcnow
 
-INBOX_STATUSES = ("pending", "done")
+INBOX_STATUSES = ("pending", "done", "failed")  # failed: given up after MAX_ATTEMPTS (core/inbox.py)
 
 
 class InboxUpdate(Base):
