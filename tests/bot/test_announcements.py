@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.announcements import deliver_announcements
 from bot.app import build_application, start_services, stop_services
@@ -142,3 +142,33 @@ async def test_opting_in_with_one_tap_after_a_booking(chat: LocalChat) -> None:
     (booked,) = await appointments(chat)
     async with chat.app.services.db.session() as session:
         assert await subscriptions_of(session, booked.citizen_id) == [booked.centre_id]
+
+
+async def test_a_citizen_marked_unreachable_after_sending_began_is_skipped_without_a_call(
+    db_url: str, nlu_cache_dir: Path
+) -> None:
+    """Marked by another replica (this Application's rate limiter never heard of it): the query skips them."""
+    api = RecordingBotApi()
+    db = Database(db_url)
+    try:
+        async with db.write() as session:
+            await session.execute(insert(Citizen), [{"telegram_id": c, "language": "el"} for c in (910_001, 910_002)])
+        async with db.write() as session:
+            ids = list(await session.scalars(select(Citizen.id).where(Citizen.telegram_id >= 910_001)))
+            await session.execute(
+                insert(AnnouncementSubscription), [{"citizen_id": i, "centre_id": CENTRE} for i in ids]
+            )
+        announcement_id = await announce(db)
+        async with db.write() as session:
+            await session.execute(update(Citizen).where(Citizen.telegram_id == 910_002).values(unreachable_at=utcnow()))
+        app = build_application(make_settings(db_url, nlu_cache_dir), database=Database(db_url), request=api)
+        await app.initialize()
+        counts = await deliver_announcements(app, utcnow())
+        await app.services.db.dispose()
+        assert counts["sent"] == 1 and counts["blocked"] == 1
+        assert [m.chat_id for m in api.sent()] == [910_001]
+        assert not [c for c in api.calls if c.params.get("chat_id") == 910_002]
+        async with db.session() as session:
+            assert (await report(session, announcement_id))["blocked"] == 1
+    finally:
+        await db.dispose()
