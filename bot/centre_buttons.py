@@ -13,6 +13,7 @@ from bot.services import services_of
 from core.centres import get_centre, list_centres
 from core.citizens import citizen_by_telegram_id
 from core.models import Centre
+from core.routing import RouteResult
 from knowledge.geo import haversine_km
 from knowledge.messages import plain
 
@@ -30,6 +31,17 @@ def remember_position(context: ContextTypes.DEFAULT_TYPE, lat: float, lon: float
     """Kept to about a kilometre (two decimals): enough to order centres, not a home address."""
     if context.user_data is not None:
         context.user_data[NEAR] = [round(lat, 2), round(lon, 2)]
+
+
+def route_shared_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> RouteResult | None:
+    """A location the citizen shared: remembered (to order centre lists) and routed to the centre serving the
+    nearest settlement — how every flow reads a shared location. None outside the region or with no location."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return None
+    lat, lon = message.location.latitude, message.location.longitude
+    remember_position(context, lat, lon)
+    return services_of(context).router.route_location(lat, lon)
 
 
 async def known_position(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> tuple[float, float] | None:

@@ -9,6 +9,7 @@ counts, `more` for "6+"), so a button from an earlier question is recognised as 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -20,7 +21,7 @@ from bot.memory import confirmation_text
 from bot.nlu_access import cached_parse
 from bot.ui import acknowledge, keyboard, register_of, send_text
 from knowledge import answers
-from knowledge.eligibility import COUNT_KEYS, MAX_PEOPLE, UNKNOWN_ALLOWED, YES_NO_KEYS, question
+from knowledge.eligibility import AMOUNT_KEYS, COUNT_KEYS, MAX_PEOPLE, UNKNOWN_ALLOWED, YES_NO_KEYS, question
 from knowledge.messages import plain, t
 from nlu.types import FALLBACK
 
@@ -47,14 +48,17 @@ OTHER_FLOWS: Mapping[str, tuple[str, str]] = {
 # met with the question again than with an answer about something else.
 LEAVE_CONFIDENCE = 0.8
 
-Value = bool | int | None
+# The amount questions' one button: "nothing came in" (0), so the pre-check can be finished without typing.
+NO_INCOME = "0"
+
+Value = bool | int | Decimal | None
 
 
 def question_markup(
     prefix: str, key: str, register: str, *, extra: list[tuple[str, str]] | None = None
 ) -> InlineKeyboardMarkup:
-    """Number buttons (0–6+) for the household counts, yes/no for yes/no questions, "I don't know" where that is
-    an answer, and a way out."""
+    """Number buttons (0–6+) for the household counts, yes/no for yes/no questions, "nothing" (0 €) for the income
+    questions, "I don't know" where that is an answer, and a way out."""
     rows: list[list[tuple[str, str]]] = []
     if key in COUNT_KEYS:
         numbers = [(str(n), f"{prefix}:{key}:{n}") for n in range(FIRST_NUMBER[key], LAST_NUMBER)]
@@ -67,6 +71,8 @@ def question_markup(
                 (plain("ans_btn_no", register), f"{prefix}:{key}:n"),
             ]
         )
+    if key in AMOUNT_KEYS:
+        rows.append([(plain("ans_btn_no_income", register), f"{prefix}:{key}:{NO_INCOME}")])
     if key in UNKNOWN_ALLOWED:
         rows.append([(plain("ans_btn_dont_know", register), f"{prefix}:{key}:u")])
     if extra:
@@ -107,6 +113,8 @@ def button_answer(data: str, prefix: str, key: str) -> tuple[bool, Value]:
         if not parts[2].isdigit() or not FIRST_NUMBER[key] <= int(parts[2]) <= MAX_PEOPLE:
             return False, None
         return True, int(parts[2])
+    if key in AMOUNT_KEYS and parts[2] == NO_INCOME:
+        return True, Decimal(0)
     if parts[2] not in BUTTON_VALUES:
         return False, None
     value = BUTTON_VALUES[parts[2]]

@@ -68,7 +68,8 @@ async def offer_centres(update: Update, context: ContextTypes.DEFAULT_TYPE, ids:
             if centre is not None:
                 rows.append([(centre_label(centre, register), f"bk:c:{centre.id}")])
     rows.append([(plain("btn_other_centre", register), "bk:list")])
-    await send_text(update, t("bk_choose_centre", register, place=place), keyboard(rows))
+    shown = services_of(context).router.place_label(place, register)  # Latin letters in English
+    await send_text(update, t("bk_choose_centre", register, place=shown), keyboard(rows))
     return CENTRE
 
 

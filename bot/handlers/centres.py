@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.centre_buttons import all_centre_rows, remember_position
+from bot.centre_buttons import all_centre_rows, route_shared_location
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
@@ -158,11 +158,7 @@ async def on_place_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
-    message = update.effective_message
-    if message is None or message.location is None:
-        return ASK_PLACE
-    remember_position(context, message.location.latitude, message.location.longitude)
-    routed = services_of(context).router.route_location(message.location.latitude, message.location.longitude)
+    routed = route_shared_location(update, context)
     return await _answer_route(update, context, routed, by_location=True, km=routed.distance_km if routed else None)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot.attachments import check_incoming, fetch_refs, incoming_file, store_all, take_pending
-from bot.centre_buttons import all_centre_rows
+from bot.centre_buttons import all_centre_rows, route_shared_location
 from bot.handlers.media import FILES
 from bot.handlers.menu import main_menu_markup
 from bot.nlu_access import IntentFilter, understand
@@ -139,14 +139,23 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str 
         await session.commit()
     if centre_id is not None:
         return await _open(update, context, centre_id)
-    await send_text(
-        update,
-        t("handoff_ask_place", register),
-        keyboard(
-            [[(plain("btn_centre_list_intake", register), "h:list")], [(plain("btn_dont_know", register), "h:skip")]]
-        ),
-    )
+    await send_text(update, t("handoff_ask_place", register), _place_markup(register))
     return PLACE
+
+
+def _place_markup(register: str) -> ReplyKeyboardMarkup:
+    """Share the location (Telegram asks the phone for it), the list, or "don't know": nothing to type."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(plain("btn_send_location", register), request_location=True)],
+            [
+                KeyboardButton(plain("btn_centre_list_intake", register)),
+                KeyboardButton(plain("btn_dont_know", register)),
+            ],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
 
 
 async def on_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -154,6 +163,7 @@ async def on_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await acknowledge(update)
     register = register_of(context)
     rows = await all_centre_rows(update, context, register, "h:c:")
+    await send_text(update, t("handoff_list_intro", register), ReplyKeyboardRemove())
     await send_text(update, t("centre_list", register), keyboard(rows))
     return PLACE
 
@@ -171,19 +181,39 @@ async def on_centre_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return await _open(update, context, centre_id)
 
 
-async def on_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
-    message = update.effective_message
-    router = services_of(context).router
-    if message is not None and message.location is not None:
-        routed = router.route_location(message.location.latitude, message.location.longitude)
-        centre_id = routed.centre_id if routed else None
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    """A shared location goes to the centre serving the nearest settlement, as in "where is my centre"."""
+    register = register_of(context)
+    routed = route_shared_location(update, context)
+    if routed is None:  # outside the region: asked again, the buttons stay
+        await send_text(update, t("centre_outside_region", register), _place_markup(register))
+        return PLACE
+    place = services_of(context).router.place_label(routed.place, register) or ""
+    await send_text(update, t("handoff_near", register, place=place), ReplyKeyboardRemove())
+    return await _open(update, context, routed.centre_id)
+
+
+async def on_place_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    """A typed town or village, or one of the keyboard's text buttons (the list, "don't know")."""
+    register = register_of(context)
+    text = text_of(update).strip()
+    if text == plain("btn_centre_list_intake", register):
+        return await on_centre_list(update, context)
+    if text == plain("btn_dont_know", register):
+        return await on_skip_place(update, context)
+    routed = services_of(context).router.route_text(text)
+    if routed.centre_id is not None:
+        place = services_of(context).router.place_label(routed.place, register) or ""
+        await send_text(update, t("handoff_near", register, place=place), ReplyKeyboardRemove())
     else:
-        centre_id = router.route_text(text_of(update)).centre_id
-    return await _open(update, context, centre_id)
+        await send_text(update, t("handoff_place_to_coordinator", register), ReplyKeyboardRemove())
+    return await _open(update, context, routed.centre_id)
 
 
 async def on_skip_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await acknowledge(update)
+    register = register_of(context)
+    await send_text(update, t("handoff_place_to_coordinator", register), ReplyKeyboardRemove())
     return await _open(update, context, None)
 
 
@@ -271,8 +301,8 @@ CONVERSATION = ConversationHandler(
     states={
         CONSENT: [CallbackQueryHandler(on_consent, pattern=r"^h:consent:(yes|no)$")],
         PLACE: [
-            MessageHandler(filters.LOCATION, on_place),
-            MessageHandler(filters.TEXT & ~filters.COMMAND, on_place),
+            MessageHandler(filters.LOCATION, on_location),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_place_text),
             CallbackQueryHandler(on_skip_place, pattern=r"^h:skip$"),
             CallbackQueryHandler(on_centre_list, pattern=r"^h:list$"),
             CallbackQueryHandler(on_centre_chosen, pattern=r"^h:c:[a-z-]{2,40}$"),

@@ -20,6 +20,7 @@ def main_menu_markup(register: str) -> InlineKeyboardMarkup:
         [(plain("btn_centre", register), "m:centre"), (plain("btn_news", register), "an:menu")],
         [(plain("btn_sos", register), "m:sos")],
         [(plain("btn_language", register), "m:lang"), (plain("btn_help", register), "m:help")],
+        [(plain("btn_privacy", register), "m:privacy")],
     ]
     return keyboard(rows)
 

@@ -1,5 +1,6 @@
 """Data rights in the chat: /privacy (the notice), /mydata (what is stored, as a message and a JSON file) and
-/forget (erase it, after a confirmation). The work is done by core.privacy; here only Telegram's side: the bot's
+/forget (erase it, after a confirmation) — each also a button (menu «🔒», then `p:mydata`, `p:forget`), so no command
+has to be typed. The work is done by core.privacy; here only Telegram's side: the bot's
 own in-memory state for the person (user and chat data, conversation states) is dropped too, so nothing is
 written back after the erasure."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.handlers.menu import main_menu_markup
@@ -20,7 +21,16 @@ from knowledge.messages import plain, t
 from knowledge.templating import environment
 
 log = logging.getLogger(__name__)
-_KNOWN_KINDS = ("citizen", "intake", "handoff_conversation", "handoff_message")
+_KNOWN_KINDS = (
+    "citizen",
+    "intake",
+    "handoff_conversation",
+    "handoff_message",
+    "appointment",
+    "waitlist_entry",
+    "attachment",
+    "announcement_subscription",
+)
 
 
 def privacy_notice(register: str) -> str:
@@ -28,10 +38,17 @@ def privacy_notice(register: str) -> str:
     return environment().get_template(f"privacy/notice.{register}.j2").render(m=months).strip()
 
 
+def _rights_markup(register: str, *, see: bool = True) -> InlineKeyboardMarkup:
+    """The rights as buttons, so they need no typed command: see what is kept, erase it, back to the menu."""
+    rows = [[(plain("btn_mydata", register), "p:mydata")]] if see else []
+    rows += [[(plain("btn_forget", register), "p:forget")], [(plain("btn_menu", register), "m:menu")]]
+    return keyboard(rows)
+
+
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await acknowledge(update)
     register = register_of(context)
-    await send_text(update, privacy_notice(register), main_menu_markup(register))
+    await send_text(update, privacy_notice(register), _rights_markup(register))
 
 
 async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -56,7 +73,7 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             else plain("mydata_kind_other", register, name=kind)
         )
         lines.append(plain("mydata_line", register, what=what, count=len(rows)))
-    await send_text(update, t("mydata_summary", register, lines=lines))
+    await send_text(update, t("mydata_summary", register, lines=lines), _rights_markup(register, see=False))
     await chat.send_document(
         InputFile(export_json(data), filename="koinotita-mydata.json"), caption=plain("mydata_file_caption", register)
     )
@@ -108,5 +125,7 @@ HANDLERS: list[BaseHandler[Update, Any, Any]] = [
     CommandHandler("mydata", on_mydata),
     CommandHandler("forget", on_forget),
     CallbackQueryHandler(on_privacy, pattern=r"^m:privacy$"),
+    CallbackQueryHandler(on_mydata, pattern=r"^p:mydata$"),
+    CallbackQueryHandler(on_forget, pattern=r"^p:forget$"),
     CallbackQueryHandler(on_forget_answer, pattern=r"^p:forget:(yes|no)$"),
 ]

@@ -57,3 +57,55 @@ async def test_the_handover_place_can_be_chosen_from_a_list(chat: LocalChat) -> 
     async with chat.app.services.db.session() as session:
         conversation = await session.scalar(select(HandoffConversation))
     assert conversation is not None and conversation.centre_id == "kk-voio"
+
+
+async def _handover_place_step(chat: LocalChat, register_button: str, agree: str) -> list[SentMessage]:
+    await chat.say("/start")
+    await chat.press(register_button)
+    await chat.press_data("m:handoff")
+    return await chat.press(agree)
+
+
+async def test_the_handover_place_offers_a_share_location_button_beside_the_list(chat: LocalChat) -> None:
+    replies = await _handover_place_step(chat, "🙂 Απλά ελληνικά", "✅ Ναι, συμφωνώ")
+    keyboard = [b for m in replies for b in buttons_of(m)]
+    assert {"text": "📍 Στείλε τοποθεσία", "request_location": True} in keyboard
+    assert {"text": "📋 Λίστα"} in keyboard and {"text": "🤷 Δεν ξέρω"} in keyboard
+    replies = await chat.press("📍 Στείλε τοποθεσία")  # the local user's place: Κοζάνη
+    assert "Είστε κοντά σε: Κοζάνη" in text_of(replies)
+    assert (replies[0].reply_markup or {}).get("remove_keyboard") is True
+    assert "Σας συνδέσαμε με το Κέντρο Κοινότητας Δήμου Κοζάνης" in text_of(replies)
+    async with chat.app.services.db.session() as session:
+        conversation = await session.scalar(select(HandoffConversation))
+        citizen = await session.scalar(select(Citizen).where(Citizen.telegram_id == chat.user_id))
+    assert conversation is not None and conversation.centre_id == "kk-kozani"
+    assert citizen is not None and citizen.home_centre_id == "kk-kozani"
+    assert chat.app.user_data[chat.user_id]["near"] == [40.3, 21.79]  # remembered like the find-centre flow does
+
+
+async def test_a_shared_location_routes_the_handover_as_the_find_centre_flow_routes_it(chat: LocalChat) -> None:
+    await chat.say("/start")
+    await chat.press("🙂 Απλά ελληνικά")
+    await chat.press_data("m:centre")
+    found = text_of(await chat.share_location(40.4535, 21.2589))  # Άργος Ορεστικό
+    await chat.say("/start")
+    await chat.press_data("m:handoff")
+    await chat.press("✅ Ναι, συμφωνώ")
+    replies = await chat.share_location(40.4535, 21.2589)
+    assert "Άργος Ορεστικό" in found and "Άργος Ορεστικό" in text_of(replies)
+    async with chat.app.services.db.session() as session:
+        conversation = await session.scalar(select(HandoffConversation))
+    assert conversation is not None and conversation.centre_id == "kk-argos-orestiko"
+
+
+async def test_a_location_outside_the_region_asks_again_and_dont_know_goes_to_the_coordinator(chat: LocalChat) -> None:
+    await _handover_place_step(chat, "🇬🇧 English", "✅ I agree")
+    replies = await chat.share_location(40.6401, 22.9444)  # Thessaloniki
+    assert "outside Western Macedonia" in text_of(replies)
+    async with chat.app.services.db.session() as session:
+        assert await session.scalar(select(HandoffConversation)) is None  # nothing opened yet
+    replies = await chat.press("🤷 I don't know / skip")
+    assert (replies[0].reply_markup or {}).get("remove_keyboard") is True
+    async with chat.app.services.db.session() as session:
+        conversation = await session.scalar(select(HandoffConversation))
+    assert conversation is not None and conversation.centre_id is None
