@@ -16,12 +16,13 @@ from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.fault_plan import Failure, FaultPlan, SimulatedCrash, refusal
+from core.booking.mediators import LOCAL_BOT_USERNAME
 
 BOT_USER = {
     "id": 7000000001,
     "is_bot": True,
     "first_name": "Koinotita",
-    "username": "koinotita_local_bot",
+    "username": LOCAL_BOT_USERNAME,
     "can_join_groups": False,
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,

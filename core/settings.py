@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     rasa_url: str = Field(default="http://127.0.0.1:5005", alias="KOINOTITA_RASA_URL")
     secret_key: SecretStr = Field(default=SecretStr(DEV_SECRET), alias="KOINOTITA_SECRET_KEY")
     webhook_url: str | None = Field(default=None, alias="KOINOTITA_WEBHOOK_URL")
+    # The bot's @username, for the mediators' one-time Telegram links in the console. Unset: asked from Telegram
+    # (getMe) with the token; in local mode, the local stand-in's name.
+    bot_username: str | None = Field(default=None, alias="KOINOTITA_BOT_USERNAME", pattern=r"^[A-Za-z0-9_]{5,32}$")
     webhook_secret: SecretStr | None = Field(default=None, alias="KOINOTITA_WEBHOOK_SECRET")
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, alias="KOINOTITA_DATA_DIR")
     console_host: str = Field(default="127.0.0.1", alias="KOINOTITA_CONSOLE_HOST")

@@ -74,8 +74,10 @@ def occupied(now: datetime) -> ColumnElement[bool]:
     return and_(Appointment.seat.is_not(None), or_(Appointment.status != HELD, Appointment.hold_expires_at > now))
 
 
-def earliest_start(avail: Availability, now: datetime) -> datetime:
-    return now + timedelta(hours=avail.min_notice_hours)
+def earliest_start(avail: Availability, now: datetime, *, notice: bool = True) -> datetime:
+    """The first start that may be booked: after the minimum notice for the bot; for staff at the desk or on the
+    phone (notice=False) any slot that has not started yet."""
+    return now + timedelta(hours=avail.min_notice_hours) if notice else now + timedelta(microseconds=1)
 
 
 def window_days(avail: Availability, now: datetime) -> list[date]:
@@ -83,13 +85,17 @@ def window_days(avail: Availability, now: datetime) -> list[date]:
     return [today + timedelta(days=i) for i in range(avail.window_days + 1)]
 
 
-def bookable_start(avail: Availability, starts_at: datetime, now: datetime, closed: set[date]) -> bool:
+def bookable_start(
+    avail: Availability, starts_at: datetime, now: datetime, closed: set[date], *, notice: bool = True
+) -> bool:
     """True when `starts_at` is one of the service's slots, far enough ahead, inside the window and on a
     working day. Used to validate a time that came back from a button (it may be stale or forged)."""
     day = local_day(starts_at)
     if day in closed or is_public_holiday(day):
         return False
-    if starts_at < earliest_start(avail, now) or day > local_day(now) + timedelta(days=avail.window_days):
+    if starts_at < earliest_start(avail, now, notice=notice):
+        return False
+    if day > local_day(now) + timedelta(days=avail.window_days):
         return False
     return starts_at in slot_starts(avail.weekly, day, avail.slot_minutes)
 
@@ -114,13 +120,16 @@ async def taken_counts(
     return {row[0]: row[1] for row in rows}
 
 
-async def free_slots(session: AsyncSession, avail: Availability, day: date, *, now: datetime) -> list[Slot]:
-    """The slots of `day` that can still be booked, with their free seats (full slots included, free=0)."""
+async def free_slots(
+    session: AsyncSession, avail: Availability, day: date, *, now: datetime, notice: bool = True
+) -> list[Slot]:
+    """The slots of `day` that can still be booked, with their free seats (full slots included, free=0).
+    notice=False: staff booking at the desk, every slot that has not started (see earliest_start)."""
     if day in await closed_days(session, avail.centre_id, day, day) or is_public_holiday(day):
         return []
     if day > local_day(now) + timedelta(days=avail.window_days):
         return []
-    earliest = earliest_start(avail, now)
+    earliest = earliest_start(avail, now, notice=notice)
     starts = [s for s in slot_starts(avail.weekly, day, avail.slot_minutes) if s >= earliest]
     if not starts:
         return []

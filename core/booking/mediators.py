@@ -15,15 +15,19 @@ from core.models import Citizen, StaffUser
 
 LINK_TTL = timedelta(hours=24)
 LINK_PREFIX = "link-"
+LOCAL_BOT_USERNAME = "koinotita_local_bot"  # the local stand-in's (bot/local_api.py BOT_USER)
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_link_token(session: AsyncSession, user_id: int, now: datetime) -> str:
+async def create_link_token(
+    session: AsyncSession, user_id: int, now: datetime, *, actor_kind: str = "system", actor_id: str | None = None
+) -> str:
     """A fresh one-time token for a mediator (any earlier one stops working). Telegram deep-link payloads
-    allow 64 characters of [A-Za-z0-9_-]; `link-` + 43 url-safe characters fits."""
+    allow 64 characters of [A-Za-z0-9_-]; `link-` + 43 url-safe characters fits. The actor is who asked for it
+    (the command line: the system; the console: the admin or coordinator)."""
     user = await session.get(StaffUser, user_id)
     if user is None or user.role != "mediator" or not user.active:
         raise ValueError("only an active mediator account can be linked to Telegram")
@@ -32,13 +36,33 @@ async def create_link_token(session: AsyncSession, user_id: int, now: datetime) 
     user.link_token_expires_at = now + LINK_TTL
     audit.record(
         session,
-        actor_kind="system",
-        actor_id=None,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
         action="create_link",
         record_kind="staff_user",
         record_id=str(user.id),
     )
     return token
+
+
+async def revoke_telegram(session: AsyncSession, user_id: int, *, actor_kind: str, actor_id: str | None) -> bool:
+    """Untie a mediator's Telegram account and void any unused link: from the next message on, the bot treats
+    that Telegram account as a citizen. False when the account is not a mediator's."""
+    user = await session.get(StaffUser, user_id, with_for_update=True)
+    if user is None or user.role != "mediator":
+        return False
+    user.telegram_id = None
+    user.link_token_hash = None
+    user.link_token_expires_at = None
+    audit.record(
+        session,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action="revoke_telegram",
+        record_kind="staff_user",
+        record_id=str(user.id),
+    )
+    return True
 
 
 def deep_link(bot_username: str, token: str) -> str:

@@ -62,4 +62,6 @@ async def free_seat(session: AsyncSession, avail: Availability, starts_at: datet
             )
         ).all()
     )
+    if len(taken) >= avail.seats:  # bookings kept over a lowered seat count (schedule_changes) fill the slot
+        return None
     return next((seat for seat in range(1, avail.seats + 1) if seat not in taken), None)

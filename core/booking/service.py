@@ -27,6 +27,8 @@ from core.booking.slots import local_day
 from core.booking.waitlist import future_count, offer_freed_seat
 from core.models.booking import ACTIVE_STATUSES, ATTENDED, BOOKED, CANCELLED, NO_SHOW, Appointment
 
+BOOKED_BY = ("citizen", "mediator", "staff")
+
 
 async def book(
     session: AsyncSession,
@@ -38,16 +40,26 @@ async def book(
     now: datetime,
     consent_kind: str = "telegram",
     booked_by_staff_id: int | None = None,
+    booked_by_kind: str | None = None,
     settlement: str | None = None,
     reschedule_of: int | None = None,
     topic: str | None = None,
+    notice: bool = True,
 ) -> Appointment:
-    """Book the first free seat of a slot for a citizen, or raise a BookingError (nothing changed)."""
+    """Book the first free seat of a slot for a citizen, or raise a BookingError (nothing changed).
+
+    Who booked (`booked_by_kind`, one of BOOKED_BY): the citizen through the bot; a mediator for them; centre staff
+    for a walk-in or a phone caller. Left out, it is "mediator" when a staff id is given (the bot's mediator flow)
+    and "citizen" otherwise. A mediator or staff booking names the account in `booked_by_staff_id`.
+    notice=False (staff only): any slot that has not started, without the bot's minimum notice."""
+    kind = booked_by_kind or ("mediator" if booked_by_staff_id else "citizen")
+    if kind not in BOOKED_BY or (kind == "citizen") != (booked_by_staff_id is None) or (not notice and kind != "staff"):
+        raise ValueError(f"booked_by_kind {kind!r} does not fit booked_by_staff_id {booked_by_staff_id!r}")
     avail = await lock_service(session, centre_id, service)
     if avail is None:
         raise NotBookable("service not offered")
     day = local_day(starts_at)
-    if not bookable_start(avail, starts_at, now, await closed_days(session, centre_id, day, day)):
+    if not bookable_start(avail, starts_at, now, await closed_days(session, centre_id, day, day), notice=notice):
         raise NotBookable("not a bookable slot now")
     mine = await session.scalar(
         select(Appointment).where(
@@ -74,7 +86,7 @@ async def book(
         seat=seat,
         citizen_id=citizen_id,
         status=BOOKED,
-        booked_by_kind="mediator" if booked_by_staff_id else "citizen",
+        booked_by_kind=kind,
         booked_by_staff_id=booked_by_staff_id,
         consent_kind=consent_kind,
         consent_at=now,
@@ -89,7 +101,7 @@ async def book(
     except IntegrityError as exc:  # the unique constraint: only if something bypassed the lock
         raise SlotTaken("seat taken") from exc
     schedule_reminders(session, appointment, now)
-    actor_kind, actor_id = ("mediator", str(booked_by_staff_id)) if booked_by_staff_id else ("citizen", str(citizen_id))
+    actor_kind, actor_id = (kind, str(booked_by_staff_id)) if booked_by_staff_id else ("citizen", str(citizen_id))
     audit.record(
         session,
         actor_kind=actor_kind,

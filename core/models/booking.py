@@ -76,8 +76,9 @@ class Appointment(Base):
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=BOOKED)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Who booked: the citizen through the bot, or a mediator for them (with the citizen's oral consent).
-    booked_by_kind: Mapped[str] = mapped_column(String(20), default="citizen")  # citizen | mediator
+    # Who booked: the citizen through the bot, a mediator for them, or centre staff for a walk-in or phone caller
+    # (the last two with the citizen's oral consent).
+    booked_by_kind: Mapped[str] = mapped_column(String(20), default="citizen")  # citizen | mediator | staff
     booked_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     consent_kind: Mapped[str | None] = mapped_column(String(20))  # telegram | oral
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from core.attachments import store_attachment
 from core.db import Database
 from core.media import check_media
 from core.models import Citizen
-from core.models.booking import Appointment
+from core.models.booking import Appointment, Closure
 from core.models.handoff import HandoffConversation, HandoffMessage
 from core.models.intake import Intake
 from core.recordings import save_recording
@@ -28,6 +28,7 @@ class Records:
     appointment_kozani: int
     attachment_kastoria: int = 0  # a photo sent with intake_kastoria
     recording: int = 0  # a recording of a topic's answer (no personal data: everyone may listen)
+    closure_kastoria: int = 0  # a closed day of KK Καστοριάς, in two weeks
 
 
 async def make_records(db: Database, *, mediator_id: int, chat_id: int = 555001) -> Records:
@@ -123,5 +124,9 @@ async def make_records(db: Database, *, mediator_id: int, chat_id: int = 555001)
             topics={"ask_housing"},
             now=START,
         )
+        closure = Closure(centre_id="kk-kastoria", day=(START + timedelta(days=14)).date(), reason="Τοπική αργία")
+        session.add(closure)
         await session.commit()
-        return Records(citizen.id, kastoria.id, kozani.id, talk.id, annex.id, kozani_visit.id, photo.id, recording.id)
+        return Records(
+            citizen.id, kastoria.id, kozani.id, talk.id, annex.id, kozani_visit.id, photo.id, recording.id, closure.id
+        )

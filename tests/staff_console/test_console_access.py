@@ -32,6 +32,9 @@ SEES: dict[str, set[str]] = {
     "citizen_id": {"admin", "coord", "kozani", "kastoria", "mediator"},
     "centre_id": set(ACCOUNTS),
     "user_id": set(ACCOUNTS),
+    "mediator_id": set(ACCOUNTS),  # mediator accounts: the role rule decides (admins and coordinators)
+    # A closed day of KK Καστοριάς: its staff and the oversight roles; not Κοζάνη, not the sibling Νεστόριο unit.
+    "closure_id": {"admin", "coord", "kastoria"},
 }
 
 
@@ -45,6 +48,8 @@ def samples(records: Records, console: Console) -> dict[str, str]:
         "centre_id": "kk-kastoria",
         "citizen_id": str(records.citizen_id),
         "user_id": str(console.user_ids["kozani"]),
+        "mediator_id": str(console.user_ids["mediator"]),
+        "closure_id": str(records.closure_kastoria),
     }
 
 
