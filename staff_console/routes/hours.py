@@ -172,7 +172,9 @@ async def hours_save(
     request: Request, viewer: CurrentViewer, form: CheckedForm, session: DbSession, now: Now
 ) -> Response:
     centre, service = text_field(form, "centre", limit=40), text_field(form, "service", limit=40)
-    if not viewer.sees_centre(centre) or not centre:
+    if not centre:
+        return await _page(request, viewer, session, now, centre="", error=t("hours.error_centre"), status_code=400)
+    if not viewer.sees_centre(centre):
         raise NotFound()
     try:
         hours = _hours_of(form)
@@ -212,7 +214,9 @@ async def closures_add(
 ) -> Response:
     centre = text_field(form, "centre", limit=40)
     every = text_field(form, "scope", limit=10) == ALL
-    if not centre or not viewer.sees_centre(centre) or (every and not viewer.is_admin):
+    if not centre:
+        return await _page(request, viewer, session, now, centre="", error=t("hours.error_centre"), status_code=400)
+    if not viewer.sees_centre(centre) or (every and not viewer.is_admin):
         raise NotFound()
     today = now.astimezone(ATHENS).date()
     raw_day = text_field(form, "day", limit=10)
