@@ -24,9 +24,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
+from core.booking.availability import free_slots
 from core.booking.seats import release_expired_holds
 from core.booking.slots import ATHENS, WEEKDAYS, local_day, parse_hhmm, slot_starts
-from core.models.booking import BOOKED, HELD, Appointment, Availability, Closure
+from core.booking.waitlist import WAITING, offer_freed_seat
+from core.models.booking import BOOKED, HELD, Appointment, Availability, Closure, WaitlistEntry
 
 LIMITS = {"slot_minutes": (5, 240), "seats": (1, 50), "window_days": (1, 365), "min_notice_hours": (0, 168)}
 _PERIOD = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -192,6 +194,12 @@ async def change_hours(
     avail.window_days, avail.min_notice_hours, avail.active = hours.window_days, hours.min_notice_hours, hours.active
     avail.updated_at, avail.updated_by = now, actor_name
     await _compact_seats(session, bookings, hours.seats)
+    offers = await offer_new_seats(session, avail, now)
+    details: dict[str, Any] = {"fields": changed}
+    if affected:
+        details["kept"] = affected
+    if offers:
+        details["offers"] = offers
     audit.record(
         session,
         actor_kind=actor_kind,
@@ -199,9 +207,38 @@ async def change_hours(
         action="update",
         record_kind="availability",
         record_id=str(avail.id),
-        details={"fields": changed, "kept": affected} if affected else {"fields": changed},
+        details=details,
     )
     return affected
+
+
+async def offer_new_seats(session: AsyncSession, avail: Availability, now: datetime) -> int:
+    """Seats that more hours or more seats opened on days with a waiting list are offered to those waiting, in
+    order, exactly as a cancelled seat is (a hold, sent by the bot's loop). Returns how many were offered."""
+    days = (
+        await session.scalars(
+            select(WaitlistEntry.day)
+            .where(
+                WaitlistEntry.centre_id == avail.centre_id,
+                WaitlistEntry.service == avail.service,
+                WaitlistEntry.status == WAITING,
+                WaitlistEntry.day >= local_day(now),
+            )
+            .distinct()
+            .order_by(WaitlistEntry.day)
+        )
+    ).all()
+    offered = 0
+    for day in days:
+        for slot in await free_slots(session, avail, day, now=now):
+            for _ in range(slot.free):
+                entry = await offer_freed_seat(
+                    session, centre_id=avail.centre_id, service=avail.service, starts_at=slot.starts_at, now=now
+                )
+                if entry is None:
+                    break
+                offered += 1
+    return offered
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

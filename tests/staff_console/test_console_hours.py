@@ -18,7 +18,7 @@ from core.booking.schedule_changes import ScheduleError, parse_periods
 from core.booking.slots import ATHENS
 from core.db import Database
 from core.models import AuditEvent, Citizen
-from core.models.booking import Appointment, Availability, Closure
+from core.models.booking import Appointment, Availability, Closure, WaitlistEntry
 from tests.staff_console.conftest import START, Console, login_ok, page_csrf
 
 MONDAY = date(2026, 11, 30)
@@ -134,6 +134,41 @@ async def test_fewer_seats_renumber_and_never_overbook(sqlite_console: Console) 
     async with db.session() as session:
         remaining = await session.get(Appointment, second.id)
         assert remaining is not None and (remaining.status, remaining.seat) == ("booked", 1)
+
+
+async def test_a_new_seat_goes_to_the_days_waiting_list(sqlite_console: Console) -> None:
+    db = sqlite_console.db
+    async with sqlite_console.client() as client:
+        await login_ok(client, "kozani")
+        csrf = await page_csrf(client, "/hours")
+        one_slot = hours_form(csrf, day_mon="09:00-09:30")
+        assert (await client.post("/hours", data=one_slot)).status_code == 303
+        await bot_books(db, await citizen(db, "Πρώτη"), at(MONDAY, "09:00"))
+        async with db.session() as session:
+            waiting = Citizen(telegram_id=777001, name="Περιμένει", created_at=START, last_seen_at=START)
+            session.add(waiting)
+            await session.flush()
+            session.add(
+                WaitlistEntry(
+                    citizen_id=waiting.id,
+                    centre_id="kk-kozani",
+                    service="social_worker",
+                    day=MONDAY,
+                    status="waiting",
+                    created_at=START,
+                )
+            )
+            await session.commit()
+        assert (await client.post("/hours", data=one_slot | {"seats": "2"})).status_code == 303
+    async with db.session() as session:
+        entry = await session.scalar(select(WaitlistEntry))
+        assert entry is not None and entry.status == "offered" and entry.hold_appointment_id is not None
+        hold = await session.get(Appointment, entry.hold_appointment_id)
+        assert hold is not None and (hold.status, hold.seat, hold.starts_at) == ("held", 2, at(MONDAY, "09:00"))
+        event = await session.scalar(
+            select(AuditEvent).where(AuditEvent.record_kind == "availability").order_by(AuditEvent.id.desc())
+        )
+        assert event is not None and event.details == {"fields": ["seats"], "offers": 1}
 
 
 async def test_a_closure_waits_for_the_days_bookings(console: Console) -> None:
