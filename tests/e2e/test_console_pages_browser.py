@@ -56,14 +56,15 @@ async def check_both_widths(page: Page, url: str, key_controls: list[tuple[str, 
     await page.goto(url)
     wide = await structure(page)
     path = url.split("/", 3)[3]
+    shot = "/" + path.split("?")[0]  # a screenshot per page, not per query (the day changes with the date)
     if shots:
-        await page.screenshot(path=_shot(shots, "/" + path, WIDE), full_page=True)
+        await page.screenshot(path=_shot(shots, shot, WIDE), full_page=True)
     await page.set_viewport_size({"width": PHONE, "height": 844})
     await page.reload()
     narrow = await structure(page)
     overflow: Any = await page.evaluate(OVERFLOW_JS)
     if shots:
-        await page.screenshot(path=_shot(shots, "/" + path, PHONE), full_page=True)
+        await page.screenshot(path=_shot(shots, shot, PHONE), full_page=True)
     assert narrow == wide, f"{path}: the phone layout lost or reordered something"
     assert overflow <= 1, f"{path}: {overflow} px wider than a 390 px screen"
     for role, name in key_controls:
@@ -131,6 +132,8 @@ async def test_admin_and_staff_pages_at_both_widths(served_console: tuple[str, s
         assert await qr.is_visible()
         overflow: Any = await page.evaluate(OVERFLOW_JS)
         assert overflow <= 1, f"the link page is {overflow} px wider than the screen"
+        if shots:
+            await page.screenshot(path=_shot(shots, "/mediators-link", PHONE), full_page=True)
         qr_box = await qr.bounding_box()
         assert qr_box is not None and qr_box["width"] >= 150 and qr_box["x"] + qr_box["width"] <= PHONE + 1
         await browser.close()
