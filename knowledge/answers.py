@@ -324,12 +324,10 @@ def render_emergency(
     lines = [by_number[n] for n in ordered_numbers(list(by_number), topic, plan)]
     view = [{"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines]
     advice = plan.advice.get(topic or "", ())
-    links = [{"href": h.source.url, "text": h.number} for h in lines if h.source.url]
-    links += [
-        {"href": a.source.url, "text": f"{t_advice_label(register)} {i}"}
-        for i, a in enumerate(advice, 1)
-        if a.source.url
-    ]
+    links = _merge_unlinked(
+        [_helpline_source(h.source, h.number, register) for h in lines]
+        + [_helpline_source(a.source, f"{t_advice_label(register)} {i}", register) for i, a in enumerate(advice, 1)]
+    )
     checks = [h.source.checked for h in lines if h.source.checked]
     checks += [a.source.checked for a in advice if a.source.checked]
     oldest = min(checks, key=lambda c: c.day).display() if checks else None
@@ -338,6 +336,31 @@ def render_emergency(
     return _render(
         "answers/emergency.j2", register, buttons, lines=view, src=sources, advice=[a.text[register] for a in advice]
     )
+
+
+def _helpline_source(source: SourceRef, what: str, register: str) -> dict[str, str | None]:
+    """A helpline's (or a piece of advice's) source in the source line: the number linked to its page, or — for a
+    source named without an address — the number and the source's name, unlinked."""
+    if source.url:
+        return {"href": source.url, "text": what}
+    title = (source.title_en or source.title) if register == "en" else source.title
+    return {"href": None, "text": what, "title": title}
+
+
+def _merge_unlinked(links: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """Numbers named by the same unlinked source are shown together: «10306, 1018 (reader.gr, 10/10/2025)»."""
+    merged: list[dict[str, str | None]] = []
+    for link in links:
+        title = link.get("title")
+        previous = merged[-1] if merged else None
+        if title and previous is not None and previous.get("title") == title:
+            previous["text"] = f"{previous['text']}, {link['text']}"
+        else:
+            merged.append(dict(link))
+    for link in merged:
+        if link.get("title"):
+            link["text"] = f"{link['text']} ({link.pop('title')})"
+    return merged
 
 
 def t_advice_label(register: str) -> str:

@@ -218,6 +218,8 @@ def _check_data(report: CheckReport, kn: Knowledge, cutoff: date) -> None:
         problem = content_checks.bad_source(h.source.url)
         if problem:
             report.warnings.append(f"helplines.yaml: {h.number}: the source {h.source.url!r} {problem}")
+        elif h.source.url is None:
+            report.warnings.append(content_checks.unlinked_source(f"helplines.yaml: {h.number}", h.source))
     for prog in kn.programmes.values():
         for d in prog.documents:
             _check_url(report, f"programmes/{prog.path.name}: document", d.source)

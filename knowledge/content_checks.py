@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from knowledge.glossary import GlossaryTerm
+from knowledge.programmes import SourceRef
 
 __all__ = [
     "EASY_FIRST_PART_LIMIT",
@@ -71,6 +72,16 @@ def bad_source(value: str | None) -> str | None:
     if text.endswith("?") or "?" in parsed.netloc:
         return "has a stray '?'"
     return None
+
+
+def unlinked_source(where: str, source: SourceRef) -> str:
+    """The warning for a source named without an address: it stays a warning (a citizen cannot open it), and says
+    why, from the data's `note`, so that it explains itself rather than being hidden."""
+    why = source.note or "no 'note' says why it has no address: add one, or the full address"
+    return (
+        f"{where}: the source is named without an address ({source.title!r}): citizens see the name, unlinked. "
+        f"Why: {why}. Link it when the full address is found."
+    )
 
 
 def _visible(line: str) -> str:

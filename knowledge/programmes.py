@@ -64,6 +64,7 @@ class SourceRef:
     as_of: date | None
     checked: CheckedOn | None
     title_en: str | None = None  # the title in English answers (a Greek title would be Greek in English)
+    note: str | None = None  # why a source is named without an address, for the check (never shown to citizens)
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,15 @@ class _Reader:
             url = None
         if url is None and not title:
             self.problem(field, "needs a url or a title")
-        return SourceRef(url, title, self.day(raw, "as_of"), self.checked(raw), raw.get("title_en"))
+        note = raw.get("note")
+        return SourceRef(
+            url,
+            title,
+            self.day(raw, "as_of"),
+            self.checked(raw),
+            raw.get("title_en"),
+            note if isinstance(note, str) else None,
+        )
 
     def sources(self, raw: Mapping[str, Any], field: str) -> tuple[SourceRef, ...]:
         items = raw.get(field) or []
