@@ -34,6 +34,7 @@ from core.models import BotState
 from core.models.handoff import HandoffConversation
 from core.users import create_user
 
+CLASSIFIER_ONLY = "ο άντρας μου έγινε πάλι βίαιος και φοβάμαι για τα παιδιά"
 # From the issue and the held-out false-alarm set: names, Romani greetings, everyday worries and a child's behaviour.
 FALSE_ALARMS: dict[str, list[str]] = {
     "name": ["Ζωή Παπαδάκη", "Ζωή", "Σωτηρία Αναστασίου", "Ελπίδα", "Λευτέρης Μαχαιρίδης", "Αναστασία"],
@@ -45,6 +46,9 @@ FALSE_ALARMS: dict[str, list[str]] = {
         "my teenage son doesnt listen to me anymore, i need advice",
         "ο γιος μου δεν ακούει τίποτα, θα με τρελάνει",
     ],
+    # What only the classifier takes for danger (no lexicon phrase): at a text step it is the step's answer (a
+    # description of what happened, or a name refused), since there only the curated lexicon interrupts.
+    "classifier_only": [CLASSIFIER_ONLY],
 }
 # Real emergencies, one per question in turn.
 EMERGENCIES = [
@@ -319,6 +323,9 @@ async def test_every_text_step_of_every_flow_takes_false_alarms_as_answers_and_e
     app = chat.app
     steps = text_steps(app)
     assert ("booking", "bk_name") in steps and ("intake", "intake_phone") in steps  # the enumeration works
+    assert app.services.nlu is not None
+    parse = await app.services.nlu.parse(CLASSIFIER_ONLY)
+    assert parse.intent == "emergency" and parse.danger is None  # still a classifier-only emergency
     probe = Probe(app, chat)
     watch_flows(monkeypatch, probe)
     link = await mediator_link(chat)
@@ -331,7 +338,7 @@ async def test_every_text_step_of_every_flow_takes_false_alarms_as_answers_and_e
     assert sorted(steps - probe.probed) == []  # a text step no journey reaches: add the path to JOURNEYS
 
 
-ALL_FALSE_ALARMS = [text for texts in FALSE_ALARMS.values() for text in texts]
+ALL_FALSE_ALARMS = [text for kind, texts in FALSE_ALARMS.items() if kind != "classifier_only" for text in texts]
 
 
 async def test_at_the_top_level_and_while_handed_over_false_alarms_are_not_danger(chat: LocalChat) -> None:
