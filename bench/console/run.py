@@ -72,6 +72,10 @@ QUERIES = {
     "admin: centres": ("admin", "/centres"),
     "admin: users": ("admin", "/users"),
     "admin: audit log": ("admin", "/audit"),
+    "staff: waiting list": ("staff", "/waitlist"),
+    "staff: bookable hours": ("staff", "/hours"),
+    "staff: new appointment, free times": ("staff", "/appointments/new?centre=kk-kozani&service=social_worker"),
+    "admin: mediators": ("admin", "/mediators"),
 }
 
 
