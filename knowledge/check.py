@@ -13,14 +13,17 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from knowledge import answer_parts, answers, content_checks, eligibility, places, readability
+import yaml
+
+from knowledge import answer_parts, answers, content_checks, eligibility, places, readability, text_figures
 from knowledge.answer import REGISTERS, Answer
 from knowledge.glossary import glossary
-from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge
+from knowledge.programmes import DATA_DIR, CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge
 from knowledge.templating import TELEGRAM_LIMIT
 
 # The ask_* intents and volunteer of the intent contract (nlu/types.py INTENTS). `knowledge` may
@@ -247,8 +250,35 @@ def _check_figures(report: CheckReport, kn: Knowledge, data_dir: Path | None) ->
             return [resolve(v) for v in node]
         return node
 
-    for problem in content_checks.figure_disagreements(resolve(eligibility.raw_rules(path)), value):
+    rules = eligibility.raw_rules(path)
+    for problem in content_checks.figure_disagreements(resolve(rules), value):
         report.errors.append(problem)
+    # The ΚΟΤ‑Β table the calculator reads types its limits: each must be a figure kot.yaml states with its fact.
+    kot_file = (data_dir or DATA_DIR) / "programmes" / "kot.yaml"
+    if kot_file.exists():
+        stated = text_figures.known_figures(yaml.safe_load(kot_file.read_text(encoding="utf-8")) or {})
+        kot_a = rules.get("kot_a") or {}
+        typed = [(f"kot_b_table[{i}].limit", row.get("limit")) for i, row in enumerate(kot_a.get("kot_b_table") or [])]
+        typed += [(key, kot_a.get(key)) for key in ("kot_b_additional_adult", "kot_b_additional_minor")]
+        for where, figure in typed:
+            if isinstance(figure, int | float) and Decimal(str(figure)) not in stated:
+                report.errors.append(
+                    f"eligibility.yaml kot_a.{where} = {figure}, a figure programmes/kot.yaml does not state "
+                    "(neither an amount nor a text figure with its fact)"
+                )
+
+
+def _check_text_figures(report: CheckReport, data_dir: Path | None, facts_dir: Path | None) -> None:
+    """Figures typed in sentences: amounts of their file or declared with the facts' words (text_figures.py)."""
+    facts = text_figures.facts_text(facts_dir)
+    if facts is None:
+        report.notes.append(
+            "facts not found (KOINOTITA_FACTS_DIR or ../shared/facts): the text figures' fact quotes were not "
+            "compared with the facts, only with the sentences"
+        )
+    for path in sorted(((data_dir or DATA_DIR) / "programmes").glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        report.errors += text_figures.figure_problems(f"programmes/{path.name}", raw, facts)
 
 
 def _check_centres(report: CheckReport, data_dir: Path | None) -> None:
@@ -319,8 +349,9 @@ def _renders(kn: Knowledge) -> Iterable[tuple[str, str, Callable[[], Answer]]]:
             yield f"centre (sample {n + 1}) [{r}]", r, partial(answers.render_centre, centre, r)
 
 
-def run_check(today: date, data_dir: Path | None = None) -> CheckReport:
-    """Check the content under data_dir (default: the package's data) as of `today`."""
+def run_check(today: date, data_dir: Path | None = None, facts_dir: Path | None = None) -> CheckReport:
+    """Check the content under data_dir (default: the package's data) as of `today`; figures typed in sentences
+    against the facts in facts_dir (default: KOINOTITA_FACTS_DIR, else ../shared/facts beside the project)."""
     report = CheckReport()
     try:
         kn = load_knowledge(data_dir)
@@ -346,6 +377,7 @@ def run_check(today: date, data_dir: Path | None = None) -> CheckReport:
             for problem in content_checks.misdated_amounts(text, views, r):
                 report.errors.append(f"programme {pid} [{r}]: {problem}")
     _check_figures(report, kn, data_dir)
+    _check_text_figures(report, data_dir, facts_dir)
     _check_centres(report, data_dir)
     emergency = [h.number for h in kn.helplines if h.emergency]
     if emergency and "112" not in emergency:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from knowledge import answers, check, content_checks
+from knowledge import answers, check, content_checks, text_figures
 from knowledge.check import run_check
 from knowledge.glossary import GlossaryTerm, glossary
 from knowledge.programmes import DATA_DIR
@@ -43,7 +44,7 @@ def test_the_shipped_content_passes_every_check_with_only_explained_warnings() -
         for w in report.warnings
     )
     # every undated figure is shown as undated, with its reason
-    assert report.notes and all("shown as undated (" in n for n in report.notes)
+    assert report.notes and all("shown as undated (" in n or "facts not found" in n for n in report.notes)
 
 
 # ---- an undated figure rendered under another figure's date --------------------------------------------
@@ -204,3 +205,52 @@ def test_the_limit_itself() -> None:
         "its first message has 30 characters (limit 20)"
     )
     assert check.content_checks is content_checks and glossary()
+
+
+# ---- figures typed inside sentences, cross-checked against the facts ------------------------------------------
+
+FACTS = Path("/work/shared/facts")
+needs_facts = pytest.mark.skipif(not FACTS.is_dir(), reason="the shared facts are not on this machine")
+
+
+@needs_facts
+def test_every_figure_typed_in_a_sentence_is_stated_by_the_facts() -> None:
+    report = run_check(TODAY, facts_dir=FACTS)
+    assert report.ok, report.format()
+    assert not any("facts not found" in n for n in report.notes)
+
+
+def test_a_sentence_with_a_figure_the_facts_do_not_state_is_an_error(data_copy: Path) -> None:
+    path = data_copy / "programmes" / "mountain_income.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("έως 4.700 €", "έως 4.800 €", 1), encoding="utf-8")
+    errors = run_check(TODAY, data_copy).errors
+    assert any(e.startswith("programmes/mountain_income.yaml: who.el[0]: the figure 4800") for e in errors), errors
+
+
+def test_a_changed_fact_leaves_no_old_figure_unreported(data_copy: Path, tmp_path: Path) -> None:
+    if not FACTS.is_dir():
+        pytest.skip("the shared facts are not on this machine")
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    text = (FACTS / "welfare-and-centres.md").read_text(encoding="utf-8")
+    (facts / "welfare-and-centres.md").write_text(text.replace("3.000–4.700 €", "3.000–4.900 €"), encoding="utf-8")
+    errors = run_check(TODAY, data_copy, facts_dir=facts).errors
+    assert any("mountain_income.yaml: text_figures" in e and "the facts no longer say" in e for e in errors), errors
+
+
+def test_a_kot_b_table_limit_kot_yaml_does_not_state_is_an_error(data_copy: Path) -> None:
+    _edit(data_copy / "eligibility.yaml", lambda d: d["kot_a"]["kot_b_table"][1].update(limit=13600))
+    errors = run_check(TODAY, data_copy).errors
+    assert any(e.startswith("eligibility.yaml kot_a.kot_b_table[1].limit = 13600") for e in errors), errors
+
+
+def test_money_figures_are_read_in_greek_and_english_forms() -> None:
+    assert text_figures.money_figures("Κατηγορία Β: 6.001 έως 10.000 € τον χρόνο (42 € για το 1ο)") == [
+        Decimal(6001),
+        Decimal(10000),
+        Decimal(42),
+    ]
+    assert text_figures.money_figures("Band B: €6,001 to €10,000; 2025, 10/10/2025, 67%") == [
+        Decimal(6001),
+        Decimal(10000),
+    ]
