@@ -104,3 +104,59 @@ async def encode_opus(content: bytes) -> bytes:
     if shutil.which("opusenc") is None:
         raise SpeechUnavailable("opus-tools is not installed (scripts/media-setup.sh)")
     return await _run("opusenc", "--quiet", "--bitrate", "32", "-", "-", stdin=content)
+
+
+class NotDecodable(ValueError):
+    """The file says it is MP3 or M4A but ffmpeg cannot decode it (broken, cut or not audio)."""
+
+
+def compressed_audio_format(content: bytes) -> str | None:
+    """The ffmpeg demuxer for what phone recorders save, by content (never by file name): MP3 (an ID3 tag or an MPEG
+    audio frame header) or M4A/MP4 audio (an ISO `ftyp` box); None for anything else."""
+    frame_sync = len(content) > 1 and content[0] == 0xFF and content[1] & 0xE0 == 0xE0
+    if content[:3] == b"ID3" or (frame_sync and content[1] & 0x06 != 0):  # layer bits 00: AAC (ADTS), not MP3
+        return "mp3"
+    if content[4:8] == b"ftyp":
+        return "mov"  # ffmpeg's demuxer for MP4, M4A and 3GP
+    return None
+
+
+async def transcode_opus(content: bytes, demuxer: str) -> bytes:
+    """An MP3 or M4A recording as Ogg/Opus, mono, 32 kbit/s, with ffmpeg. Only the named demuxer reads the file and
+    only local files may be opened (a crafted file cannot make ffmpeg fetch anything); NotDecodable when it fails."""
+    if shutil.which("ffmpeg") is None:
+        raise SpeechUnavailable("ffmpeg is not installed (scripts/media-setup.sh)")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "upload"
+        source.write_bytes(content)  # a file, not a pipe: an M4A may keep its index at the end
+        try:
+            out = await _run(
+                "ffmpeg",
+                "-nostdin",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-protocol_whitelist",
+                "file",
+                "-f",
+                demuxer,
+                "-i",
+                str(source),
+                "-vn",
+                "-map_metadata",
+                "-1",
+                "-ac",
+                "1",
+                "-c:a",
+                "libopus",
+                "-b:a",
+                "32k",
+                "-f",
+                "ogg",
+                "pipe:1",
+            )
+        except SpeechUnavailable as exc:
+            raise NotDecodable(str(exc)) from exc
+    if not out:
+        raise NotDecodable("ffmpeg wrote nothing")
+    return out

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/venv.sh
 # The synthetic voice of «🔊 Ακούστε» (espeak-ng, opus-tools); without them the bot says the recording is missing.
-scripts/media-setup.sh || echo "espeak-ng / opus-tools could not be installed: listening uses uploaded recordings only" >&2
+scripts/media-setup.sh || echo "espeak-ng / opus-tools / ffmpeg could not be installed: listening uses uploaded recordings only, and MP3/M4A uploads are refused" >&2
 exec .venv/bin/koinotita run "$@"

@@ -1,7 +1,9 @@
 """Recordings of topics' easy-to-read answers («🔊 Ακούστε» in the bot): staff and mediators upload one per topic
 and register (Greek, or Romani read by a mediator); the bot prefers the newest to the synthetic voice.
-An upload is Ogg/Opus (what a phone's voice recorder or Telegram saves) or WAV/FLAC/AIFF (encoded to Opus here),
-checked by content like any file (core/media.py)."""
+An upload is Ogg/Opus (what a phone's voice recorder or Telegram saves), WAV/FLAC/AIFF (encoded to Opus here with
+opusenc) or MP3/M4A (what many phone recorders save; converted with ffmpeg), recognised by content, never by the
+file name, and checked like any file (core/media.py). A file that claims to be MP3/M4A but does not decode is refused
+as corrupt and nothing is stored."""
 
 from __future__ import annotations
 
@@ -19,7 +21,15 @@ from core.recordings import (
     recordings,
     save_recording,
 )
-from core.speech import SpeechUnavailable, encode_opus, is_uncompressed_audio, text_hash
+from core.speech import (
+    NotDecodable,
+    SpeechUnavailable,
+    compressed_audio_format,
+    encode_opus,
+    is_uncompressed_audio,
+    text_hash,
+    transcode_opus,
+)
 from knowledge import answers
 from knowledge.spoken import topic_text
 from staff_console.access import CurrentViewer
@@ -75,8 +85,11 @@ async def recordings_upload(viewer: CurrentViewer, form: CheckedForm, session: D
         return _back(error="too_large")
     topic, register = text_field(form, "topic", limit=40), text_field(form, "register", limit=16)
     try:
+        demuxer = compressed_audio_format(content)
         if is_uncompressed_audio(content):
             content = await encode_opus(content)
+        elif demuxer is not None:
+            content = await transcode_opus(content, demuxer)  # MP3 / M4A, what many phone recorders save
         audio = checked_recording(content)
         await save_recording(
             session,
@@ -89,6 +102,8 @@ async def recordings_upload(viewer: CurrentViewer, form: CheckedForm, session: D
             actor_kind=viewer.role,
             now=now,
         )
+    except NotDecodable:
+        return _back(error="corrupt")  # claims to be MP3 / M4A but does not decode: nothing is stored
     except SpeechUnavailable:
         return _back(error="encoder")
     except RecordingError as exc:
