@@ -329,7 +329,7 @@ class BuiltinEngine:
             for place in self.place_finder(head):
                 if not any(place.start < e.end and e.start < place.end for e in found):
                     found.append(place)
-        for fact in find_situation(head):
+        for fact in find_situation(head, spans):
             if not any(fact.start < e.end and e.start < fact.end for e in found if e.entity not in SITUATION_ENTITIES):
                 found.append(fact)
         return tuple(sorted(found, key=lambda e: (e.start, e.end)))

@@ -247,8 +247,8 @@ def _count(word: str) -> int | None:
 
 
 class _Finder:
-    def __init__(self, text: str) -> None:
-        self.folded, self.starts, self.ends = fold_spans(text)
+    def __init__(self, text: str, spans: tuple[str, list[int], list[int]] | None = None) -> None:
+        self.folded, self.starts, self.ends = spans if spans is not None else fold_spans(text)
         self.found: list[Entity] = []
 
     def add(self, entity: str, value: str, m: re.Match[str]) -> None:
@@ -263,9 +263,10 @@ class _Finder:
         return pattern.finditer(self.folded)
 
 
-def find_situation(text: str) -> list[Entity]:
-    """The situation entities of `text`, in order of position (an entity kind never overlaps itself)."""
-    f = _Finder(text)
+def find_situation(text: str, spans: tuple[str, list[int], list[int]] | None = None) -> list[Entity]:
+    """The situation entities of `text`, in order of position (an entity kind never overlaps itself).
+    `spans`: `fold_spans(text)` when the caller has it already (the engine folds each message once)."""
+    f = _Finder(text, spans)
     for m in f.each(_NO_CHILDREN):
         f.add("minors", "0", m)
     for m in f.each(_MINORS):
