@@ -8,6 +8,8 @@ together with everything else the step did.
   that runs (`current_store()`), instead of in a dict of its own; the Application turns every ConversationHandler
   registered into one (bot/services.py), so flow modules keep defining ordinary ConversationHandlers.
 - "One flow at a time" and erasure use the store's public calls (`active_flows`, `end_flows`, `forget`).
+- A waiting flow keeps its answer: a conversation's *text* entry point yields to a flow waiting for this citizen's
+  answer (another one, or its own step) unless the text is a clear new request (bot/waiting.py).
 
 Rows: kind `user` / `chat` keyed by the id, kind `conversation:<name>` keyed by the JSON `[chat_id, user_id]`.
 """
@@ -17,14 +19,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, delete, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import ConversationHandler
+from telegram import Update
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler
 
+from bot.waiting import text_entry_yields
 from core.models import BotState, utcnow
 
 CONVERSATION_PREFIX = "conversation:"
@@ -218,3 +222,29 @@ class FlowConversationHandler(ConversationHandler[Any]):
         )
         made._conversations = _StoreStates(handler.name)  # type: ignore[assignment]
         return made
+
+    def check_update(self, update: object) -> Any:
+        """PTB's choice of handler, except that a text entry point lets a waiting flow have the message (see
+        bot/waiting.py): another flow's step then gets it, or — when this flow waits — this flow's own step."""
+        checked = super().check_update(update)
+        if checked is None or not isinstance(update, Update):
+            return checked
+        state, conversation_key, handler, _check = checked
+        key = cast(Key, conversation_key)
+        store = current_store()
+        if store is None or handler not in self.entry_points or not isinstance(handler, MessageHandler):
+            return checked
+        waiting = {name: store.state(name, key) for name in store.active_flows(key)}
+        if not text_entry_yields(update, waiting):
+            return checked
+        return None if state is None else self._step_handler(update, state, key)
+
+    def _step_handler(self, update: Update, state: object, key: Key) -> Any:
+        """The handler of this flow's step `state` (or a fallback) for `update`, as if entry points were not
+        looked at; None when none takes it."""
+        candidates: list[BaseHandler[Any, Any, Any]] = [*self.states.get(state, []), *self.fallbacks]
+        for candidate in candidates:
+            check = candidate.check_update(update)
+            if check is not None and check is not False:
+                return state, key, candidate, check
+        return None

@@ -1,7 +1,8 @@
 """Talking to the real bot without Telegram: the `koinotita chat` protocol (DESIGN.md).
 
 Each input line is one user action: plain text is a message; `/cmd` a command; `[Label]` presses the button with
-that label on the last message that had buttons; `@loc LAT,LON` shares a location. Each bot message is printed as
+that label on the last message that had buttons (or, when it has no such button, on another message of the bot's
+latest reply); `@loc LAT,LON` shares a location. Each bot message is printed as
 its text, then its buttons one per line as `[Label]`, then a line `---`.
 
 Pressing a button that asks for the phone (request-contact) shares the local user's own contact (`--phone`);
@@ -95,6 +96,7 @@ class LocalChat:
         self._update_ids = _UPDATE_IDS  # shared: the inbox recognises a repeated update_id as a redelivery
         self._message_ids = itertools.count(1_000_000)
         self._seen = len(api.outbox_order)
+        self._last_reply: list[int] = []  # ids of the bot's messages in reply to the latest action
 
     # -- actions ---------------------------------------------------------------------------------
     async def say(self, text: str) -> list[SentMessage]:
@@ -142,10 +144,19 @@ class LocalChat:
         return await self._process({"message": self._user_message(**fields)})
 
     async def press(self, label: str) -> list[SentMessage]:
-        target = self.last_with_buttons()
-        button = next((b for b in buttons_of(target) if b.get("text") == label), None) if target else None
+        """The button `label` of the last message with buttons — or, when that one has no such button, of another
+        message of the bot's latest reply (a question sent after an answer, e.g. "keep this?", does not hide the
+        answer's buttons)."""
+        target, button = None, None
+        last = self.last_with_buttons()
+        latest = [self.api.messages[i] for i in reversed(self._last_reply) if buttons_of(self.api.messages[i])]
+        for message in [last] + [m for m in latest if m is not last] if last is not None else []:
+            button = next((b for b in buttons_of(message) if b.get("text") == label), None)
+            if button is not None:
+                target = message
+                break
         if target is None or button is None:
-            raise LookupError(f"no button [{label}] on the last message with buttons")
+            raise LookupError(f"no button [{label}] on the last messages with buttons")
         if "callback_data" in button:
             return await self.press_data(button["callback_data"], target)
         if button.get("request_location"):
@@ -201,6 +212,7 @@ class LocalChat:
         await self.app.process_update(update)
         new_ids = self.api.outbox_order[self._seen :]
         self._seen = len(self.api.outbox_order)
+        self._last_reply = [i for i in new_ids if self.api.messages[i].chat_id == self.chat["id"]]
         return [self.api.messages[i] for i in new_ids]
 
     async def act(self, line: str) -> list[SentMessage]:

@@ -8,8 +8,11 @@ for confirmation ("Είστε 1 ενήλικας με 2 παιδιά; [Ναι] [
 Telegram-free: every function takes the user's data mapping (PTB's `context.user_data`). Kept in
 `user_data[MEMORY_KEY]` (JSON, written to the database with the rest of the bot's state): for the
 conversation only — forgotten after `CONVERSATION_HOURS` of silence; /forget erases all of a user's bot data.
-`keep_with_consent` lifts the time limit, for a consent question that asks to keep household details (none of
-today's consent texts does, so nothing calls it yet).
+
+Kept between conversations only with its own consent (bot/handlers/keeping.py): what may be kept
+(`core.citizens.KEPT_FACTS`) goes on the citizen record; the next conversation starts with it (`restore`), and
+a confirmation of restored facts asks "still true?" (`restored_among`) until the citizen confirms (`settle`) or
+says them again. `keep_with_consent` marks the consent, so later answers update the record too.
 """
 
 from __future__ import annotations
@@ -73,8 +76,6 @@ def _store(data: UserData) -> dict[str, Any] | None:
 
 
 def _expired(memory: Mapping[str, Any], now: datetime) -> bool:
-    if memory.get("saved"):
-        return False
     try:
         at = datetime.fromisoformat(str(memory.get("at")))
     except ValueError:
@@ -107,16 +108,87 @@ def remember(data: UserData, **facts: Any) -> None:
         if value is None:
             continue
         memory["facts"][key] = str(value) if isinstance(value, Decimal) else value
+        if key in (memory.get("restored") or []):  # said again in this conversation: no longer "last time"
+            memory["restored"] = [k for k in memory["restored"] if k != key]
     if memory["facts"].get("minors") == 0:
         memory["facts"].pop("single_parent", None)
     memory["at"] = _now().isoformat()
 
 
 def keep_with_consent(data: UserData) -> None:
-    """The citizen agreed that their details are kept: the memory no longer ends with the conversation."""
+    """The citizen agreed that what they tell the bot is kept on their record: what they say later (the answers
+    of the next questionnaire) updates it, without asking again."""
     memory = _store(data)
     if memory is not None:
-        memory["saved"] = True
+        memory["kept"] = True
+
+
+def is_kept(data: UserData) -> bool:
+    memory = data.get(MEMORY_KEY) if data is not None else None
+    return isinstance(memory, dict) and bool(memory.get("kept"))
+
+
+def restore(data: UserData, kept: Mapping[str, Any]) -> None:
+    """The start of a conversation: what the citizen let us keep comes back (what they said already in this
+    conversation wins); marked as restored, so that it is confirmed with "still true?"."""
+    memory = _store(data)
+    if memory is None:
+        return
+    memory["checked"] = True
+    added = [k for k, v in kept.items() if k in FACTS and v is not None and memory["facts"].get(k) is None]
+    for key in added:
+        memory["facts"][key] = kept[key]
+    memory["restored"] = sorted({*(memory.get("restored") or []), *added})
+    memory["kept"] = True
+
+
+def needs_restore(data: UserData, now: datetime | None = None) -> bool:
+    """True once per conversation: the citizen record has not been looked at for kept facts yet."""
+    if data is None:
+        return False
+    recall(data, now)  # an expired memory is dropped first: a new conversation looks again
+    memory = data.get(MEMORY_KEY)
+    return not (isinstance(memory, dict) and memory.get("checked"))
+
+
+def mark_checked(data: UserData) -> None:
+    memory = _store(data)
+    if memory is not None:
+        memory["checked"] = True
+
+
+def restored_among(data: UserData, keys: Iterable[str]) -> bool:
+    """Whether any of `keys` came from the record and is not confirmed yet in this conversation."""
+    memory = data.get(MEMORY_KEY) if data is not None else None
+    restored = memory.get("restored") if isinstance(memory, dict) else None
+    return isinstance(restored, list) and any(k in restored for k in keys)
+
+
+def settle(data: UserData) -> None:
+    """The citizen confirmed what was offered: restored facts count as said in this conversation."""
+    memory = data.get(MEMORY_KEY) if data is not None else None
+    if isinstance(memory, dict):
+        memory["restored"] = []
+
+
+def withdraw(data: UserData) -> None:
+    """The consent withdrawn: restored facts not said again in this conversation are dropped too."""
+    memory = data.get(MEMORY_KEY) if data is not None else None
+    if isinstance(memory, dict):
+        for key in memory.get("restored") or []:
+            memory["facts"].pop(key, None)
+        memory["restored"], memory["kept"] = [], False
+
+
+def keep_asked(data: UserData) -> bool:
+    memory = data.get(MEMORY_KEY) if data is not None else None
+    return isinstance(memory, dict) and bool(memory.get("keep_asked"))
+
+
+def mark_keep_asked(data: UserData) -> None:
+    memory = _store(data)
+    if memory is not None:
+        memory["keep_asked"] = True
 
 
 def _count(value: str) -> int | None:
@@ -212,6 +284,10 @@ def summary_lines(facts: Mapping[str, Any], register: str) -> list[str]:
     return lines
 
 
-def confirmation_text(facts: Mapping[str, Any], register: str) -> str:
-    lines = Markup("\n").join(Markup("• ") + Markup(line) for line in summary_lines(facts, register))
-    return t("mem_confirm", register, lines=lines)
+def bullet_lines(facts: Mapping[str, Any], register: str) -> Markup:
+    return Markup("\n").join(Markup("• ") + Markup(line) for line in summary_lines(facts, register))
+
+
+def confirmation_text(facts: Mapping[str, Any], register: str, *, restored: bool = False) -> str:
+    """The facts said back; `restored`: they come from an earlier conversation ("still true?")."""
+    return t("mem_confirm_kept" if restored else "mem_confirm", register, lines=bullet_lines(facts, register))

@@ -1,15 +1,33 @@
-"""Citizens as the bot knows them: found or created by Telegram id, with their chosen language/register."""
+"""Citizens as the bot knows them: found or created by Telegram id, with their chosen language/register, and what
+they told the bot about their situation when they agreed that it is kept (`keep_facts`, `withdraw_kept_facts`)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import audit
 from core.models import Citizen, utcnow
 
 LANGUAGES = ("el", "el-simple", "en")
+# What may be kept of a conversation, with its own consent — the minimum that spares the citizen the same
+# questions next time: the household, work and rent (yes/no) and the place they live. Never incomes, topics,
+# health or anything typed freely.
+KEPT_FACTS: Mapping[str, type] = {
+    "adults": int,
+    "minors": int,
+    "single_parent": bool,
+    "unemployed": bool,
+    "rents_home": bool,
+    "place": str,
+}
+MAX_KEPT_PEOPLE = 30
+MAX_KEPT_PLACE = 80
 _NAME_OK = re.compile(r"^[^\d@#/<>{}\[\]=+*_|\\]{2,100}$")
 
 
@@ -77,3 +95,69 @@ async def merge_citizens(session: AsyncSession, *, keep_id: int, other_id: int) 
         keep.telegram_id = telegram_id
     await session.flush()
     return keep
+
+
+def keepable_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Of `facts`, those that may be kept (`KEPT_FACTS`), each checked: counts 0–30 (adults ≥ 1), yes/no as
+    booleans, a place of at most 80 characters. Anything else is left out."""
+    kept: dict[str, Any] = {}
+    for key, kind in KEPT_FACTS.items():
+        value = facts.get(key)
+        if value is None or type(value) is not kind:
+            continue
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not (1 if key == "adults" else 0) <= value <= MAX_KEPT_PEOPLE:
+                continue
+        elif isinstance(value, str):
+            value = " ".join(value.split())[:MAX_KEPT_PLACE]
+            if not value:
+                continue
+        kept[key] = value
+    return kept
+
+
+def kept_facts_of(citizen: Citizen | None) -> dict[str, Any]:
+    """What is kept for the citizen (empty when nothing is, or the consent was withdrawn)."""
+    if citizen is None or citizen.kept_facts_consent_at is None or not isinstance(citizen.kept_facts, dict):
+        return {}
+    return keepable_facts(citizen.kept_facts)
+
+
+async def keep_facts(
+    session: AsyncSession, *, telegram_id: int, facts: Mapping[str, Any], now: datetime | None = None
+) -> Citizen:
+    """Keep `facts` (what may be kept of them) on the citizen's record, with the time of the consent — or, when it
+    was given before, in its place (what was said last counts). Audited. The caller commits."""
+    citizen = await get_or_create_citizen(session, telegram_id=telegram_id)
+    first = citizen.kept_facts_consent_at is None
+    citizen.kept_facts = keepable_facts(facts)
+    if first:
+        citizen.kept_facts_consent_at = now or utcnow()
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=str(citizen.id),
+        action="facts_kept" if first else "facts_updated",
+        record_kind="citizen",
+        record_id=str(citizen.id),
+        details={"facts": sorted(citizen.kept_facts)},  # which facts, never their values
+    )
+    return citizen
+
+
+async def withdraw_kept_facts(session: AsyncSession, *, telegram_id: int) -> bool:
+    """The consent withdrawn: the kept facts are erased from the record (True when there were any). Audited. The
+    caller commits."""
+    citizen = await citizen_by_telegram_id(session, telegram_id)
+    if citizen is None or (citizen.kept_facts is None and citizen.kept_facts_consent_at is None):
+        return False
+    citizen.kept_facts, citizen.kept_facts_consent_at = None, None
+    audit.record(
+        session,
+        actor_kind="citizen",
+        actor_id=str(citizen.id),
+        action="facts_withdrawn",
+        record_kind="citizen",
+        record_id=str(citizen.id),
+    )
+    return True

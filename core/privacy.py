@@ -217,6 +217,18 @@ def _row(table: Table, row: Any) -> dict[str, Any]:
     return {c.name: _plain(row._mapping[c]) for c in table.columns}
 
 
+def _holds_something(data: dict[str, Any]) -> bool:
+    """Whether the bot's data of a user or chat holds anything of the person: a language choice does not, nor a
+    conversation memory with no facts in it (only the bot's note that it looked for kept ones)."""
+    for key, value in data.items():
+        if key == "lang":
+            continue
+        if key == "memory" and isinstance(value, dict) and not value.get("facts"):
+            continue
+        return True
+    return False
+
+
 async def export_citizen(session: AsyncSession, *, telegram_id: int) -> dict[str, Any] | None:
     """Everything stored about the person, table by table (None when nothing is): their citizen record, every
     row that references it, the messages of their handed-over conversations and rows holding their chat id."""
@@ -262,7 +274,7 @@ async def export_citizen(session: AsyncSession, *, telegram_id: int) -> dict[str
         )
     ).all()
     bot_rows = [{"kind": r.kind, "data": r.data} for r in states if r.data]
-    if not out and not any(set(r["data"]) - {"lang"} for r in bot_rows):
+    if not out and not any(_holds_something(r["data"]) for r in bot_rows):
         return None  # a language choice alone is not worth a file: the caller says so instead
     if bot_rows:
         out["bot_state"] = bot_rows

@@ -1,9 +1,9 @@
 """Natural answers to the pre-check and "what can I get?" questions, beyond digits and yes/no.
 
 «μόνο εγώ» to "how many adults?" is 1; «εγώ και ο άντρας μου» is 2; «με ενοίκιο» to "do you pay rent?" is yes,
-«σε δικό μας σπίτι» is no; «άνεργη» to "out of work?" is yes; «2 παιδιά» to "children under 18?" is yes. The text
-comes in normalised (`knowledge.eligibility.normalise`: lower case, no accents, final sigma as σ); Greeklish is
-listed beside the Greek. None means "not read this way" and the usual parsing decides.
+«σε δικό μας σπίτι» is no; «άνεργη» to "out of work?" is yes; «2 παιδιά» to "children under 18?" is yes,
+«κανένα» no. The text comes in normalised (`knowledge.eligibility.normalise`: lower case, no accents, final sigma
+as σ); Greeklish is listed beside the Greek. None means "not read this way" and the usual parsing decides.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ _UNEMPLOYED = re.compile(r"ανεργ|anerg|unemployed|χωρισ (?:δουλε�
 _EMPLOYED = re.compile(r"^(?:δουλευω|δουλευουμε|εργαζομαι|doulevo|i work|i have a job)[.!]?$")
 _CHILD = re.compile(r"παιδ|paid|chave|child|kid")
 _COUNT = re.compile(r"\b(\d{1,2}|ενα|δυο|τρια|τεσσερα|πεντε|εξι|ena|dyo|dio|duo|tria|tessera|one|two|three)\b")
+_NONE = re.compile(r"^(?:κανενα|κανεισ|kanena|kaneis|none|no one|nobody)[.!]?$")
 _NO_CHILD = re.compile(r"κανενα|χωρισ|kanena|xoris|\bno\b|none")
 
 
@@ -52,6 +53,8 @@ def yes_no_meaning(key: str, norm: str) -> bool | None:
             return False
     elif key == "has_children_under_18" and _CHILD.search(norm):
         return not (_NO_CHILD.search(norm) or (negated and not _COUNT.search(norm)))
+    elif key == "has_children_under_18" and _NONE.match(norm):
+        return False  # «κανένα» to "children under 18?": none
     elif key == "single_parent" and re.search(r"μονογονε|monogone|\b(?:μονοσ|μονη|monos|moni)\b|on my own", norm):
         return not negated
     return None

@@ -1,11 +1,10 @@
-"""One ordered registration of every flow's handlers.
-
-Order matters: within a group the first matching handler wins. Groups -12 and -11 keep what a citizen types
-while an intake note is being written or a conversation is handed over to staff; group -10 (emergency) answers
-danger before anything else; group -9 (listening) keeps what a message tells about the citizen for the
-conversation memory; group 0 holds the flows: every conversation first (so that a step of a flow in
-progress is never taken by a handler listening for an intent elsewhere), then the stand-alone handlers, then
-free text, then the kind answers for whatever is left.
+"""One ordered registration of every flow's handlers. Order matters: within a group the first matching handler wins.
+Groups -12 and -11 keep what a citizen types while an intake note is being written or a conversation is handed over
+to staff; group -10 (emergency) answers danger before anything else; group -9 (listening) keeps what a message
+tells about the citizen for the conversation memory; group -8 (keeping) brings back, once a conversation, what the
+citizen let us keep; group 0 holds the flows: every conversation first (so that a step of a flow in progress is
+never taken by a handler listening for an intent elsewhere), then the stand-alone handlers, then free text, then
+the kind answers for whatever is left.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from bot.handlers import (
     free_text,
     handoff,
     intake,
+    keeping,
     listen,
     listening,
     media,
@@ -59,6 +59,7 @@ FLOWS: list[list[Handler]] = [
     intake.HANDLERS,
     handoff.HANDLERS,
     privacy.HANDLERS,
+    keeping.HANDLERS,
     announcements.HANDLERS,
     emergency.RESUME_HANDLERS,
     media.HANDLERS,
@@ -99,5 +100,6 @@ def register(app: Application) -> None:
     app.add_handlers(handoff.EARLY_HANDLERS, group=handoff.EARLY_GROUP)
     app.add_handlers(emergency.HANDLERS, group=emergency.GROUP)
     app.add_handlers(listening.HANDLERS, group=listening.GROUP)
+    app.add_handlers(keeping.RESTORE_HANDLERS, group=keeping.GROUP)
     app.add_handlers(ordered_flows())
     app.add_error_handler(errors.on_error)

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.handlers.menu import main_menu_markup
 from bot.handlers.topics import show_topic
-from bot.memory import confirmation_text
+from bot.memory import confirmation_text, restored_among
 from bot.nlu_access import cached_parse
 from bot.ui import acknowledge, keyboard, register_of, send_text
 from knowledge import answers
@@ -138,7 +138,7 @@ async def offer_known(
         await send_text(update, t("mem_confirm_again", register))
     await send_text(
         update,
-        confirmation_text(facts, register),
+        confirmation_text(facts, register, restored=restored_among(context.user_data, facts)),
         keyboard(
             [
                 [

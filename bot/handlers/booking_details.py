@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot import waiting
 from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone, telegram_name
 from bot.drafts import now_utc
 from bot.handlers.booking_finish import finish
@@ -107,6 +108,11 @@ async def _take_name(update: Update, context: ContextTypes.DEFAULT_TYPE, name: s
     else:
         await send_text(update, t("bk_ask_phone", register), phone_request_markup(register))
     return PHONE
+
+
+@waiting.answers_at(PHONE)
+def reads_as_phone(text: str) -> bool:
+    return normalise_phone(text) is not None
 
 
 async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

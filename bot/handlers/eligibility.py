@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 
 from bot import memory
-from bot.handlers import free_text
+from bot.handlers import free_text, keeping
 from bot.handlers.asking import (
     CANCEL,
     MEMORY,
@@ -142,6 +142,7 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, scheme: st
     if context.user_data is not None:
         context.user_data.pop(ANSWERS_KEY, None)  # the result is shown: the draft is not kept
     await send_answer(update, context, render_result(result, register))
+    await keeping.offer_keeping(update, context)  # the answers were confirmed or given: keep them for next time?
     return ConversationHandler.END
 
 
@@ -203,6 +204,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | in
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any], keep: bool) -> str | int:
     offer = draft.pop("offer", None) or {}
     if keep:
+        memory.settle(context.user_data)
         draft["answers"].update(offer)
         draft["skipped"] = sorted(offer)
     return await _ask_next(update, context, draft)

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot import memory
-from bot.handlers import free_text
+from bot.handlers import free_text, keeping
 from bot.handlers.asking import (
     CANCEL,
     MEMORY,
@@ -139,6 +139,7 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answered: 
     suggestions = suggest(Situation.from_answers(answered, _household(memory.recall(context.user_data))))
     _drop(context)  # the suggestions are shown: the draft is not kept
     await send_answer(update, context, render_suggestions(suggestions, register_of(context)))
+    await keeping.offer_keeping(update, context)  # the answers were confirmed or given: keep them for next time?
     return ConversationHandler.END
 
 
@@ -203,6 +204,7 @@ async def _confirm(
     memo = _memo(context)
     offer = memo.pop("offer", None) or {}
     if keep:
+        memory.settle(context.user_data)
         answered.update(offer)
         memo["skipped"] = sorted(offer)
     return await _intro_then_ask(update, context, answered)

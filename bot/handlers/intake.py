@@ -38,6 +38,7 @@ from bot.handlers.intake_answers import (
     on_children,
     on_description,
     on_household,
+    on_known_place,
     on_place_location,
     on_place_text,
     on_skip_description,
@@ -219,6 +220,7 @@ CONVERSATION = ConversationHandler(
             MessageHandler(filters.TEXT & ~filters.COMMAND, on_place_text),
             CallbackQueryHandler(on_centre_list, pattern=r"^i:list$"),
             CallbackQueryHandler(on_centre_chosen, pattern=r"^i:centre:[a-z-]{2,40}$"),
+            CallbackQueryHandler(on_known_place, pattern=r"^i:pl:(y|n)$"),
         ],
         NAME: [
             CallbackQueryHandler(on_name_saved, pattern=r"^i:nm:(yes|other|tg)$"),

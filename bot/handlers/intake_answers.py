@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import memory
+from bot import memory, waiting
 from bot.attachments import check_incoming
 from bot.centre_buttons import all_centre_rows
 from bot.handlers.intake_questions import ask, categories_markup
@@ -120,6 +120,20 @@ def _typed_count(field: str, text: str) -> int | None:
     return parsed if isinstance(parsed, int) and not isinstance(parsed, bool) else None
 
 
+@waiting.answers_at(ADULTS)
+def reads_as_adults(text: str) -> bool:
+    value = _typed_count("adults", text)
+    return value is not None and value >= 1
+
+
+@waiting.answers_at(CHILDREN)
+def reads_as_children(text: str) -> bool:
+    return _typed_count("children", text) is not None
+
+
+waiting.answers_at(DESCRIPTION)(waiting.any_text)  # the citizen's own words about the need: all of it is the answer
+
+
 async def _on_count(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, step: str, next_step: str) -> str:
     query = update.callback_query
     await acknowledge(update)
@@ -128,18 +142,33 @@ async def _on_count(update: Update, context: ContextTypes.DEFAULT_TYPE, field: s
         await send_text(update, t("intake_bad_number", register_of(context)))
         return await ask(update, context, step)
     draft_of(context)[field] = value
+    memory.remember(context.user_data, **{"adults" if field == "adults" else "minors": value})  # told once
     return await ask(update, context, next_step)
 
 
 async def on_household(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """`i:hh:y|n` under the household the memory knows: kept (on to the place), or asked."""
+    """`i:hh:y|n` under the household (and place) the memory knows: kept (on to the place, or past it), or asked."""
     query = update.callback_query
     await acknowledge(update)
-    known = memory.recall(context.user_data).only(("adults", "minors"))
-    if query is not None and query.data == "i:hh:y" and len(known) == 2:
+    known = memory.recall(context.user_data).only(("adults", "minors", "place"))
+    if query is not None and query.data == "i:hh:y" and "adults" in known and "minors" in known:
         draft_of(context).update(adults=int(known["adults"]), children=int(known["minors"]))
+        memory.settle(context.user_data)
+        if isinstance(known.get("place"), str):  # confirmed with the household: routed as if typed
+            return await _take_route(update, context, services_of(context).router.route_text(known["place"]))
         return await ask(update, context, PLACE)
     return await ask(update, context, ADULTS)
+
+
+async def on_known_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """`i:pl:y|n` under the place the memory knows: routed as if typed, or the place question asked."""
+    query = update.callback_query
+    await acknowledge(update)
+    place = memory.recall(context.user_data).get("place")
+    if query is not None and query.data == "i:pl:y" and isinstance(place, str) and place:
+        memory.settle(context.user_data)
+        return await _take_route(update, context, services_of(context).router.route_text(place))
+    return await ask(update, context, PLACE)
 
 
 async def on_adults(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -171,6 +200,7 @@ async def _take_route(update: Update, context: ContextTypes.DEFAULT_TYPE, result
         )
         return PLACE
     draft.update(place=result.place, municipality_id=result.municipality_id, centre_id=result.centre_id)
+    memory.remember(context.user_data, place=result.place)
     if result.centre_id is None:
         await send_text(update, t("intake_place_unserved", register, place=result.place or ""))
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot import waiting
 from bot.contact_share import NotOwnContact, phone_request_markup, remove_keyboard, shared_phone, telegram_name
 from bot.handlers.intake_questions import ask
 from bot.handlers.intake_steps import (
@@ -69,6 +70,11 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         return await ask(update, context, PHONE)
     draft.pop("phone", None)
     return await ask(update, context, TIME)
+
+
+@waiting.answers_at(PHONE)
+def reads_as_phone(text: str) -> bool:
+    return normalise_phone(text) is not None
 
 
 async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

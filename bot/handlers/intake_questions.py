@@ -57,7 +57,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> 
             ),
         )
     elif step == CATEGORIES_STEP:
-        await send_text(update, t("intake_ask_categories", register), categories_markup(draft, register))
+        ticked = tick_known_topic(context, draft)
+        text = t("intake_ask_categories", register)
+        if ticked is not None:  # what they asked about earlier is ticked, and said so: one tap takes it off
+            text += "\n\n" + t("intake_topic_ticked", register, topic=category_label(ticked, register))
+        await send_text(update, text, categories_markup(draft, register))
     elif step == DESCRIPTION:
         carried = emergency.carried_text_prompt(draft, register)  # typed before «🚨 Επείγον»: shown, not lost
         if carried is not None:
@@ -67,23 +71,33 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> 
                 update, t("intake_ask_description", register), keyboard([[(plain("btn_skip", register), "i:skip")]])
             )
     elif step == ADULTS:
-        known = memory.recall(context.user_data).only(("adults", "minors"))
-        if len(known) == 2 and not draft.get("household_offered"):
-            # Said earlier in the conversation («μόνη μου με 2 παιδιά»): offered back once, never assumed.
+        known = memory.recall(context.user_data).only(("adults", "minors", "place"))
+        if "adults" in known and "minors" in known and not draft.get("household_offered"):
+            # Said earlier in the conversation («μόνη μου με 2 παιδιά», «μένω στη Φλώρινα»): offered back once,
+            # with the place when it is known too, never assumed.
             draft["household_offered"] = True
+            draft["place_offered"] = draft.get("place_offered") or "place" in known
+            restored = memory.restored_among(context.user_data, known)  # from an earlier conversation: "still true?"
             await send_text(
-                update,
-                confirmation_text(known, register),
-                keyboard([[(plain("mem_btn_yes", register), "i:hh:y"), (plain("mem_btn_change", register), "i:hh:n")]]),
+                update, confirmation_text(known, register, restored=restored), _known_markup("hh", register)
             )
         else:
             await send_text(update, t("intake_ask_adults", register), numbers_markup("ad", 1, register))
     elif step == CHILDREN:
         await send_text(update, t("intake_ask_children", register), numbers_markup("ch", 0, register))
     elif step == PLACE:
-        await send_text(
-            update, t("intake_ask_place", register), keyboard([[(plain("btn_centre_list_intake", register), "i:list")]])
-        )
+        place = memory.recall(context.user_data).get("place")
+        if isinstance(place, str) and place and not draft.get("place_offered"):
+            draft["place_offered"] = True  # said earlier («μένω στη Φλώρινα»): offered back once, like booking's
+            restored = memory.restored_among(context.user_data, ["place"])
+            text = confirmation_text({"place": place}, register, restored=restored)
+            await send_text(update, text, _known_markup("pl", register))
+        else:
+            await send_text(
+                update,
+                t("intake_ask_place", register),
+                keyboard([[(plain("btn_centre_list_intake", register), "i:list")]]),
+            )
     elif step == NAME:
         await ask_name(update, context, draft, register)
     elif step == CONTACT:
@@ -124,6 +138,24 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> 
             ),
         )
     return step
+
+
+def _known_markup(what: str, register: str) -> InlineKeyboardMarkup:
+    """[Yes] [Change] under what the memory knows: `i:<what>:y|n`."""
+    return keyboard(
+        [[(plain("mem_btn_yes", register), f"i:{what}:y"), (plain("mem_btn_change", register), f"i:{what}:n")]]
+    )
+
+
+def tick_known_topic(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, Any]) -> str | None:
+    """The topic the citizen asked about in this conversation, ticked once among the request's topics when none
+    is chosen yet; the ticked topic, or None."""
+    topic = memory.recall(context.user_data).get("topic")
+    if draft.get("categories") or draft.get("topic_offered") or not isinstance(topic, str) or topic not in CATEGORIES:
+        return None
+    draft["topic_offered"] = True
+    draft["categories"] = [topic]
+    return topic
 
 
 def categories_markup(draft: dict[str, Any], register: str) -> InlineKeyboardMarkup:

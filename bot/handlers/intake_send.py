@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.attachments import fetch_refs, store_all
-from bot.handlers import emergency
+from bot.handlers import emergency, keeping
 from bot.handlers.intake_steps import (
     CONFIRM,
     MAX_CHECKLISTS,
@@ -135,4 +135,5 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
     resumed = await emergency.offer_resume(update, context, ending="intake")
     if not checklists and not resumed:
         await send_text(update, t("menu", register), main_menu_markup(register))
+    await keeping.offer_keeping(update, context)  # the household and place were confirmed: keep them?
     return ConversationHandler.END

@@ -12,6 +12,7 @@ from typing import Any, cast
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.handlers import keeping
 from bot.handlers.menu import main_menu_markup
 from bot.services import KoinotitaApplication, services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text
@@ -77,6 +78,9 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await chat.send_document(
         InputFile(export_json(data), filename="koinotita-mydata.json"), caption=plain("mydata_file_caption", register)
     )
+    kept = await keeping.kept_for_mydata(context, user.id)
+    if kept:  # what is kept of the conversations, with the way to withdraw that consent
+        await keeping.show_kept(update, context, kept)
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

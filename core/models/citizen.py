@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models.base import Base, UTCDateTime, utcnow
+from core.models.base import Base, JSONType, UTCDateTime, utcnow
 
 
 class Citizen(Base):
@@ -23,6 +24,11 @@ class Citizen(Base):
     home_centre_id: Mapped[str | None] = mapped_column(String(40))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_version: Mapped[str | None] = mapped_column(String(20))
+    # What the citizen told the bot about their situation (household, work, rent, place: core.citizens.KEPT_FACTS),
+    # kept between conversations only with its own consent (asked after the facts were confirmed); both null when
+    # never given or withdrawn.
+    kept_facts: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    kept_facts_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when Telegram said the citizen blocked the bot (403): nothing more is sent until they write again.

@@ -1,5 +1,6 @@
-"""Conversation scripts with more than one person (the waiting-list offer, a mediator booking), in the `.chat`
-format of tests/e2e (`> action`, `~ expected in order`, `! never`) plus `@` lines that play the rest of the world:
+"""Conversation scripts with more than one person (the waiting-list offer, a mediator booking, "my appointments"
+with a waiting-list place and a held seat, each left), in the `.chat` format of tests/e2e (`> action`, `~ expected
+in order`, `! never`) plus `@` lines that play the rest of the world:
 
   @as <user id>              the following actions are this Telegram user's
   @fill <centre> <service>   other people book every slot of the first day that has free ones
@@ -85,6 +86,152 @@ MEDIATOR = """
 ! Κάτι πήγε στραβά
 """
 
+# "My appointments" with a waiting-list place and a held seat, each shown and left (issue 11): one person waits
+# first in line, a second joins, sees their place (2nd) and leaves it; a seat frees up and is held for the first,
+# who sees it with the hold's end and leaves it too.
+MY_LIST_SIMPLE = """
+@fill unit-prespes social_worker
+@as 424242
+> /start
+> [🙂 Απλά ελληνικά]
+> θέλω ραντεβού
+> Πρέσπες
+> [📍 Λαιμός — Μονάδα του Κέντρου]
+> [👥 Κοινωνικός λειτουργός]
+> @full-day
+> [🔔 Ναι, στη λίστα αναμονής]
+> Ελένη Κώστα
+> 6987654321
+> [✅ Συμφωνώ]
+~ Σειρά: 1
+@as 515151
+> /start
+> [🙂 Απλά ελληνικά]
+> θέλω ραντεβού
+> Πρέσπες
+> [📍 Λαιμός — Μονάδα του Κέντρου]
+> [👥 Κοινωνικός λειτουργός]
+> @full-day
+> [🔔 Ναι, στη λίστα αναμονής]
+> Νίκος Μπέκας
+> 6911223344
+> [✅ Συμφωνώ]
+> τα ραντεβού μου
+~ 🔔 Λίστα αναμονής
+~ Σειρά: 2
+> [🚪 Βγαίνω από τη λίστα]
+~ Βγήκατε από τη λίστα. 👍
+> τα ραντεβού μου
+~ Δεν έχετε ραντεβού.
+@as 424242
+@free unit-prespes social_worker
+@deliver
+> τα ραντεβού μου
+~ 🔔 Ελευθερώθηκε ώρα!
+~ ⏳ Σας κρατάμε ώρα!
+~ Ως
+> [🚪 Βγαίνω από τη λίστα]
+~ Βγήκατε από τη λίστα. 👍
+> τα ραντεβού μου
+~ Δεν έχετε ραντεβού.
+! Κάτι χάλασε
+"""
+
+MY_LIST_EL = """
+@fill unit-prespes social_worker
+@as 424242
+> /start
+> [🇬🇷 Ελληνικά]
+> θέλω να κλείσω ραντεβού
+> Πρέσπες
+> [📍 Λαιμός — Περιφερειακή Μονάδα]
+> [👥 Κοινωνικός λειτουργός]
+> @full-day
+> [🔔 Βάλτε με στη λίστα αναμονής]
+> Ελένη Κώστα
+> 6987654321
+> [✅ Συμφωνώ]
+~ (σειρά: 1)
+@as 515151
+> /start
+> [🇬🇷 Ελληνικά]
+> θέλω να κλείσω ραντεβού
+> Πρέσπες
+> [📍 Λαιμός — Περιφερειακή Μονάδα]
+> [👥 Κοινωνικός λειτουργός]
+> @full-day
+> [🔔 Βάλτε με στη λίστα αναμονής]
+> Νίκος Μπέκας
+> 6911223344
+> [✅ Συμφωνώ]
+> τα ραντεβού μου
+~ 🔔 Λίστα αναμονής
+~ Σειρά σας: 2
+> [🚪 Βγαίνω από τη λίστα]
+~ Βγήκατε από τη λίστα αναμονής.
+> τα ραντεβού μου
+~ Δεν έχετε ραντεβού
+@as 424242
+@free unit-prespes social_worker
+@deliver
+> τα ραντεβού μου
+~ 🔔 Ελευθερώθηκε ώρα από τη λίστα αναμονής!
+~ ⏳ Σας κρατάμε ώρα
+~ Σας την κρατάμε ως
+> [🚪 Βγαίνω από τη λίστα]
+~ Βγήκατε από τη λίστα αναμονής.
+> τα ραντεβού μου
+~ Δεν έχετε ραντεβού
+! Κάτι πήγε στραβά
+"""
+
+MY_LIST_EN = """
+@fill unit-prespes social_worker
+@as 424242
+> /start
+> [🇬🇧 English]
+> I want to book an appointment
+> Prespes
+> [📍 Laimos — Regional unit]
+> [👥 Social worker]
+> @full-day
+> [🔔 Put me on the waiting list]
+> Elena Kosta
+> 6987654321
+> [✅ I agree]
+~ (place: 1)
+@as 515151
+> /start
+> [🇬🇧 English]
+> I want to book an appointment
+> Prespes
+> [📍 Laimos — Regional unit]
+> [👥 Social worker]
+> @full-day
+> [🔔 Put me on the waiting list]
+> Nikos Bekas
+> 6911223344
+> [✅ I agree]
+> my appointments
+~ 🔔 Waiting list
+~ Your place: 2
+> [🚪 Leave the list]
+~ You have left the waiting list.
+> my appointments
+~ You have no upcoming appointments.
+@as 424242
+@free unit-prespes social_worker
+@deliver
+> my appointments
+~ 🔔 A time has freed up from the waiting list!
+~ ⏳ A time is held for you
+~ Held for you until
+> [🚪 Leave the list]
+~ You have left the waiting list.
+> my appointments
+~ You have no upcoming appointments.
+"""
+
 
 class Stage:
     """Plays one script: the chat's users, the other people, and the output seen so far."""
@@ -149,7 +296,7 @@ class Stage:
             target = self.actor.last_with_buttons()
             assert target is not None
             labels = [b["text"] for row in (target.reply_markup or {}).get("inline_keyboard", []) for b in row]
-            label = next(x for x in labels if "γεμάτη" in x)
+            label = next(x for x in labels if "🔔" in x)
             self.seen(await self.actor.press(label))
             return
         self.seen(await self.actor.act(action))
@@ -181,6 +328,10 @@ async def play(chat: LocalChat, script: str) -> str:
     return output
 
 
-@pytest.mark.parametrize("script", [WAITING_LIST, MEDIATOR], ids=["waiting_list_simple", "mediator_el"])
+@pytest.mark.parametrize(
+    ("script"),
+    [WAITING_LIST, MEDIATOR, MY_LIST_SIMPLE, MY_LIST_EL, MY_LIST_EN],
+    ids=["waiting_list_simple", "mediator_el", "my_list_simple", "my_list_el", "my_list_en"],
+)
 async def test_booking_script(chat: LocalChat, script: str) -> None:
     await play(chat, script)

@@ -11,7 +11,18 @@ import pytest
 
 from bot.handlers import eligibility, entitlements
 from bot.local_chat import LocalChat, buttons_of, html_to_text
-from bot.memory import CONVERSATION_HOURS, MEMORY_KEY, keep_with_consent, recall, remember
+from bot.memory import (
+    CONVERSATION_HOURS,
+    MEMORY_KEY,
+    is_kept,
+    keep_with_consent,
+    needs_restore,
+    recall,
+    remember,
+    restore,
+    restored_among,
+    settle,
+)
 from knowledge.eligibility import question
 from knowledge.entitlements import ENTITLEMENT_QUESTIONS
 from knowledge.messages import plain
@@ -99,16 +110,24 @@ async def test_a_typed_yes_confirms_and_anything_else_asks_again(chat: LocalChat
     assert data_of(chat)[eligibility.ANSWERS_KEY]["answers"] == {"minors": 3}
 
 
-def test_the_memory_ends_with_the_conversation_unless_kept_with_consent() -> None:
+def test_the_memory_ends_with_the_conversation_and_kept_facts_come_back_restored() -> None:
     data: dict[str, Any] = {}
     remember(data, minors=2, unemployed=True)
     assert recall(data).get("minors") == 2
     later = datetime.now(UTC) + timedelta(hours=CONVERSATION_HOURS + 1)
     assert recall(data, now=later).values == {}
     assert MEMORY_KEY not in data  # forgotten, not only hidden
-    remember(data, minors=2)
+    assert needs_restore(data)  # a new conversation: the record is looked at once
+    restore(data, {"minors": 2, "place": "Φλώρινα"})
+    assert not needs_restore(data) and is_kept(data)
+    assert recall(data).only(("minors", "place")) == {"minors": 2, "place": "Φλώρινα"}
+    assert restored_among(data, ["minors"])  # asked as "still true?"
+    remember(data, minors=3)  # said again: no longer from last time
+    assert not restored_among(data, ["minors"]) and restored_among(data, ["place"])
+    settle(data)
+    assert not restored_among(data, ["place"])
     keep_with_consent(data)
-    assert recall(data, now=later).get("minors") == 2
+    assert recall(data, now=later).values == {}  # consent keeps it on the record, not in the conversation
 
 
 async def test_forget_erases_the_memory(chat: LocalChat) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from bot.local_api import SentMessage
-from bot.local_chat import LocalChat, html_to_text
+from bot.local_chat import LocalChat, buttons_of, html_to_text
 from bot.outbox_delivery import deliver_outbox
 from core.handoff import enqueue_staff_reply
 from core.intake import change_status
@@ -30,13 +30,17 @@ def text_of(messages: list[SentMessage]) -> str:
 
 async def make_intake(chat: LocalChat, description: str) -> None:
     await chat.say("/request")
-    await chat.press("✅ Συμφωνώ")
-    await chat.press("💡 Ρεύμα, νερό και λογαριασμοί")
+    replies = await chat.press("✅ Συμφωνώ")
+    if "✅ 💡 Ρεύμα, νερό και λογαριασμοί" not in [b["text"] for m in replies for b in buttons_of(m)]:
+        await chat.press("💡 Ρεύμα, νερό και λογαριασμοί")  # (a second request has the first one's topic ticked)
     await chat.press("➡️ Συνέχεια")
-    await chat.say(description)
-    await chat.press("2")
-    await chat.press("1")
-    await chat.say("Σιάτιστα")
+    replies = await chat.say(description)
+    if "✅ Ναι, ισχύουν" in [b["text"] for m in replies for b in buttons_of(m)]:
+        await chat.press("✅ Ναι, ισχύουν")  # the household and place of the first request, offered back
+    else:
+        await chat.press("2")
+        await chat.press("1")
+        await chat.say("Σιάτιστα")
     await chat.say(NAME)
     await chat.press("📞 Με τηλέφωνο")
     await chat.say(PHONE)

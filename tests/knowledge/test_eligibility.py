@@ -290,6 +290,8 @@ def test_format_euro(amount: Decimal, register: str, cents: bool | None, text: s
         ("minors", "0", 0),
         ("minors", "κανένα", 0),
         ("minors", "όχι, δεν έχω", 0),
+        ("has_children_under_18", "κανένα", False),
+        ("has_children_under_18", "none", False),
         ("minors", "tria paidia", 3),
         ("minors", "4 παιδιά", 4),
         ("single_parent", "ναι", True),
