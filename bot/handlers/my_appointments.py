@@ -199,7 +199,12 @@ async def ask_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     await send_text(
         update,
-        t("ap_cancel_ask", register, when=when_text(appointment.starts_at, register)),
+        t(
+            "ap_cancel_ask",
+            register,
+            when=when_text(appointment.starts_at, register),
+            when_of=when_text(appointment.starts_at, register, "gen"),  # «το ραντεβού της Πέμπτης…»
+        ),
         keyboard(
             [
                 [(plain("btn_confirm_cancel", register), f"ap:xy:{appointment.id}")],

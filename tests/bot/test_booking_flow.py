@@ -11,8 +11,10 @@ from bot.local_api import SentMessage
 from bot.local_chat import LocalChat, buttons_of, html_to_text
 from core.booking import service
 from core.booking.availability import availability_for, bookable_days, free_slots
+from core.booking.slots import local
 from core.models import Citizen
 from core.models.booking import BOOKED, CANCELLED, Appointment
+from knowledge import greek
 
 CENTRE_BUTTON = "📍 Φλώρινα — Κέντρο Κοινότητας"
 
@@ -138,7 +140,10 @@ async def test_cancel_then_cancel_again_and_someone_elses(chat: LocalChat) -> No
     (booked,) = await appointments(chat)
     replies = await chat.say("τα ραντεβού μου")
     assert "Τα ραντεβού σας" in text_of(replies)
-    await chat.press("❌ Ακύρωση ραντεβού")
+    asked = await chat.press("❌ Ακύρωση ραντεβού")
+    # The day in the genitive, with its article: «το ραντεβού της Πέμπτης 3 Δεκεμβρίου», «του Σαββάτου …».
+    weekday = greek.weekday_article(local(booked.starts_at).date(), "gen")
+    assert f"Να ακυρωθεί το ραντεβού {weekday} " in text_of(asked)
     replies = await chat.press("✅ Ναι, να ακυρωθεί")
     assert "ακυρώθηκε" in text_of(replies)
     replies = await chat.press_data(f"ap:xy:{booked.id}")  # the same button again
