@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import jinja2
@@ -197,6 +198,17 @@ def test_centre_says_what_is_unknown_and_labels_other_lines() -> None:
     empty = answers.render_centre(dict.fromkeys(centre), "el")
     assert_telegram_html(empty)
     assert "<b></b>" not in full_text(empty)
+
+
+@pytest.mark.parametrize("register", REGISTERS)
+def test_a_centre_with_no_public_source_says_only_when_it_was_checked(register: str) -> None:
+    """No «Πηγή: — —»: with no page a citizen could open, the card gives the date its details were checked."""
+    centre = {**dict.fromkeys(["name", "town", "address", "phone", "email", "hours", "source"]), "related": []}
+    centre |= {"name": "Κέντρο Κοινότητας Δήμου Καστοριάς", "checked": date(2026, 11, 25)}
+    text = full_text(answers.render_centre(centre, register))
+    assert "— —" not in text and "—</" not in text
+    assert answers.strings(register)["checked_on"] in text and ("25/11/2026" in text or "25 Nov 2026" in text)
+    assert f"{answers.strings(register)['source']}:" not in text
 
 
 def test_templates_are_strict_about_undefined_variables() -> None:
