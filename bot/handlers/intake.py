@@ -43,6 +43,7 @@ from bot.handlers.intake_answers import (
     on_place_text,
     on_skip_description,
 )
+from bot.handlers.intake_behalf import on_no_phone, refused_on_behalf, start_on_behalf
 from bot.handlers.intake_contact import on_contact, on_name, on_name_saved, on_phone, on_shared_contact, on_time
 from bot.handlers.intake_questions import ask
 from bot.handlers.intake_send import on_send
@@ -62,6 +63,7 @@ from bot.handlers.intake_steps import (
     TEXT_STEPS,
     TIME,
     add_files,
+    behalf_of,
     discard_draft,
     draft_of,
     new_draft,
@@ -120,8 +122,10 @@ async def on_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 async def on_restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await acknowledge(update)
-    emergency = bool(draft_of(context).get("emergency"))
-    new_draft(context, emergency=emergency)
+    old = draft_of(context)
+    draft = new_draft(context, emergency=bool(old.get("emergency")))
+    if isinstance(old.get("behalf"), int):  # a mediator's request stays on behalf
+        draft.update(behalf=old["behalf"], centre_id=old.get("centre_id"))
     return await ask(update, context, CONSENT)
 
 
@@ -129,6 +133,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str 
     query = update.callback_query
     await acknowledge(update)
     if query is None or query.data != "i:consent:yes":
+        if behalf_of(context) is not None:
+            return await refused_on_behalf(update, context)
         discard_draft(context)  # refused: nothing of this request is kept anywhere
         register = register_of(context)
         await send_text(update, t("intake_consent_refused", register), main_menu_markup(register))
@@ -183,11 +189,14 @@ async def keep_typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             draft["pending_text"] = mask_pii(text)[:4000]
 
 
+_ENTRY_POINTS: list[BaseHandler[Update, Any, Any]] = [
+    CommandHandler("request", start),
+    CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent|fl:intake)$"),
+    CallbackQueryHandler(start_on_behalf, pattern=r"^md:i$"),  # a mediator, for a person without a phone
+]
+
 CONVERSATION = ConversationHandler(
-    entry_points=[
-        CommandHandler("request", start),
-        CallbackQueryHandler(start, pattern=r"^(m:intake|a:urgent|fl:intake)$"),
-    ],
+    entry_points=_ENTRY_POINTS,
     states={
         RESUME: [
             CallbackQueryHandler(on_resume, pattern=r"^i:resume$"),
@@ -230,6 +239,7 @@ CONVERSATION = ConversationHandler(
         PHONE: [
             MessageHandler(filters.CONTACT, on_shared_contact),
             MessageHandler(filters.TEXT & ~filters.COMMAND, on_phone),
+            CallbackQueryHandler(on_no_phone, pattern=r"^i:np$"),
         ],
         TIME: [CallbackQueryHandler(on_time, pattern=r"^i:ct:(morning|afternoon|any)$")],
         CONFIRM: [

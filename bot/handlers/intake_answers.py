@@ -24,6 +24,7 @@ from bot.handlers.intake_steps import (
     NAME,
     PLACE,
     add_files,
+    behalf_of,
     centre_name_of,
     draft_of,
 )
@@ -142,7 +143,8 @@ async def _on_count(update: Update, context: ContextTypes.DEFAULT_TYPE, field: s
         await send_text(update, t("intake_bad_number", register_of(context)))
         return await ask(update, context, step)
     draft_of(context)[field] = value
-    memory.remember(context.user_data, **{"adults" if field == "adults" else "minors": value})  # told once
+    if behalf_of(context) is None:  # told once; a person a mediator speaks for is not the mediator's memory
+        memory.remember(context.user_data, **{"adults" if field == "adults" else "minors": value})
     return await ask(update, context, next_step)
 
 
@@ -210,6 +212,10 @@ async def _take_route(update: Update, context: ContextTypes.DEFAULT_TYPE, result
 
 
 async def on_place_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    if behalf_of(context) is not None:
+        from bot.handlers.intake_behalf import on_settlement
+
+        return await on_settlement(update, context)
     return await _take_route(update, context, services_of(context).router.route_text(text_of(update)))
 
 

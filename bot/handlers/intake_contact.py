@@ -16,6 +16,7 @@ from bot.handlers.intake_steps import (
     NAME,
     PHONE,
     TIME,
+    behalf_of,
     draft_of,
 )
 from bot.services import services_of
@@ -101,6 +102,8 @@ async def _take_phone(update: Update, context: ContextTypes.DEFAULT_TYPE, phone:
         return PHONE
     draft["phone"] = phone
     await send_text(update, t("phone_kept", register, phone=phone_display(phone)), remove_keyboard())
+    if behalf_of(context) is not None:  # on behalf: no contact-method question, a phone means "call"
+        draft["contact"] = "phone"
     return await ask(update, context, TIME)
 
 

@@ -24,6 +24,7 @@ from bot.handlers.intake_steps import (
     PHONE,
     PLACE,
     TIME,
+    behalf_of,
     category_label,
     centre_name_of,
     draft_of,
@@ -43,8 +44,15 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> 
     """Ask the question of `step` (again, when resuming) and remember it as the draft's step."""
     register = register_of(context)
     draft = draft_of(context)
+    on_behalf = behalf_of(context) is not None
+    if on_behalf and step == CONTACT:  # for a person without a phone: no contact-method question
+        step = PHONE
+    if on_behalf and step == TIME and not draft.get("phone"):
+        step = CONFIRM
     draft["step"] = step
-    if step == CONSENT:
+    if on_behalf and step in (CONSENT, PLACE, NAME, PHONE):
+        await ask_on_behalf(update, step, register)
+    elif step == CONSENT:
         await send_text(
             update,
             t("intake_consent", register),
@@ -57,7 +65,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> 
             ),
         )
     elif step == CATEGORIES_STEP:
-        ticked = tick_known_topic(context, draft)
+        ticked = None if on_behalf else tick_known_topic(context, draft)  # the mediator's chat is not the person's
         text = t("intake_ask_categories", register)
         if ticked is not None:  # what they asked about earlier is ticked, and said so: one tap takes it off
             text += "\n\n" + t("intake_topic_ticked", register, topic=category_label(ticked, register))
@@ -72,7 +80,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> 
             )
     elif step == ADULTS:
         known = memory.recall(context.user_data).only(("adults", "minors", "place"))
-        if "adults" in known and "minors" in known and not draft.get("household_offered"):
+        if "adults" in known and "minors" in known and not draft.get("household_offered") and not on_behalf:
             # Said earlier in the conversation («μόνη μου με 2 παιδιά», «μένω στη Φλώρινα»): offered back once,
             # with the place when it is known too, never assumed.
             draft["household_offered"] = True
@@ -181,7 +189,9 @@ async def request_summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, A
         description = plain("intake_no_description", register)
     centre_name = await centre_name_of(context, draft.get("centre_id"), register)
     time = plain(f"intake_time_{draft.get('time') or 'any'}", register)
-    if draft.get("contact") == "phone":
+    if draft.get("behalf") and not draft.get("phone"):
+        contact = plain("md_intake_contact_mediator", register)
+    elif draft.get("contact") == "phone":
         contact = plain("intake_contact_phone", register, phone=phone_display(draft.get("phone") or ""), time=time)
     else:
         contact = plain("intake_contact_telegram", register, time=time)
@@ -197,6 +207,7 @@ async def request_summary(context: ContextTypes.DEFAULT_TYPE, draft: dict[str, A
         place=draft.get("place") or "—",
         centre=centre_name,
         contact=contact,
+        behalf=bool(draft.get("behalf")),
     )
 
 
@@ -225,3 +236,24 @@ async def ask_name(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: di
             keyboard([[(plain("btn_use_tg_name", register, name=from_telegram), "i:nm:tg")]]) if from_telegram else None
         )
         await send_text(update, t("intake_ask_name", register), markup)
+
+
+async def ask_on_behalf(update: Update, step: str, register: str) -> None:
+    """The questions that differ when a mediator makes the request for a person without a phone."""
+    if step == CONSENT:
+        await send_text(
+            update,
+            t("md_intake_consent", register),
+            keyboard(
+                [
+                    [(plain("btn_md_consent", register), "i:consent:yes")],
+                    [(plain("btn_md_intake_no_consent", register), "i:consent:no")],
+                ]
+            ),
+        )
+    elif step == PLACE:
+        await send_text(update, t("md_ask_settlement", register))
+    elif step == NAME:
+        await send_text(update, t("md_ask_name", register))
+    else:
+        await send_text(update, t("md_ask_phone", register), keyboard([[(plain("btn_md_no_phone", register), "i:np")]]))

@@ -16,9 +16,11 @@ from telegram.ext import (
 
 from bot.attachments import fetch_refs, store_all
 from bot.handlers import emergency, keeping
+from bot.handlers.intake_behalf import send_on_behalf
 from bot.handlers.intake_steps import (
     CONFIRM,
     MAX_CHECKLISTS,
+    behalf_of,
     centre_name_of,
     discard_draft,
     draft_of,
@@ -70,6 +72,8 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | s
     categories: list[str] = list(draft["categories"])
     checklists = _checklists(programmes_for(categories), register)
     checklist_text = "\n\n".join(html_to_text("\n\n".join(a.parts)) for _pid, a in checklists) or None
+    if behalf_of(context) is not None:  # a mediator's request for a person without a phone
+        return await send_on_behalf(update, context, checklists)
     consent_at = datetime.fromisoformat(draft["consent_at"])
     files = await fetch_refs(context, list(draft.get("attachments") or []))
     async with services_of(context).db.session() as session:

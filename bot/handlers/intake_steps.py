@@ -49,6 +49,14 @@ def new_draft(context: ContextTypes.DEFAULT_TYPE, *, emergency: bool) -> dict[st
     return context.user_data[DRAFT]
 
 
+def behalf_of(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """The mediator's account id when this request is made for a person without a phone (`md:i`), else None."""
+    data = context.user_data if context.user_data is not None else {}
+    draft = data.get(DRAFT)
+    value = draft.get("behalf") if isinstance(draft, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def add_files(draft: dict[str, Any], refs: list[dict[str, Any]]) -> None:
     kept = [r for r in draft.get("attachments") or [] if isinstance(r, dict)]
     draft["attachments"] = [*kept, *refs][:MAX_PER_RECORD]

@@ -4,10 +4,12 @@
   (`core.booking.mediators.create_link_token`; the CLI prints the link).
 - `/mediator`: the menu — book for a citizen (`md:b`: the booking flow in bot/handlers/booking.py with an "on
   behalf of" draft: service → day → time → name → optional phone → settlement → the citizen's oral consent; the
-  mediator recorded as the one who booked), and the annex's upcoming visits with attended / no-show / cancel.
+  mediator recorded as the one who booked); a request for a person without a phone (`md:i`: the request flow of
+  bot/handlers/intake.py on behalf, bot/handlers/intake_behalf.py); the annex's upcoming visits with attended /
+  no-show / cancel.
 
 Every action checks again that the Telegram account is linked to an active mediator, and every visit button that
-the visit belongs to the mediator's annex. Callback data: `md:m` menu, `md:b` book, `md:u` upcoming,
+the visit belongs to the mediator's annex. Callback data: `md:m` menu, `md:b` book, `md:i` request, `md:u` upcoming,
 `md:a|n|x:<id>` attended / no-show / cancel; `mb:...` buttons of the former separate booking flow are stale.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, filters
 
 from bot.drafts import drop_draft, now_utc
@@ -75,7 +77,17 @@ async def on_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_text(
         update,
         t("md_linked", register, username=mediator.username, centre=centre_name(centre, register) if centre else ""),
-        keyboard([[(plain("btn_md_book", register), "md:b")], [(plain("btn_md_upcoming", register), "md:u")]]),
+        mediator_markup(register),
+    )
+
+
+def mediator_markup(register: str) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(plain("btn_md_book", register), "md:b")],
+            [(plain("btn_md_intake", register), "md:i")],
+            [(plain("btn_md_upcoming", register), "md:u")],
+        ]
     )
 
 
@@ -90,7 +102,7 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_text(
         update,
         t("md_menu", register, centre=centre_name(centre, register) if centre else ""),
-        keyboard([[(plain("btn_md_book", register), "md:b")], [(plain("btn_md_upcoming", register), "md:u")]]),
+        mediator_markup(register),
     )
 
 
