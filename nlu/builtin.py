@@ -64,6 +64,7 @@ MODEL_VERSION = "1"
 MAX_CLASSIFY_CHARS = 1_000
 # Entities are looked for in a longer prefix; offsets index the original text either way.
 MAX_ENTITY_CHARS = 5_000
+SHORT_FACT_WORDS = 5  # up to this many words, a message stating a household fact is that fact
 _SOURCES = ("normalise.py", "builtin.py", "datafile.py")
 
 
@@ -257,6 +258,11 @@ def _looks_like_an_answer(folded: str) -> bool:
     return len(words) <= 3 and any(w.isdigit() or w in _NUMBER_WORDS for w in words)
 
 
+def _states_the_household(folded: str, entities: tuple[Entity, ...]) -> bool:
+    """A short message whose content is a household fact («δεν έχω παιδιά», «μένω μόνη μου»)."""
+    return len(folded.split()) <= SHORT_FACT_WORDS and any(e.entity in SITUATION_ENTITIES for e in entities)
+
+
 class BuiltinEngine:
     """The embedded NLU engine (implements `nlu.types.NluEngine`)."""
 
@@ -304,9 +310,9 @@ class BuiltinEngine:
             ranking = [("emergency", 1.0)] + [r for r in ranking if r[0] != "emergency"]
             ranking = ranking[: self.settings.ranking_size]
             return Parse(text, "emergency", 1.0, entities, tuple(ranking), danger=danger)
-        if ranking[0][0] == "emergency" and _looks_like_an_answer(folded):
-            # "ένα παιδί", "15": a reply to a question (how many children?), not a cry for help. Real danger
-            # in so few words is caught by the lexicon above.
+        if ranking[0][0] == "emergency" and (_looks_like_an_answer(folded) or _states_the_household(folded, entities)):
+            # "ένα παιδί", "15", "δεν έχω παιδιά": a reply to a question (how many children?) or a plain fact about
+            # the household, not a cry for help. Real danger in so few words is caught by the lexicon above.
             ranking = [r for r in ranking if r[0] != "emergency"]
         elif ranking[0][0] == "emergency" and ranking[0][1] < self.settings.emergency_threshold:
             # A weak guess of danger ("Ζωή", a worry): not answered with the helplines, but the guesses offered

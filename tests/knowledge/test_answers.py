@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import jinja2
 import pytest
@@ -203,7 +204,10 @@ def test_centre_says_what_is_unknown_and_labels_other_lines() -> None:
 @pytest.mark.parametrize("register", REGISTERS)
 def test_a_centre_with_no_public_source_says_only_when_it_was_checked(register: str) -> None:
     """No «Πηγή: — —»: with no page a citizen could open, the card gives the date its details were checked."""
-    centre = {**dict.fromkeys(["name", "town", "address", "phone", "email", "hours", "source"]), "related": []}
+    centre: dict[str, Any] = {
+        **dict.fromkeys(["name", "town", "address", "phone", "email", "hours", "source"]),
+        "related": [],
+    }
     centre |= {"name": "Κέντρο Κοινότητας Δήμου Καστοριάς", "checked": date(2026, 11, 25)}
     text = full_text(answers.render_centre(centre, register))
     assert "— —" not in text and "—</" not in text

@@ -47,6 +47,20 @@ def test_a_name_is_never_danger(real_engine: BuiltinEngine, name: str) -> None:
     assert parse.intent != "emergency" and parse.danger is None
 
 
+@pytest.mark.parametrize(
+    "text", ["δεν έχω παιδιά", "δεν εχω παιδια", "den exw paidia", "χωρίς παιδιά", "μένω μόνη μου", "δεν δουλεύω"]
+)
+def test_a_household_fact_is_never_danger(real_engine: BuiltinEngine, text: str) -> None:
+    """Said at the top level (not only at a question's step): a fact about the household, not a cry for help."""
+    parse = real_engine.parse_sync(text)
+    assert parse.intent != "emergency" and parse.danger is None
+
+
+@pytest.mark.parametrize("text", ["το παιδί δεν αναπνέει", "ο άντρας μου με χτυπάει", "θα σκοτωθώ"])
+def test_short_danger_beside_a_household_word_is_still_danger(real_engine: BuiltinEngine, text: str) -> None:
+    assert real_engine.parse_sync(text).intent == "emergency"
+
+
 async def test_every_held_out_emergency_is_still_caught(real_engine: BuiltinEngine) -> None:
     cries = [
         e.text for p in sorted(HELD_OUT.glob("*.yml")) for e in read_nlu_file(p).examples if e.intent == "emergency"
