@@ -26,12 +26,11 @@ from bot.handlers.menu import main_menu_markup
 from bot.reminders import deliver_offers
 from bot.services import services_of
 from bot.ui import keyboard, register_of, send_text
-from core import audit
 from core.booking import service as booking
 from core.booking.display import centre_name, day_text, service_label, when_text, where_text
 from core.booking.errors import AlreadyBooked, BookingError, LimitReached, NotBookable, SlotTaken
 from core.booking.ics import calendar_file
-from core.booking.mediators import citizen_for_mediator, mediator_by_telegram
+from core.booking.mediators import citizen_with_oral_consent, mediator_by_telegram
 from core.booking.policy import policy
 from core.booking.slots import local_day
 from core.booking.tx import booking_write
@@ -216,17 +215,13 @@ async def finish_on_behalf(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             mediator = await mediator_by_telegram(session, user.id)
             if mediator is None or mediator.id != behalf_of(context) or mediator.centre_id != chosen[0]:
                 return await stale(update, context)
-            citizen = await citizen_for_mediator(
-                session, name=name, phone=phone if isinstance(phone, str) else None, now=now
-            )
-            audit.record(
+            citizen = await citizen_with_oral_consent(
                 session,
+                name=name,
+                phone=phone if isinstance(phone, str) else None,
+                now=now,
                 actor_kind="mediator",
                 actor_id=str(mediator.id),
-                action="create",
-                record_kind="citizen",
-                record_id=str(citizen.id),
-                details={"consent": "oral"},
             )
             appointment = await booking.book(
                 session,

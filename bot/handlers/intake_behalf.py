@@ -25,15 +25,12 @@ from bot.handlers.intake_steps import CONFIRM, CONSENT, NAME, PLACE, behalf_of, 
 from bot.handlers.mediator import current_mediator, refuse, show_menu
 from bot.services import services_of
 from bot.ui import acknowledge, register_of, send_answer, send_text, text_of
-from core import audit
-from core.booking.mediators import citizen_for_mediator, mediator_by_telegram
+from core.booking.mediators import ORAL_CONSENT_VERSION, citizen_with_oral_consent, mediator_by_telegram
 from core.intake import IntakeError, create_intake
 from core.models import utcnow
 from knowledge.messages import t
 
 log = logging.getLogger(__name__)
-
-ORAL_CONSENT_VERSION = "oral-1"  # as core.booking.mediators.citizen_for_mediator records it
 
 
 async def start_on_behalf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -101,17 +98,10 @@ async def send_on_behalf(update: Update, context: ContextTypes.DEFAULT_TYPE, che
             await refuse(update, context)
             return ConversationHandler.END
         phone = phone if isinstance(phone, str) else None
-        citizen = await citizen_for_mediator(session, name=name, phone=phone, now=now)
-        citizen.consent_at, citizen.home_centre_id = consent_at, mediator.centre_id
-        audit.record(
-            session,
-            actor_kind="mediator",
-            actor_id=str(mediator.id),
-            action="create",
-            record_kind="citizen",
-            record_id=str(citizen.id),
-            details={"consent": "oral"},
+        citizen = await citizen_with_oral_consent(
+            session, name=name, phone=phone, now=now, actor_kind="mediator", actor_id=str(mediator.id)
         )
+        citizen.consent_at, citizen.home_centre_id = consent_at, mediator.centre_id
         try:
             intake = await create_intake(
                 session,

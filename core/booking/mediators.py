@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit
 from core.models import Citizen, StaffUser
 
+ORAL_CONSENT_VERSION = "oral-1"  # consent a person gave aloud to a mediator or to staff at the desk
+
 LINK_TTL = timedelta(hours=24)
 LINK_PREFIX = "link-"
 LOCAL_BOT_USERNAME = "koinotita_local_bot"  # the local stand-in's (bot/local_api.py BOT_USER)
@@ -108,17 +110,37 @@ async def mediator_by_telegram(session: AsyncSession, telegram_id: int) -> Staff
     return user if user is not None and user.centre_id else None
 
 
-async def citizen_for_mediator(session: AsyncSession, *, name: str, phone: str | None, now: datetime) -> Citizen:
-    """A record for a citizen without Telegram, made by a mediator: name and optional phone, nothing more."""
+async def citizen_with_oral_consent(
+    session: AsyncSession,
+    *,
+    name: str,
+    phone: str | None,
+    now: datetime,
+    actor_kind: str,
+    actor_id: str,
+    via: str | None = None,
+) -> Citizen:
+    """A record for a citizen without Telegram, made for them by a mediator or at the desk: name and optional
+    phone, nothing more, with the consent they gave aloud; its creation is audited (who made it, never the name)."""
     citizen = Citizen(
         telegram_id=None,
         name=name,
         phone=phone,
         consent_at=now,
-        consent_version="oral-1",
+        consent_version=ORAL_CONSENT_VERSION,
         created_at=now,
         last_seen_at=now,
     )
     session.add(citizen)
     await session.flush()
+    details = {"consent": "oral"} | ({"via": via} if via else {})
+    audit.record(
+        session,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action="create",
+        record_kind="citizen",
+        record_id=str(citizen.id),
+        details=details,
+    )
     return citizen

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from core import audit
 from core.booking.availability import availability_for, free_slots, services_at
 from core.booking.errors import AlreadyBooked, BookingError, LimitReached, SlotTaken
-from core.booking.mediators import citizen_for_mediator
+from core.booking.mediators import citizen_with_oral_consent
 from core.booking.service import book
 from core.booking.tx import booking_write
 from core.centres import list_centres
@@ -203,15 +203,14 @@ async def desk_booking_submit(
         async with booking_write(request.app.state.db) as write:
             citizen = await write.get(Citizen, reuse) if reuse is not None else None
             if citizen is None:
-                citizen = await citizen_for_mediator(write, name=name, phone=phone, now=now)
-                audit.record(
+                citizen = await citizen_with_oral_consent(
                     write,
+                    name=name,
+                    phone=phone,
+                    now=now,
                     actor_kind=viewer.role,
                     actor_id=viewer.actor,
-                    action="create",
-                    record_kind="citizen",
-                    record_id=str(citizen.id),
-                    details={"consent": "oral", "via": values["via"]},
+                    via=values["via"],
                 )
             appointment = await book(
                 write,
