@@ -11,11 +11,13 @@ A record outside the scope answers 404, exactly like a record that does not exis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import audit
 from core.scope import centre_ids_for
 from staff_console import cookies
 from staff_console.deps import DbSession, Now
@@ -126,6 +128,25 @@ class Viewer:
     def actor(self) -> str:
         """How the audit log names this person: the account id, never a name."""
         return str(self.user_id)
+
+    def audit(
+        self,
+        session: AsyncSession,
+        action: str,
+        record_kind: str,
+        record_id: str | None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Record in the audit log that this person did `action` to a record (their role and id, never a name)."""
+        audit.record(
+            session,
+            actor_kind=self.role,
+            actor_id=self.actor,
+            action=action,
+            record_kind=record_kind,
+            record_id=record_id,
+            details=details,
+        )
 
 
 def route_name(request: Request) -> str | None:

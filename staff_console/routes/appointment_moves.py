@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from core import audit
 from core.appointment_notices import MOVED, notify_staff_change
 from core.booking.errors import AlreadyBooked, AlreadyCancelled, AlreadyPast, BookingError, NotBookable, SlotTaken
 from core.booking.moves import move_appointment, move_choices, move_days
@@ -70,14 +69,7 @@ async def move_form(
     slots = await move_choices(session, appointment, day=chosen, now=now) if movable else []
     days = await move_days(session, appointment, now=now) if movable else []
     # The page names the citizen: a view of a personal record.
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="appointment",
-        record_id=str(appointment.id),
-    )
+    viewer.audit(session, "view", "appointment", str(appointment.id))
     await session.commit()
     return render(
         request,

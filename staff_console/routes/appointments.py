@@ -9,7 +9,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Select, select
 
-from core import audit
 from core.appointment_notices import CANCELLED, notify_staff_change
 from core.booking.errors import AlreadyCancelled, AlreadyPast, BookingError, NotBookable
 from core.booking.service import cancel, mark_attendance
@@ -81,14 +80,12 @@ async def appointments_list(
         )
     ).all()
     # The list shows names and phones: one audit event per list viewed (which day, which centre, how many).
-    audit.record(
+    viewer.audit(
         session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="appointments",
-        record_id=f"{centre or 'all'}:{first.isoformat()}",
-        details={"view": "week" if week else "day", "count": len(rows)},
+        "view",
+        "appointments",
+        f"{centre or 'all'}:{first.isoformat()}",
+        {"view": "week" if week else "day", "count": len(rows)},
     )
     await session.commit()
     step = timedelta(days=7 if week else 1)

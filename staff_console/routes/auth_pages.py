@@ -136,15 +136,7 @@ async def password_form(
 async def end_other_sessions(viewer: CurrentViewer, form: CheckedForm, session: DbSession) -> Response:
     """ "Log out my other sessions": every session of this account but this browser's ends now."""
     ended = await end_user_sessions(session, user_id=viewer.user_id, keep_id=viewer.session_token_id)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="logout_others",
-        record_kind="staff_user",
-        record_id=viewer.actor,
-        details={"others": ended},
-    )
+    viewer.audit(session, "logout_others", "staff_user", viewer.actor, {"others": ended})
     await session.commit()
     return RedirectResponse("/password?notice=others_logged_out", status_code=303)
 

@@ -6,7 +6,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Select, select
 
-from core import audit
 from core.attachments import attachments_of_conversation
 from core.centres import list_centres
 from core.handoff import MAX_TEXT, HandoffError, close_conversation, enqueue_staff_reply, messages_of
@@ -71,14 +70,7 @@ async def conversation_detail(
     error: str | None = None,
 ) -> Response:
     conversation = await scoped_conversation(session, viewer, conversation_id)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="handoff_conversation",
-        record_id=str(conversation.id),
-    )
+    viewer.audit(session, "view", "handoff_conversation", str(conversation.id))
     await session.commit()
     messages = await messages_of(session, conversation.id)
     names = await staff_names(session, messages)

@@ -19,7 +19,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from core import audit
 from core.booking.availability import availability_for, free_slots, services_at
 from core.booking.errors import AlreadyBooked, BookingError, LimitReached, SlotTaken
 from core.booking.mediators import citizen_with_oral_consent
@@ -102,15 +101,7 @@ async def _page(
     shown = [(c.id, c.name, phone_display(c.phone) if c.phone else "") for c in matches or []]
     if matches:  # names and phones of existing records are shown: a view of each
         for citizen in matches:
-            audit.record(
-                session,
-                actor_kind=viewer.role,
-                actor_id=viewer.actor,
-                action="view",
-                record_kind="citizen",
-                record_id=str(citizen.id),
-                details={"purpose": "booking"},
-            )
+            viewer.audit(session, "view", "citizen", str(citizen.id), {"purpose": "booking"})
         await session.commit()
     return render(
         request,
@@ -224,15 +215,7 @@ async def desk_booking_submit(
                 booked_by_kind="staff",
                 notice=False,
             )
-            audit.record(
-                write,
-                actor_kind=viewer.role,
-                actor_id=viewer.actor,
-                action="book",
-                record_kind="appointment",
-                record_id=str(appointment.id),
-                details={"consent": "oral", "via": values["via"]},
-            )
+            viewer.audit(write, "book", "appointment", str(appointment.id), {"consent": "oral", "via": values["via"]})
             booked_day = appointment.starts_at.astimezone(ATHENS).date()
     except BookingError as exc:
         code = (

@@ -14,7 +14,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
 
-from core import audit
 from core.booking.schedule_changes import (
     BookingsInTheWay,
     Hours,
@@ -64,15 +63,7 @@ async def _in_the_way(session: DbSession, viewer: Viewer, ids: list[int]) -> lis
             .order_by(Appointment.starts_at, Appointment.id)
         )
     ).all()
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="appointments",
-        record_id="schedule-change",
-        details={"count": len(rows)},
-    )
+    viewer.audit(session, "view", "appointments", "schedule-change", {"count": len(rows)})
     await session.commit()
     return [
         {

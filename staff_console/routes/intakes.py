@@ -7,7 +7,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import audit
 from core.attachments import attachments_of_intake
 from core.centres import list_centres
 from core.handoff import MAX_TEXT
@@ -113,14 +112,7 @@ async def intake_detail(
     error: str | None = None,
 ) -> Response:
     intake = await scoped_intake(session, viewer, intake_id)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="intake",
-        record_id=str(intake.id),
-    )
+    viewer.audit(session, "view", "intake", str(intake.id))
     await session.commit()
     notes = (
         await session.scalars(select(IntakeNote).where(IntakeNote.intake_id == intake.id).order_by(IntakeNote.id))
@@ -232,15 +224,7 @@ async def intake_assign(
         )
     else:
         assignment.staff_user_id, assignment.assigned_by, assignment.assigned_at = target.id, viewer.user_id, now
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="assign",
-        record_kind="intake",
-        record_id=str(intake.id),
-        details={"staff_user_id": target.id},
-    )
+    viewer.audit(session, "assign", "intake", str(intake.id), {"staff_user_id": target.id})
     await session.commit()
     return _back(intake.id)
 
@@ -254,14 +238,7 @@ async def intake_note(
     if not text:
         return _back(intake.id, error="note_empty")
     session.add(IntakeNote(intake_id=intake.id, author_id=viewer.user_id, text=mask_pii(text), created_at=now))
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="note",
-        record_kind="intake",
-        record_id=str(intake.id),
-    )
+    viewer.audit(session, "note", "intake", str(intake.id))
     await session.commit()
     return _back(intake.id)
 
@@ -284,14 +261,7 @@ async def intake_refer(
             created_at=now,
         )
     )
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="refer",
-        record_kind="intake",
-        record_id=str(intake.id),
-    )
+    viewer.audit(session, "refer", "intake", str(intake.id))
     if intake.status != "closed":
         await change_status(session, intake.id, status="referred", actor=await _actor(session, viewer), now=now)
     await session.commit()

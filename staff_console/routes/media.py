@@ -11,7 +11,6 @@ import re
 from fastapi import Request
 from fastapi.responses import Response
 
-from core import audit
 from core.attachments import attachment_with_content
 from staff_console.access import STAFF, CurrentViewer, Viewer
 from staff_console.deps import DbSession
@@ -58,14 +57,12 @@ async def media_file(
     content, mime = attachment.content, attachment.mime
     wanted = byte_range(request.headers.get("range"), len(content))
     if wanted is None or wanted[0] == 0:  # one audit event per opening, not one per chunk the player fetches
-        audit.record(
+        viewer.audit(
             session,
-            actor_kind=viewer.role,
-            actor_id=viewer.actor,
-            action="download" if download else "view",
-            record_kind="attachment",
-            record_id=str(attachment.id),
-            details={"intake_id": attachment.intake_id, "conversation_id": attachment.conversation_id},
+            "download" if download else "view",
+            "attachment",
+            str(attachment.id),
+            {"intake_id": attachment.intake_id, "conversation_id": attachment.conversation_id},
         )
         await session.commit()
     name = f"koinotita-{attachment.id}.{EXTENSIONS.get(mime, 'bin')}"

@@ -19,7 +19,6 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from core import audit
 from core.booking.mediators import LOCAL_BOT_USERNAME, create_link_token, deep_link, revoke_telegram
 from core.centres import list_centres
 from core.models import StaffUser
@@ -147,15 +146,7 @@ async def mediators_create(
     if errors or user is None:
         await session.rollback()
         return await _page(request, viewer, session, now, errors=errors, values=values, status_code=400)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="create",
-        record_kind="staff_user",
-        record_id=str(user.id),
-        details={"role": "mediator", "centre_id": user.centre_id},
-    )
+    viewer.audit(session, "create", "staff_user", str(user.id), {"role": "mediator", "centre_id": user.centre_id})
     return await _issue(request, viewer, session, now, user)
 
 

@@ -12,7 +12,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from core import audit
 from core.centres import list_centres
 from core.citizens import merge_citizens
 from core.handoff import MAX_TEXT, HandoffError, enqueue_staff_reply, open_conversation
@@ -101,14 +100,7 @@ async def person_detail(
     error: str | None = None,
 ) -> Response:
     citizen, records = await visible_citizen(session, viewer, citizen_id)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="citizen",
-        record_id=str(citizen.id),
-    )
+    viewer.audit(session, "view", "citizen", str(citizen.id))
     await session.commit()
     same_phone: list[Citizen] = []
     if citizen.phone and viewer.may("people.merge"):
@@ -146,15 +138,7 @@ async def person_merge(viewer: CurrentViewer, form: CheckedForm, session: DbSess
         return RedirectResponse(f"/citizens/{keep.id}", status_code=303)
     other, _ = await visible_citizen(session, viewer, int(raw))
     await merge_citizens(session, keep_id=keep.id, other_id=other.id)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="merge",
-        record_kind="citizen",
-        record_id=str(keep.id),
-        details={"merged": other.id},
-    )
+    viewer.audit(session, "merge", "citizen", str(keep.id), {"merged": other.id})
     await session.commit()
     return RedirectResponse(f"/citizens/{keep.id}?notice=saved", status_code=303)
 
@@ -188,15 +172,7 @@ async def intake_message(
         await enqueue_staff_reply(session, conversation.id, staff_user_id=viewer.user_id, text=text, now=now)
     except (HandoffError, PermissionError) as exc:
         raise NotFound() from exc
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="message",
-        record_kind="intake",
-        record_id=str(intake.id),
-        details={"conversation_id": conversation.id},
-    )
+    viewer.audit(session, "message", "intake", str(intake.id), {"conversation_id": conversation.id})
     await session.commit()
     return RedirectResponse(f"/conversations/{conversation.id}?notice=sent", status_code=303)
 

@@ -16,7 +16,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Select, func, select, union
 
-from core import audit
 from core.models import Citizen
 from core.models.booking import Appointment, WaitlistEntry
 from core.models.handoff import HandoffConversation
@@ -136,15 +135,8 @@ async def people_list(
     number = page_number(page)
     query = " ".join(q.split())[:MAX_QUERY]
     kind, found, total = await find_people(session, viewer, query, number)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="citizens",
-        record_id="search",
-        details={"by": kind, "page": number, "count": len(found)},  # never the words searched: they may be a name
-    )
+    # Never the words searched: they may be a name.
+    viewer.audit(session, "view", "citizens", "search", {"by": kind, "page": number, "count": len(found)})
     await session.commit()
     pages = max(1, -(-total // PER_PAGE))
     return render(
@@ -175,15 +167,7 @@ async def merge_confirm(
         other, other_records = await visible_citizen(session, viewer, int(raw))
     except NotFound:
         return RedirectResponse(f"/citizens/{keep.id}?error=merge_unknown", status_code=303)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="citizen",
-        record_id=str(other.id),
-        details={"merge_with": keep.id},
-    )
+    viewer.audit(session, "view", "citizen", str(other.id), {"merge_with": keep.id})
     await session.commit()
     counts = {
         cid: {kind: len(rows) for kind, rows in records.items()}

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from fastapi import Request
 from fastapi.responses import Response
 
-from core import audit
 from core.centres import list_centres
 from core.intake import CATEGORIES
 from core.period_report import CentrePeriod, period_report, totals
@@ -120,14 +119,7 @@ async def reports_csv(
 ) -> Response:
     period = period_of(month, start, end, now.astimezone(ATHENS).date())
     rows, total = await _figures(session, viewer, period)
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="export",
-        record_kind="report",
-        record_id=period.key,
-    )
+    viewer.audit(session, "export", "report", period.key)
     await session.commit()
     body = report_csv(period.first, period.last, [*rows, (t("reports.all_centres"), total)])
     return Response(

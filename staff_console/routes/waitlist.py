@@ -9,7 +9,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from core import audit
 from core.centres import list_centres
 from core.models import Citizen
 from core.models.booking import Appointment, WaitlistEntry
@@ -54,15 +53,7 @@ async def waitlist_list(
     if centre:
         query = query.where(WaitlistEntry.centre_id == centre)
     rows = (await session.execute(query.limit(500))).all()
-    audit.record(
-        session,
-        actor_kind=viewer.role,
-        actor_id=viewer.actor,
-        action="view",
-        record_kind="waitlist_entry",
-        record_id=f"{centre or 'all'}:{first.isoformat()}",
-        details={"count": len(rows)},
-    )
+    viewer.audit(session, "view", "waitlist_entry", f"{centre or 'all'}:{first.isoformat()}", {"count": len(rows)})
     await session.commit()
     return render(
         request,
