@@ -5,24 +5,9 @@ from __future__ import annotations
 
 from core.db import Database
 from core.scope import centre_ids_for, serving_centres
+from knowledge.places import CENTRE_IDS
 
-CENTRES = (
-    "kk-kozani",
-    "kk-eordaia",
-    "kk-voio",
-    "kk-servia",
-    "kk-grevena",
-    "kk-deskati",
-    "kk-kastoria",
-    "kk-argos-orestiko",
-    "kk-florina",
-    "kk-amyntaio",
-    "annex-roma-eordaia",
-    "annex-roma-kastoria",
-    "annex-roma-florina",
-    "unit-nestorio",
-    "unit-prespes",
-)
+CENTRES = CENTRE_IDS  # DESIGN.md "Centre identifiers"
 CHILDREN = {
     "kk-eordaia": {"annex-roma-eordaia"},
     "kk-kastoria": {"annex-roma-kastoria", "unit-nestorio"},
