@@ -62,6 +62,12 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
+def forged_from(token: str) -> str:
+    """The token with its last four characters changed: never equal to it, whatever it ends with."""
+    tail = "AAAA" if token[-4:] != "AAAA" else "BBBB"
+    return token[:-4] + tail
+
+
 async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
     page = await client.get("/login")
     return await client.post(

@@ -11,7 +11,7 @@ from core.models import AuditEvent, StaffUser
 from core.models.console import ConsoleSession
 from core.settings import Settings
 from staff_console.app import create_app
-from tests.staff_console.conftest import PASSWORD, Console, csrf_of, login, login_ok, page_csrf
+from tests.staff_console.conftest import PASSWORD, Console, csrf_of, forged_from, login, login_ok, page_csrf
 
 SESSION_COOKIE = "__Host-koinotita_session"
 
@@ -192,7 +192,7 @@ async def test_login_form_needs_its_csrf_token(console: Console) -> None:
         good = csrf_of(page.text)
         missing = await client.post("/login", data={"username": "kozani", "password": PASSWORD})
         wrong = await client.post(
-            "/login", data={"csrf_token": good[:-2] + "00", "username": "kozani", "password": PASSWORD}
+            "/login", data={"csrf_token": forged_from(good), "username": "kozani", "password": PASSWORD}
         )
         assert missing.status_code == wrong.status_code == 403
         assert SESSION_COOKIE not in client.cookies
