@@ -7,7 +7,9 @@ dropping a booking silently.
   offering those times. Lowering the seats renumbers the kept bookings of a slot into seats 1..n where free, so
   a later booking never takes an (n+1)th seat.
 - A closure is refused while the day has future bookings at that centre (or at any centre, for a closure of all
-  of them): the caller lists them so staff move or cancel each (with a message to the citizen) first.
+  of them): the caller lists them so staff move or cancel each (with a message to the citizen) first. Citizens
+  still waiting for a seat that day lose nothing by the closure but the wait: their places end and each is told
+  (through the outbox, in the same transaction), with a button to book another day.
 Both lock what bookings lock (the service's availability rows, FOR UPDATE; on SQLite the caller's
 `booking_write` holds the database's write lock), so a booking cannot slip in between the check and the change.
 """
@@ -24,10 +26,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
+from core.appointment_notices import notify_day_closed
 from core.booking.availability import free_slots
 from core.booking.seats import release_expired_holds
 from core.booking.slots import ATHENS, WEEKDAYS, local_day, parse_hhmm, slot_starts
-from core.booking.waitlist import WAITING, offer_freed_seat
+from core.booking.waitlist import WAITING, close_waiting_on, offer_freed_seat
 from core.models.booking import BOOKED, HELD, Appointment, Availability, Closure, WaitlistEntry
 
 LIMITS = {"slot_minutes": (5, 240), "seats": (1, 50), "window_days": (1, 365), "min_notice_hours": (0, 168)}
@@ -255,8 +258,9 @@ async def add_closure(
     now: datetime,
     actor_kind: str,
     actor_id: str,
-) -> Closure:
-    """Close `day` at one centre (None: every centre). Refused with BookingsInTheWay while bookings remain."""
+) -> tuple[Closure, int]:
+    """Close `day` at one centre (None: every centre). Refused with BookingsInTheWay while bookings remain.
+    Returns the closure and how many waiting citizens were told their place ended."""
     if day < local_day(now):
         raise ScheduleError("past_day")
     query = select(Availability.id).order_by(Availability.id).with_for_update()
@@ -291,7 +295,19 @@ async def add_closure(
         record_id=str(closure.id),
         details={"day": day.isoformat(), "centre_id": centre_id or "all"},
     )
-    return closure
+    waiting = await close_waiting_on(session, centre_id=centre_id, day=day)
+    for entry in waiting:
+        audit.record(
+            session,
+            actor_kind=actor_kind,
+            actor_id=actor_id,
+            action="update",
+            record_kind="waitlist_entry",
+            record_id=str(entry.id),
+            details={"status": entry.status, "closure": closure.id},
+        )
+    await notify_day_closed(session, waiting, now=now)
+    return closure, len(waiting)
 
 
 async def release_expired_holds_on(session: AsyncSession, centre_id: str | None, now: datetime) -> None:

@@ -21,6 +21,7 @@ from core.models.booking import ACTIVE_STATUSES, BOOKED, EXPIRED, HELD, Appointm
 
 WAITING = "waiting"
 OFFERED = "offered"
+DAY_CLOSED = "closed"  # the centre closed that day after the citizen queued: they were told
 
 
 async def future_count(session: AsyncSession, citizen_id: int, now: datetime, *, besides: int | None = None) -> int:
@@ -296,3 +297,17 @@ async def leave_waitlist(session: AsyncSession, *, entry_id: int, citizen_id: in
         record_id=str(entry.id),
         details={"status": "left"},
     )
+
+
+async def close_waiting_on(session: AsyncSession, *, centre_id: str | None, day: date) -> list[WaitlistEntry]:
+    """The centre closed `day` (None: every centre): the places still waiting for it end, since no seat will ever
+    free up that day. Returns them, so the caller tells each citizen. Offered places hold a seat, which a closure
+    refuses to drop, so only waiting ones are left here."""
+    query = select(WaitlistEntry).where(WaitlistEntry.day == day, WaitlistEntry.status == WAITING).with_for_update()
+    if centre_id is not None:
+        query = query.where(WaitlistEntry.centre_id == centre_id)
+    entries = list((await session.scalars(query.order_by(WaitlistEntry.id))).all())
+    for entry in entries:
+        entry.status = DAY_CLOSED
+    await session.flush()
+    return entries

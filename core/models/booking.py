@@ -117,7 +117,7 @@ class WaitlistEntry(Base):
     centre_id: Mapped[str] = mapped_column(ForeignKey("centre.id"))
     service: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting|offered|booked|expired|left
+    status: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting|offered|booked|expired|left|closed
     hold_appointment_id: Mapped[int | None] = mapped_column(Integer)
     offer_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -220,7 +220,7 @@ async def closures_add(
     await session.rollback()  # as in hours_save
     try:
         async with booking_write(request.app.state.db) as write:
-            await add_closure(
+            _, told = await add_closure(
                 write,
                 centre_id=None if every else centre,
                 day=day,
@@ -234,7 +234,7 @@ async def closures_add(
     except BookingsInTheWay as exc:
         conflict = {"kind": "closure", "day": day, "bookings": await _in_the_way(session, viewer, exc.appointment_ids)}
         return await _page(request, viewer, session, now, centre=centre, conflict=conflict, status_code=409)
-    return _back(centre, "closed_day")
+    return _back(centre, "closed_day_waiting" if told else "closed_day")
 
 
 @router.post("/closures/{closure_id}/delete", name="closures.delete")
