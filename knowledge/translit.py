@@ -15,10 +15,19 @@ u for ου, h or x for χ, 8 for θ, w for ω): used for the gazetteer's `latin`
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-__all__ = ["elot743", "greeklish_variants", "latin_label", "latinise_acronyms", "strip_accents", "visual_greeklish"]
+__all__ = [
+    "elot743",
+    "greeklish_variants",
+    "latin_label",
+    "latinise_acronyms",
+    "sound_key",
+    "strip_accents",
+    "visual_greeklish",
+]
 
 _SINGLE = {
     "α": "a",
@@ -202,3 +211,41 @@ def latinise_acronyms(text: str) -> str:
             pos = skip.end()
     # "OPEKA (ΟΠΕΚΑ) (the agency…)" reads better as "OPEKA (ΟΠΕΚΑ, the agency…)"
     return re.sub(r"\(([^()<>]+)\) \((?!http)", r"(\1, ", "".join(out))
+
+
+# How a name sounds, in one spelling for both scripts (search: «Παπαδοπούλου», "papadopoulou" and «Παπαδοπουλου»
+# meet). Greek is first written in plain Latin letters (αυ/ευ/ηυ as av/ev/iv, ου as u), then every rule acts alike
+# on what was typed in Greek and in Latin letters: Greeklish digits and letters, the vowels written in several ways,
+# b/mp, d/nt, g/gg/ng, ch/h/x/ks (χ and ξ collapse: a search may find a little more, never less), doubled letters.
+_GREEK_U_AFTER_VOWEL = re.compile("([αεη])υ")
+_GREEK_TO_LATIN = str.maketrans({**_SINGLE, "η": "i", "υ": "y", "ω": "o", "ξ": "ks", "χ": "ch"})
+_SOUND_RULES = tuple(
+    (re.compile(pattern), sound)
+    for pattern, sound in (
+        ("8", "th"),
+        ("w", "o"),
+        ("ou", "u"),
+        ("ei|oi|yi", "i"),
+        ("ai", "e"),
+        ("y", "i"),
+        ("ph", "f"),
+        ("th", "Q"),
+        ("ps", "P"),
+        ("ch|kh|ks|x|h", "X"),
+        ("mp|b", "v"),
+        ("nt", "d"),
+        ("gk|gg|ng", "g"),
+        ("([ae])[uf]", r"\1v"),
+        ("c", "k"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+@functools.lru_cache(maxsize=65536)  # names repeat (first names above all): each word is worked out once
+def sound_key(text: str) -> str:
+    """ "Χρήστος", "Christos", "hristos" and "xristos" -> "Xristos"; "Μπακάλης" and "Mpakalis" -> "vakalis"."""
+    key = _GREEK_U_AFTER_VOWEL.sub(r"\1β", strip_accents(text).lower()).replace("ου", "u").translate(_GREEK_TO_LATIN)
+    for pattern, sound in _SOUND_RULES:
+        key = pattern.sub(sound, key)
+    return key

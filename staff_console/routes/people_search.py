@@ -1,5 +1,6 @@
 """Finding a citizen: a list of the people behind the records the viewer's centres hold (requests, conversations,
-appointments, waiting-list places), searched by name (accents, capitals and final sigma do not matter) or phone
+appointments, waiting-list places), searched by name (accents, capitals and final sigma do not matter, nor Greek or
+Latin letters: knowledge.translit.sound_key) or phone
 (normalised like everywhere else, core/phones.py), a page at a time, each page audited as a view of personal data
 (the audit keeps what kind of search it was, never the words searched). A manual merge with a record by its number
 is confirmed on a page showing both records first; only records the viewer can see, never automatic."""
@@ -21,6 +22,7 @@ from core.models.booking import Appointment, WaitlistEntry
 from core.models.handoff import HandoffConversation
 from core.models.intake import Intake
 from core.phones import normalise_phone, phone_display
+from knowledge.translit import sound_key
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.deps import DbSession
 from staff_console.errors import NotFound
@@ -73,10 +75,18 @@ def people_in_scope(viewer: Viewer) -> Select[Any]:
     return select(union(*parts).subquery().c[0])
 
 
-def _name_matches(words: list[str], name: str) -> bool:
-    """Every word searched begins a word of the name («ιωαν» finds Ιωαννίδου; «π» does not find Ασπασία)."""
-    parts = fold(name).replace("-", " ").split()
+def _begin_words(words: list[str], parts: list[str]) -> bool:
     return all(any(part.startswith(word) for part in parts) for word in words)
+
+
+def _name_matches(words: list[str], name: str) -> bool:
+    """Every word searched begins a word of the name («ιωαν» finds Ιωαννίδου; «π» does not find Ασπασία) — as
+    written, or as it sounds: Greeklish finds the Greek name and back ("papadopoulou", «Παπαδοπουλου» and
+    «Παπαδοπούλου» meet), and so do the vowels spelled otherwise («Ιοαννου»)."""
+    parts = fold(name).replace("-", " ").split()
+    if _begin_words(words, parts):
+        return True
+    return _begin_words([sound_key(w) for w in words], [sound_key(p) for p in parts])
 
 
 def _search_kind(query: str) -> tuple[str, str]:
