@@ -239,12 +239,26 @@ def _income(value: str) -> dict[str, Decimal]:
     return {}
 
 
-def remember_message(data: UserData, parse: Parse) -> None:
-    """Everything a message tells about the citizen, from its entities and, for a topic question, its intent."""
+def situation_of(parse: Parse) -> list[Entity]:
+    """The message's situation entities, found by the built-in finder when the engine (Rasa) does not report them."""
     entities: list[Entity] = list(parse.entities)
     if not any(e.entity in ("adults", "minors", "work", "housing", "income", "topic") for e in entities):
-        entities.extend(find_situation(parse.text))  # an engine (Rasa) that does not report them
-    facts = facts_from_entities(entities)
+        entities.extend(find_situation(parse.text))
+    return entities
+
+
+def states_facts(parse: Parse) -> dict[str, Any]:
+    """The facts a message *states* («με ενοίκιο», "we pay rent"): none when it asks something (a question mark, or
+    a programme named — "how do I apply for the rent allowance?" is a question, not an answer)."""
+    entities = situation_of(parse)
+    if parse.text.rstrip().endswith(("?", ";")) or any(e.entity == "topic" for e in entities):
+        return {}
+    return facts_from_entities(entities)
+
+
+def remember_message(data: UserData, parse: Parse) -> None:
+    """Everything a message tells about the citizen, from its entities and, for a topic question, its intent."""
+    facts = facts_from_entities(situation_of(parse))
     if (
         "topic" not in facts
         and parse.intent != FALLBACK

@@ -36,7 +36,7 @@ from bot.handlers.asking import (
     send_question,
     stopped,
 )
-from bot.nlu_access import IntentFilter
+from bot.nlu_access import IntentFilter, cached_parse
 from bot.ui import acknowledge, register_of, send_answer, send_text, text_of
 from knowledge import answers
 from knowledge.eligibility import EligibilityError, Household, error_message, parse_answer, parse_yes_no
@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 
 ASK = "ent_ask"
 ANSWERS_KEY = "entitlements"
-# Beside the answers: {"offer": what the memory knows, awaiting confirmation; "skipped": questions it answered}.
+# Beside the answers: {"offer": what the memory knows, awaiting confirmation; "skipped": questions it answered;
+# "shown": how many questions the introduction announced}.
 MEMO_KEY = "entitlements_memo"
 PREFIX = "w"
 LIST = "list"
@@ -80,6 +81,10 @@ def _drop(context: ContextTypes.DEFAULT_TYPE) -> None:
         context.user_data.pop(MEMO_KEY, None)
 
 
+# Which remembered fact answers which question.
+ANSWER_FACTS = {"has_children_under_18": "minors", "unemployed": "unemployed", "renting": "rents_home"}
+
+
 def known_answers(facts: memory.Facts) -> tuple[dict[str, bool], dict[str, Any]]:
     """(answers, the facts they come from) that the conversation memory gives to the questions."""
     found: dict[str, bool] = {}
@@ -89,7 +94,33 @@ def known_answers(facts: memory.Facts) -> tuple[dict[str, bool], dict[str, Any]]
         found["unemployed"] = bool(facts.get("unemployed"))
     if facts.has("rents_home"):
         found["renting"] = bool(facts.get("rents_home"))
-    return found, facts.only(("minors", "unemployed", "rents_home"))
+    return found, facts.only(ANSWER_FACTS.values())
+
+
+async def _noted_other_answers(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answered: dict[str, bool | None]
+) -> bool:
+    """A message that is not a yes or no but states what answers questions still to come (or this one): «με
+    ενοίκιο», "I have 2 kids" — the answers are taken and said back, and the questions go on without asking them.
+    False when the message states nothing new for these questions."""
+    message = update.effective_message
+    parse = cached_parse(message) if message is not None else None
+    if parse is None:
+        return False
+    found, facts = known_answers(memory.Facts(memory.states_facts(parse)))
+    new = {key: value for key, value in found.items() if key not in answered}
+    if not new:
+        return False
+    # Questions answered before their turn are not numbered (the one on screen already was).
+    current = _pending(answered)
+    memo = _memo(context)
+    memo["skipped"] = sorted({*(memo.get("skipped") or ()), *(key for key in new if key != current)})
+    answered.update(new)
+    for key, value in new.items():
+        _remember(context, key, value)
+    said = {fact: facts[fact] for key, fact in ANSWER_FACTS.items() if key in new and fact in facts}
+    await send_text(update, t("mem_noted", register_of(context), facts=memory.bullet_lines(said, register_of(context))))
+    return True
 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, key: str, value: bool | None) -> None:
@@ -112,11 +143,13 @@ async def _ask_next(update: Update, context: ContextTypes.DEFAULT_TYPE, answered
     if key is None:
         return await _finish(update, context, answered)
     register = register_of(context)
-    skipped = set(_memo(context).get("skipped") or ())
+    memo = _memo(context)
+    skipped = set(memo.get("skipped") or ())
     asked = [k for k in ENTITLEMENT_QUESTIONS if k not in skipped]
     n, total = asked.index(key) + 1, len(asked)
+    shown = int(memo.setdefault("shown", total))  # as the introduction announced it
     extra = [(plain("ans_btn_all_programmes", register), f"{PREFIX}:{LIST}")] if n == 1 else None
-    await send_question(update, context, PREFIX, key, counter(register, n, total, total), extra=extra)
+    await send_question(update, context, PREFIX, key, counter(register, n, total, shown), extra=extra)
     return ASK
 
 
@@ -231,6 +264,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | i
     try:
         value = parse_answer(key, text_of(update))
     except EligibilityError as error:
+        if await _noted_other_answers(update, context, answered):
+            return await _ask_next(update, context, answered)
         if await left_for_topic(update, context, PREFIX):
             return ConversationHandler.END  # the answers stay as a draft, one tap from resuming
         await send_text(update, error_message(error.code, register_of(context)))

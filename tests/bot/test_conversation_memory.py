@@ -82,6 +82,45 @@ async def test_unemployed_with_two_children_is_never_asked_again(chat: LocalChat
     assert html_to_text(question("single_parent", register)) in text_of(replies)
 
 
+STATED_ON_THE_WAY = {
+    "el": ("μένουμε με ενοίκιο", "Μένετε σε σπίτι με ενοίκιο"),
+    "el-simple": ("menoume me enoikio", "ενοίκιο"),
+    "en": ("we pay rent", "You pay rent for your home"),
+}
+
+
+@pytest.mark.parametrize("register", list(REGISTERS))
+async def test_a_fact_stated_instead_of_yes_or_no_answers_its_question_on_the_way(
+    chat: LocalChat, register: str
+) -> None:
+    """Asked about food, the citizen says they rent: the rent question is taken from that (said back, not asked,
+    not numbered) and the question on screen is asked again — no topic answer, nothing lost."""
+    said, noted = STATED_ON_THE_WAY[register]
+    await start_in(chat, register)
+    await chat.press_data("a:topic:ask_entitlements")
+    replies = await chat.say(said)
+    text = text_of(replies)
+    assert noted in text and html_to_text(question(ENTITLEMENT_QUESTIONS[0], register)) in text
+    assert data_of(chat)[entitlements.ANSWERS_KEY] == {"renting": True}
+    asked = []
+    while entitlements.ANSWERS_KEY in data_of(chat):
+        replies = await chat.press(plain("ans_btn_no", register))
+        asked.append(text_of(replies))
+    everything = "\n".join(asked)
+    assert html_to_text(question("renting", register)) not in everything
+    assert plain("mem_question_last", register) in everything  # 7 asked of the 8 announced: the last is "last"
+    suggested = [b.get("callback_data") for m in replies for b in buttons_of(m)]
+    assert "a:topic:ask_housing" in suggested  # the rent counted in the suggestions
+
+
+async def test_a_question_about_a_programme_is_not_taken_as_an_answer(chat: LocalChat) -> None:
+    await start_in(chat, "en")
+    await chat.press_data("a:topic:ask_entitlements")
+    replies = await chat.say("how do I apply for the rent allowance?")
+    assert plain("mem_btn_resume", "en") in labels(replies)  # answered the topic, the questions kept for later
+    assert data_of(chat)[entitlements.ANSWERS_KEY] == {}
+
+
 async def test_change_asks_the_questions(chat: LocalChat) -> None:
     await start_in(chat, "el")
     await chat.say("είμαι άνεργος")
