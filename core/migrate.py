@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -19,6 +21,18 @@ def alembic_config(database_url: str) -> Config:
     # ConfigParser interpolation: a literal % in a password must be doubled.
     config.set_main_option("sqlalchemy.url", sync_url(database_url).replace("%", "%%"))
     return config
+
+
+def for_dialect(dialect: str) -> Callable[..., bool]:
+    """Alembic `include_object`: leave out what the models create on another database only (an index declared
+    with `.ddl_if(dialect=...)`, e.g. PostgreSQL's GIN index on intake topics), so models and migrations compare
+    equal on each backend."""
+
+    def include(obj: Any, _name: str | None, _type: str, _reflected: bool, _compare_to: Any) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        return only is None or only.dialect is None or only.dialect == dialect
+
+    return include
 
 
 def upgrade(database_url: str, revision: str = "heads") -> None:

@@ -114,10 +114,11 @@ async def fill(url: str, count: int) -> None:
             if batch:
                 await session.execute(insert(Intake), batch)
             await session.commit()
-        async with db.session() as session:
-            # Planner statistics, as autovacuum / a periodic ANALYZE keep them in production.
-            await session.execute(text("ANALYZE"))
-            await session.commit()
+        # Planner statistics and (PostgreSQL) the visibility map, as autovacuum keeps them in production after a
+        # load like this one: without a VACUUM a bulk-loaded table cannot serve index-only scans.
+        async with db.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
     finally:
         await db.dispose()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from core.migrate import for_dialect
 from core.models import Base
 
 config = context.config
@@ -30,7 +31,12 @@ def run_migrations_online() -> None:
     )
     with connectable.connect() as connection:
         # Batch mode lets later migrations alter tables on SQLite, which has limited ALTER TABLE.
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=for_dialect(connection.dialect.name),
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -65,6 +65,9 @@ class Appointment(Base):
     __table_args__ = (
         UniqueConstraint("centre_id", "service", "starts_at", "seat"),
         Index("ix_appointment_slot", "centre_id", "service", "starts_at"),
+        # Reports count appointments booked (created) and attended (by the visit's start) in a period.
+        Index("ix_appointment_created", "created_at"),
+        Index("ix_appointment_starts", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ class HandoffConversation(Base):
     __table_args__ = (
         Index("ix_handoff_conversation_chat_status", "telegram_chat_id", "status"),
         Index("ix_handoff_conversation_centre_status", "centre_id", "status"),
+        Index("ix_handoff_conversation_opened", "opened_at"),  # reports: conversations opened in a period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -75,3 +75,18 @@ class Intake(Base):
 # (staff) and across all centres (coordinators, admins). Measured in bench/console.
 Index("ix_intake_centre_urgent_first", Intake.centre_id, Intake.urgent.desc(), Intake.created_at, Intake.id)
 Index("ix_intake_urgent_first", Intake.urgent.desc(), Intake.created_at, Intake.id)
+# Reports (core.period_report) count a period's intakes per centre, status and topic, and the distinct citizens:
+# on PostgreSQL the index carries those columns, so a year of intakes is read from the index alone.
+Index(
+    "ix_intake_created",
+    Intake.created_at,
+    postgresql_include=["centre_id", "status", "citizen_id", "categories"],
+)
+# The queue's topic filter (`categories @> '["ask_housing"]'`): a GIN index on PostgreSQL. SQLite has no such
+# index; there the filter reads each row's JSON (json_each).
+Index(
+    "ix_intake_categories",
+    Intake.categories,
+    postgresql_using="gin",
+    postgresql_ops={"categories": "jsonb_path_ops"},
+).ddl_if(dialect="postgresql")
