@@ -42,6 +42,9 @@ def _dump(value: Any) -> str:
 
 
 def _conversation_key(key: Key) -> str:
+    """`json.dumps(list(key))`, without the encoder for the usual (chat id, user id) of ints."""
+    if all(type(k) is int for k in key):
+        return "[" + ", ".join(map(str, key)) + "]"
     return json.dumps(list(key))
 
 
@@ -132,7 +135,8 @@ class StateStore:
             self.values[ident] = state
 
     def active_flows(self, key: Key) -> set[str]:
-        return {n for n in self.flow_names if self.state(n, key) is not None}
+        stored = _conversation_key(key)
+        return {n for n in self.flow_names if self.values.get((CONVERSATION_PREFIX + n, stored)) is not None}
 
     def end_flows(self, key: Key, names: Iterable[str]) -> None:
         for name in names:

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InputFile, TelegramObject
+from telegram import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup, TelegramObject
 from telegram.ext import ExtBot
 
 SEND_METHODS = frozenset(
@@ -101,8 +101,27 @@ def recorded_calls() -> list[RecordedCall]:
     return recorder.calls if recorder is not None else []
 
 
+_KEYBOARDS: dict[int, tuple[TelegramObject, Any]] = {}  # id -> (keyboard, its JSON); the keyboard held alive
+_KEYBOARDS_MAX = 256
+
+
+def _keyboard_json(value: InlineKeyboardMarkup | ReplyKeyboardMarkup) -> Any:
+    """A keyboard's JSON, worked out once per keyboard object: the menus are built once and sent often (PTB's
+    keyboards are immutable). The JSON is shared between the payloads that send it and never changed."""
+    known = _KEYBOARDS.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    if len(_KEYBOARDS) >= _KEYBOARDS_MAX:
+        _KEYBOARDS.clear()
+    plain = _plain(value.to_dict())
+    _KEYBOARDS[id(value)] = (value, plain)
+    return plain
+
+
 def _plain(value: Any) -> Any:
     """JSON for one parameter, the way PTB would put it on the wire; files as base64."""
+    if isinstance(value, InlineKeyboardMarkup | ReplyKeyboardMarkup):
+        return _keyboard_json(value)
     if isinstance(value, InputFile):
         filename, content, mimetype = value.field_tuple
         raw = content if isinstance(content, bytes) else content.read()
@@ -151,8 +170,7 @@ class StepBot(ExtBot[Any]):
         for key in ("text", "caption"):
             if isinstance(payload.get(key), str):
                 message[key] = payload[key]
-        if isinstance(payload.get("reply_markup"), dict) and "inline_keyboard" in payload["reply_markup"]:
-            message["reply_markup"] = payload["reply_markup"]
+        # No reply_markup: nothing reads it back from a sent message, and PTB would build every button again.
         return message
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:

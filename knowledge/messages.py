@@ -35,6 +35,18 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def t(key: str, register: str | None = None, **values: Any) -> str:
     """The text for `key` in `register`, rendered as Telegram HTML with values escaped."""
+    if not values:
+        return _constant(key, register)
+    return _render(key, register, values)
+
+
+@lru_cache(maxsize=8192)
+def _constant(key: str, register: str | None) -> str:
+    """A text without values is the same every time (the catalogue is read once): rendered once."""
+    return _render(key, register, {})
+
+
+def _render(key: str, register: str | None, values: dict[str, Any]) -> str:
     variants = catalogue()[key]
     source = variants.get("all") or variants.get(register or DEFAULT_REGISTER) or variants[DEFAULT_REGISTER]
     return _compiled(source).render(**values)
@@ -48,4 +60,11 @@ def _compiled(source: str) -> Template:
 
 def plain(key: str, register: str | None = None, **values: Any) -> str:
     """For button labels: no HTML escaping (Telegram shows labels verbatim)."""
+    if not values:
+        return _constant_plain(key, register)
     return str(Markup(t(key, register, **values)).unescape())
+
+
+@lru_cache(maxsize=8192)
+def _constant_plain(key: str, register: str | None) -> str:
+    return str(Markup(_constant(key, register)).unescape())

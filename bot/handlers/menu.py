@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Update
@@ -12,7 +13,9 @@ from bot.ui import acknowledge, keyboard, register_of, send_text
 from knowledge.messages import plain, t
 
 
+@lru_cache(maxsize=16)
 def main_menu_markup(register: str) -> InlineKeyboardMarkup:
+    """Built once per register (the catalogue is read once; PTB's keyboards are immutable)."""
     rows = [
         [(plain("btn_topics", register), "m:topics")],
         [(plain("btn_book", register), "m:book"), (plain("btn_my_appointments", register), "m:appts")],

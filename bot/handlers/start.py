@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Update
@@ -16,7 +17,9 @@ from knowledge.messages import plain, t
 LANGUAGE_PATTERN = r"^l:(el|el-simple|en)$"
 
 
+@lru_cache(maxsize=1)
 def language_markup() -> InlineKeyboardMarkup:
+    """Built once (the catalogue is read once; PTB's keyboards are immutable)."""
     return keyboard(
         [
             [(plain("lang_el"), "l:el")],
