@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup, TelegramObject
+from telegram import Chat, InlineKeyboardMarkup, InputFile, Message, ReplyKeyboardMarkup, TelegramObject
 from telegram.ext import ExtBot
 
 SEND_METHODS = frozenset(
@@ -85,6 +85,8 @@ class Recorder:
 
 
 _RECORDER: ContextVar[Recorder | None] = ContextVar("koinotita_recorder", default=None)
+# While `StepBot._send_message` runs in a step: where `_do_post` leaves the stand-in Message it built.
+_STAND_IN: ContextVar[list[Message] | None] = ContextVar("koinotita_stand_in", default=None)
 
 
 def start_recording(recorder: Recorder) -> Any:
@@ -173,6 +175,36 @@ class StepBot(ExtBot[Any]):
         # No reply_markup: nothing reads it back from a sent message, and PTB would build every button again.
         return message
 
+    def _stand_in(self, payload: dict[str, Any], provisional: int) -> Message:
+        """The Message a recorded send returns, built directly: what `_fabricated` describes, without PTB
+        parsing it field by field (most of the cost of a send in a step)."""
+        chat_id = _chat_of(payload) or 0
+        tzinfo = self.defaults.tzinfo if self.defaults is not None else None
+        text, caption = payload.get("text"), payload.get("caption")
+        message = Message(
+            message_id=provisional,
+            date=dtm.datetime.fromtimestamp(int(time.time()), tz=tzinfo or dtm.UTC),
+            chat=Chat(id=chat_id, type=Chat.PRIVATE if chat_id > 0 else Chat.GROUP),
+            from_user=self.bot,
+            text=text if isinstance(text, str) else None,
+            caption=caption if isinstance(caption, str) else None,
+        )
+        message.set_bot(self)
+        return message
+
+    async def _send_message(self, endpoint: str, data: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        """PTB's preparation of a send; in a step, the stand-in Message `_do_post` built is returned (PTB would
+        otherwise parse the fabricated JSON back into a Message)."""
+        if _RECORDER.get() is None:
+            return await super()._send_message(endpoint, data, *args, **kwargs)
+        built: list[Message] = []
+        token = _STAND_IN.set(built)
+        try:
+            result = await super()._send_message(endpoint, data, *args, **kwargs)
+        finally:
+            _STAND_IN.reset(token)
+        return built[0] if result is True and built else result
+
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
         recorder = _RECORDER.get()
         if recorder is None or not (
@@ -187,6 +219,10 @@ class StepBot(ExtBot[Any]):
         if endpoint in SEND_METHODS:
             provisional = recorder.provisional_id()
             recorder.calls.append(RecordedCall(endpoint, {**payload, "_provisional": provisional}, chat_id))
+            built = _STAND_IN.get()
+            if built is not None and endpoint != "copyMessage":
+                built.append(self._stand_in(payload, provisional))
+                return True  # `_send_message` returns the Message just built
             return self._fabricated(endpoint, payload, provisional)
         recorder.calls.append(RecordedCall(endpoint, payload, chat_id))
         return True
