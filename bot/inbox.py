@@ -51,7 +51,13 @@ if TYPE_CHECKING:
     from bot.services import KoinotitaApplication
 
 log = logging.getLogger(__name__)
-BATCH = 50  # updates handled in one transaction at most (whole chats)
+BATCH = 50  # updates handled in one transaction at most
+# SQLite (one process): a chat gives at most this many updates to a batch, the rest come in the next one, in order.
+# A batch's answers go out in waves, one message per chat and one short commit per wave (docs/delivery.md): more
+# chats with fewer updates each means fewer waves and commits per update, and one busy chat does not fill a batch.
+# With replicas a chat's pending updates are taken whole, so that the next ones are not claimed by another replica
+# while this one's answers are still being sent (they would then wait in the outbox behind them).
+SQLITE_PER_CHAT = 3
 PURGE_EVERY_S = 600.0
 IDLE_POLL_S = 0.2  # with replicas, how often an idle runner looks for updates another process stored
 
@@ -121,7 +127,13 @@ class StepRunner:
         claimed: list[inbox.PendingUpdate] = []
         try:
             async with self.db.step() as session:
-                claimed = await inbox.claim(session, replicas=self.replicas, chat_keys=chat_keys, limit=limit)
+                claimed = await inbox.claim(
+                    session,
+                    replicas=self.replicas,
+                    chat_keys=chat_keys,
+                    limit=limit,
+                    per_chat=SQLITE_PER_CHAT if self.db.is_sqlite else None,
+                )
                 if not claimed:
                     return 0
                 await poison.count_attempt(self.db, session, claimed)  # durable before anything is tried

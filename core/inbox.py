@@ -99,11 +99,17 @@ _COLUMNS = (InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.chat_key, InboxUp
 
 
 async def claim(
-    session: AsyncSession, *, replicas: bool, chat_keys: Sequence[int] | None = None, limit: int = 50
+    session: AsyncSession,
+    *,
+    replicas: bool,
+    chat_keys: Sequence[int] | None = None,
+    limit: int = 50,
+    per_chat: int | None = None,
 ) -> list[PendingUpdate]:
     """Pending updates to handle now, oldest first, every pending update of each chat taken (up to `limit` in
-    all, whole chats; a chat with a longer backlog gives its oldest `limit`). `chat_keys` narrows the claim to
-    those chats. `replicas`: PostgreSQL shared by several processes (advisory locks, SKIP LOCKED).
+    all, whole chats; a chat with a longer backlog gives its oldest `limit`, or its oldest `per_chat` when given:
+    the rest of it comes in a later claim, in order). `chat_keys` narrows the claim to those chats. `replicas`:
+    PostgreSQL shared by several processes (advisory locks, SKIP LOCKED).
 
     Only the ids and chats of the oldest pending rows are scanned; payloads are read for the chats chosen, so the
     cost of a claim does not grow with the backlog."""
@@ -128,7 +134,7 @@ async def claim(
         )
         for key, count in (await session.execute(query)).all():
             if key is not None:
-                counts[key] = min(int(count), limit)
+                counts[key] = min(int(count), limit, per_chat or limit)
         counts = {k: c for k, c in counts.items() if c}  # handled meanwhile by another replica
     keys = await _choose_chats(session, counts, limit=limit, replicas=replicas)
     chosen: list[PendingUpdate] = []
@@ -143,7 +149,7 @@ async def claim(
         )
         query = (
             select(ranked.c.id, ranked.c.update_id, ranked.c.chat_key, ranked.c.payload, ranked.c.attempts)
-            .where(ranked.c.n <= limit)
+            .where(ranked.c.n <= min(limit, per_chat or limit))
             .order_by(ranked.c.id)
         )
         chosen.extend(_pending((await session.execute(query)).all()))
