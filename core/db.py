@@ -214,6 +214,12 @@ class Database:
         current = _STEP.get()
         return current is not None and current[0] is self
 
+    def step_session(self) -> AsyncSession | None:
+        """The running step's own session (to read what the step noted in its `info`; blocks that run statements
+        open `session()`/`write()` as usual), or None outside a step."""
+        current = _STEP.get()
+        return current[1] if current is not None and current[0] is self else None
+
     @asynccontextmanager
     async def _joined(self, *, commit_on_exit: bool) -> AsyncIterator[AsyncSession]:
         current = _STEP.get()

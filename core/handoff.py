@@ -22,6 +22,7 @@ __all__ = [
     "HandoffError",
     "close_conversation",
     "enqueue_staff_reply",
+    "known_without_open_conversation",
     "messages_of",
     "note_chats_without_open_conversation",
     "open_conversation",
@@ -52,6 +53,12 @@ async def note_chats_without_open_conversation(session: AsyncSession, telegram_c
         HandoffConversation.telegram_chat_id.in_(sorted(chats)), HandoffConversation.status == "open"
     )
     session.info[_WITHOUT_OPEN] = chats - set((await session.execute(query)).scalars().all())
+
+
+def known_without_open_conversation(session: AsyncSession | None, telegram_chat_id: int) -> bool:
+    """True when this transaction already knows the chat has no open conversation (see
+    `note_chats_without_open_conversation`): the caller need not even open a block to ask."""
+    return session is not None and telegram_chat_id in session.info.get(_WITHOUT_OPEN, ())
 
 
 async def open_conversation_for_chat(session: AsyncSession, telegram_chat_id: int) -> HandoffConversation | None:

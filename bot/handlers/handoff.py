@@ -37,7 +37,13 @@ from bot.ui import acknowledge, keyboard, register_of, send_text, text_of
 from core.booking.display import when_text
 from core.centres import get_centre
 from core.citizens import get_or_create_citizen
-from core.handoff import close_conversation, open_conversation, open_conversation_for_chat, record_citizen_message
+from core.handoff import (
+    close_conversation,
+    known_without_open_conversation,
+    open_conversation,
+    open_conversation_for_chat,
+    record_citizen_message,
+)
 from core.handoff_outlook import Outlook, centre_outlook
 from core.intake import CONSENT_VERSION, intakes_of_citizen
 from core.models import utcnow
@@ -60,7 +66,10 @@ async def capture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    async with services_of(context).db.session() as session:
+    db = services_of(context).db
+    if known_without_open_conversation(db.step_session(), chat.id):  # most messages: noted for the whole batch
+        return
+    async with db.session() as session:
         conversation = await open_conversation_for_chat(session, chat.id)
         if conversation is None:
             return
