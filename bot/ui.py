@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -70,6 +71,13 @@ def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 
 def answer_keyboard(buttons: Sequence[Button], register: str, *, with_menu: bool = True) -> InlineKeyboardMarkup:
+    """An answer's buttons (the menu last). Built once per set of buttons: answers come from the knowledge base,
+    read once, and PTB's keyboards are immutable (bot/step_bot.py then works out its JSON once too)."""
+    return _answer_keyboard(tuple(buttons), register, with_menu)
+
+
+@lru_cache(maxsize=1024)
+def _answer_keyboard(buttons: tuple[Button, ...], register: str, with_menu: bool) -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = []
     for button in buttons:
         if not button.url and not action_available(button.action):
