@@ -26,7 +26,7 @@ from typing import Any
 from markupsafe import Markup
 
 from knowledge import answers
-from knowledge.eligibility import format_euro
+from knowledge.figures import format_euro
 from knowledge.messages import t
 from nlu.situation import find_situation
 from nlu.types import FALLBACK, Entity, Parse

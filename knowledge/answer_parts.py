@@ -49,7 +49,7 @@ def render_topic_short(intent: str, register: str, *, knowledge: Knowledge | Non
     if len(topic.programmes) != 1:
         return None
     p = kn.programmes[topic.programmes[0]]
-    money = [a for a in p.amounts if a.kind in ("benefit", "upto")][:SHORT_AMOUNTS]
+    money = [a for a in p.amounts if a.listed and a.kind in ("benefit", "upto")][:SHORT_AMOUNTS]
     view = _programme_view(p, register)
     return _render(
         "answers/short.j2",
@@ -90,6 +90,6 @@ def render_categories(programme_id: str, register: str, *, knowledge: Knowledge 
         register,
         buttons,
         p=_programme_view(p, register),
-        categories=p.categories[register],
+        categories=_programme_view(p, register)["categories"],
         src=_source_view(refs, register=register),
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeGuard
 from urllib.parse import urlparse
@@ -18,6 +17,7 @@ from urllib.parse import urlparse
 import yaml
 
 from knowledge.answer import REGISTERS, Answer, Button
+from knowledge.figures import fill, format_date, format_figure
 from knowledge.glossary import explain_terms
 from knowledge.programmes import (
     MONEY_KINDS,
@@ -47,34 +47,7 @@ def strings(register: str) -> dict[str, Any]:
     return _all_strings()[register]
 
 
-# ---- formatting --------------------------------------------------------------------------------
-
-
-def format_number(value: Decimal, register: str) -> str:
-    """1296 -> "1.296" (Greek) / "1,296" (English); cents only when there are any: 21,60."""
-    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    if register == "en":
-        return text
-    # Greek style swaps the separators: thousands with a dot, decimals with a comma.
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def format_money(values: Sequence[Decimal], unit: str, register: str) -> str:
-    """216 € in Greek, €216 in English, 70% for percentages; several values joined with " / "."""
-
-    def one(v: Decimal) -> str:
-        number = format_number(v, register)
-        if unit == "percent":
-            return f"{number}%"
-        return f"€{number}" if register == "en" else f"{number} €"
-
-    return " / ".join(one(v) for v in values)
-
-
-def format_date(day: date, register: str) -> str:
-    if register == "en":
-        return f"{day.day} {strings('en')['months'][day.month - 1]} {day.year}"
-    return f"{day.day}/{day.month}/{day.year}"
+# ---- formatting: knowledge.figures is the one formatter (8.000 € / €8,000) ---------------------------------
 
 
 def _domain(url: str) -> str:
@@ -97,7 +70,7 @@ def _amount_view(a: Amount, register: str) -> dict[str, Any]:
     return {
         "key": a.key,
         "label": a.label[register],
-        "money": format_money(a.values, a.unit, register),
+        "money": format_figure(a.values, a.unit, register),
         "unit": a.unit,
         "kind": a.kind,
         "when": when,
@@ -115,22 +88,19 @@ def _group_by_date(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
-_FIGURE = re.compile(r"\{([a-z0-9_]+)\}")
-
-
 def _with_figures(lines: Sequence[str], p: Programme, register: str) -> list[str]:
-    """Text lines with each «{amount key}» replaced by that amount, formatted: a figure is typed once."""
+    """Text lines with each placeholder («{key}», «{key[0]}», «{key:number}», «{key:since}») replaced by that
+    amount of the programme, formatted for the register: a figure is typed once, in the programme's amounts."""
     by_key = {a.key: a for a in p.amounts}
-
-    def figure(m: re.Match[str]) -> str:
-        a = by_key.get(m.group(1))
-        return format_money(a.values, a.unit, register) if a else m.group(0)
-
-    return [_FIGURE.sub(figure, line) for line in lines]
+    return [fill(line, by_key, register) for line in lines]
 
 
 def _programme_view(p: Programme, register: str) -> dict[str, Any]:
-    amounts = [_amount_view(a, register) for a in p.amounts]
+    # Figures that only sentences name (listed: false) are not listed under the amounts' headings.
+    amounts = [_amount_view(a, register) for a in p.amounts if a.listed]
+    by_key = {a.key: a for a in p.amounts}
+    for view in amounts:
+        view["label"] = fill(view["label"], by_key, register)
     return {
         "id": p.id,
         "name": p.name[register],
@@ -142,11 +112,12 @@ def _programme_view(p: Programme, register: str) -> dict[str, Any]:
         "money_groups": _group_by_date([a for a in amounts if a["kind"] in MONEY_KINDS]),
         "limit_groups": _group_by_date([a for a in amounts if a["kind"] not in MONEY_KINDS]),
         "apply": _with_figures(p.apply[register], p, register),
-        "centre_role": p.centre_role[register],
+        "centre_role": _with_figures(p.centre_role[register], p, register),
+        "categories": _with_figures(p.categories[register], p, register) if p.categories else [],
         "notes": _with_figures(p.notes[register], p, register),
         "documents": [
             {
-                "text": d.text[register],
+                "text": fill(d.text[register], by_key, register),
                 "source": {"href": d.source, "text": _domain(d.source)} if d.source else None,
             }
             for d in p.documents

@@ -13,17 +13,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge import answer_parts, answers, content_checks, eligibility, places, readability, text_figures
 from knowledge.answer import REGISTERS, Answer
 from knowledge.glossary import glossary
-from knowledge.programmes import DATA_DIR, CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge
+from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge, programme_texts
 from knowledge.templating import TELEGRAM_LIMIT
 
 # The ask_* intents and volunteer of the intent contract (nlu/types.py INTENTS). `knowledge` may
@@ -253,32 +250,32 @@ def _check_figures(report: CheckReport, kn: Knowledge, data_dir: Path | None) ->
     rules = eligibility.raw_rules(path)
     for problem in content_checks.figure_disagreements(resolve(rules), value):
         report.errors.append(problem)
-    # The ΚΟΤ‑Β table the calculator reads types its limits: each must be a figure kot.yaml states with its fact.
-    kot_file = (data_dir or DATA_DIR) / "programmes" / "kot.yaml"
-    if kot_file.exists():
-        stated = text_figures.known_figures(yaml.safe_load(kot_file.read_text(encoding="utf-8")) or {})
-        kot_a = rules.get("kot_a") or {}
-        typed = [(f"kot_b_table[{i}].limit", row.get("limit")) for i, row in enumerate(kot_a.get("kot_b_table") or [])]
-        typed += [(key, kot_a.get(key)) for key in ("kot_b_additional_adult", "kot_b_additional_minor")]
-        for where, figure in typed:
-            if isinstance(figure, int | float) and Decimal(str(figure)) not in stated:
+    report.errors += text_figures.typed_rule_figures(rules)
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _check_typed_figures(report: CheckReport, kn: Knowledge) -> None:
+    """No sentence types a figure: each is a placeholder of an amount (the rule: knowledge/text_figures.py)."""
+    phones = [h.number for h in kn.helplines]
+    for prog in kn.programmes.values():
+        known = {v for a in prog.amounts for v in a.values}
+        for where, register, line in programme_texts(prog):
+            for kind, figure in text_figures.typed_figures(line, known, phones):
                 report.errors.append(
-                    f"eligibility.yaml kot_a.{where} = {figure}, a figure programmes/kot.yaml does not state "
-                    "(neither an amount nor a text figure with its fact)"
+                    f"programmes/{prog.path.name}: {where}.{register}: «{figure}» is {_a(kind)} typed in the sentence; "
+                    "make it an amount of the programme and write its placeholder ({key})"
                 )
-
-
-def _check_text_figures(report: CheckReport, data_dir: Path | None, facts_dir: Path | None) -> None:
-    """Figures typed in sentences: amounts of their file or declared with the facts' words (text_figures.py)."""
-    facts = text_figures.facts_text(facts_dir)
-    if facts is None:
-        report.notes.append(
-            "facts not found (KOINOTITA_FACTS_DIR or ../shared/facts): the text figures' fact quotes were not "
-            "compared with the facts, only with the sentences"
-        )
-    for path in sorted(((data_dir or DATA_DIR) / "programmes").glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        report.errors += text_figures.figure_problems(f"programmes/{path.name}", raw, facts)
+    for intent, topic in kn.topics.items():
+        for part, text in (("intro", topic.intro), ("body", topic.body)):
+            for register, lines in text.items():
+                for line in lines:
+                    for kind, figure in text_figures.typed_figures(line, (), phones):
+                        report.errors.append(
+                            f"topics.yaml: {intent}.{part}.{register}: «{figure}» is {_a(kind)} typed in the sentence"
+                        )
 
 
 def _check_centres(report: CheckReport, data_dir: Path | None) -> None:
@@ -377,7 +374,7 @@ def run_check(today: date, data_dir: Path | None = None, facts_dir: Path | None 
             for problem in content_checks.misdated_amounts(text, views, r):
                 report.errors.append(f"programme {pid} [{r}]: {problem}")
     _check_figures(report, kn, data_dir)
-    _check_text_figures(report, data_dir, facts_dir)
+    _check_typed_figures(report, kn)
     _check_centres(report, data_dir)
     emergency = [h.number for h in kn.helplines if h.emergency]
     if emergency and "112" not in emergency:

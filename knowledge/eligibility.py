@@ -26,6 +26,7 @@ import yaml
 
 from knowledge.answer import REGISTERS, Answer, Button
 from knowledge.answer_meaning import count_meaning, yes_no_meaning
+from knowledge.figures import format_euro
 from knowledge.programmes import amount as programme_amount
 from knowledge.templating import environment, split_message
 
@@ -148,11 +149,14 @@ def raw_rules(path: Path = RULES_FILE) -> dict[str, Any]:
 
 
 def resolve_amounts(value: Any) -> Any:
-    """Replace every {amount: programme.key} by that amount's value (knowledge/data/programmes)."""
+    """Replace every {amount: programme.key} by that amount's value and every {since: programme.key} by the date
+    it applies from (knowledge/data/programmes): the calculator types no figure of its own."""
     if isinstance(value, dict):
         if set(value) == {"amount"}:
             values = programme_amount(str(value["amount"])).values
             return values[0] if len(values) == 1 else list(values)
+        if set(value) == {"since"}:
+            return programme_amount(str(value["since"])).since
         return {k: resolve_amounts(v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve_amounts(v) for v in value]
@@ -464,24 +468,6 @@ def needed_questions(scheme: str) -> tuple[str, ...]:
         "kot_a": ("adults", "minors", "single_parent", "income_6m", "income_year"),
         "housing": ("adults", "minors", "single_parent", "rents_home", "income_year"),
     }[scheme]
-
-
-# ---------------------------------------------------------------------------------------------
-# Money in text
-
-
-def format_euro(amount: Decimal | int, register: str = "el", *, cents: bool | None = None) -> str:
-    """Greek style "1.296 €" / "116,50 €" (English: "€1,296" / "€116.50").
-
-    Whole amounts drop the cents unless `cents=True` ("1.296,00 €").
-    """
-    value = Decimal(amount).quantize(CENT, ROUND_HALF_UP)
-    show_cents = cents if cents is not None else value != value.to_integral_value()
-    text = f"{value:,.2f}" if show_cents else f"{value:,.0f}"
-    if register == "en":
-        return f"€{text}"
-    # Python's "," grouping is the English style: swap separators for Greek.
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") + " €"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from knowledge.programmes import ContentError, Label, SourceRef, _Reader
+from knowledge.content_reader import Reader
+from knowledge.programmes import ContentError, Label, SourceRef
 
 __all__ = ["TOPICS", "Advice", "EmergencyPlan", "load_plan", "ordered_numbers"]
 
@@ -53,7 +54,7 @@ def load_plan(data_dir: Path) -> EmergencyPlan:
             problems.append(f"helplines.yaml: advice: unknown topic {topic!r}")
         found: list[Advice] = []
         for i, item in enumerate(items or []):
-            r = _Reader(f"helplines.yaml: advice.{topic}[{i}]", problems)
+            r = Reader(f"helplines.yaml: advice.{topic}[{i}]", problems)
             source = r.source(item.get("source") if isinstance(item, Mapping) else None, "source")
             if source is None or not isinstance(item, Mapping):
                 problems.append(f"helplines.yaml: advice.{topic}[{i}]: needs text and a source")

@@ -8,7 +8,7 @@ the check can report them instead of the loader refusing to start.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,22 +16,45 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from knowledge.content_reader import CheckedOn, Label, Reader, SourceRef, Text, read_yaml
+from knowledge.figures import PlaceholderError, fill
 
-from knowledge.answer import REGISTERS
+__all__ = [
+    "DATA_DIR",
+    "KINDS",
+    "MONEY_KINDS",
+    "SCHEMES",
+    "UNITS",
+    "Amount",
+    "CheckedOn",
+    "ContentError",
+    "DocumentItem",
+    "Helpline",
+    "Knowledge",
+    "Label",
+    "Programme",
+    "SourceRef",
+    "Text",
+    "Topic",
+    "amount",
+    "default_knowledge",
+    "load_knowledge",
+    "load_programme",
+    "placeholder_problems",
+    "programme_texts",
+    "resolve_derived",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
-UNITS: tuple[str, ...] = ("month", "year", "day", "once", "six_months", "percent", "sum")
+# Money per month, year, day, once, six months, or a sum; a percentage; an age in years; a count (of months,
+# days, nights, people, or a factor such as «6 times»). Money is shown with €, the others as plain numbers.
+UNITS: tuple[str, ...] = ("month", "year", "day", "once", "six_months", "percent", "sum", "age", "count")
 # benefit: a payment; upto: a payment or discount "up to" (ΚΟΤ‑Α 70%); limit: an income limit ("up to");
 # increase: how much a limit rises ("+8.000 €" for a member with a disability). Payments and limits are
 # shown under separate headings, so that a limit never reads as money paid.
 KINDS: tuple[str, ...] = ("benefit", "upto", "limit", "increase")
 MONEY_KINDS: tuple[str, ...] = ("benefit", "upto")
 SCHEMES: tuple[str, ...] = ("min_income", "kot_a", "housing")
-
-# Text written for one register: a tuple of lines (a plain string in YAML becomes one line).
-Text = Mapping[str, tuple[str, ...]]
-Label = Mapping[str, str]
 
 
 class ContentError(Exception):
@@ -40,31 +63,6 @@ class ContentError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class CheckedOn:
-    """When a person last checked a source. The facts file often gives only the month."""
-
-    day: date
-    day_known: bool
-
-    def display(self) -> str:
-        if self.day_known:
-            return f"{self.day.day}/{self.day.month}/{self.day.year}"
-        return f"{self.day.month}/{self.day.year}"
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a fact comes from. `as_of` is the date the page shows; `title` is for sources without a link."""
-
-    url: str | None
-    title: str | None
-    as_of: date | None
-    checked: CheckedOn | None
-    title_en: str | None = None  # the title in English answers (a Greek title would be Greek in English)
-    note: str | None = None  # why a source is named without an address, for the check (never shown to citizens)
 
 
 @dataclass(frozen=True)
@@ -84,9 +82,13 @@ class Amount:
     as_of: date | None
     source: str | None
     checked: CheckedOn | None
-    # Computed, not typed: (the amount it comes from, "key" or "programme.key", and the factor).
-    derived: tuple[str, Decimal] | None = None
+    # Computed, not typed: (the amount it comes from, "key" or "programme.key", and the factor: a number, or
+    # the key of a `count` amount of the same programme such as ΕΕΕ's «6 months»).
+    derived: tuple[str, Decimal | str] | None = None
     undated: str | None = None  # why no date is known ("the facts give no page date"): shown as undated
+    # False: a figure the sentences name by placeholder (and the calculator reads) that is not listed under
+    # the amounts' headings (a ΚΟΤ‑Β table row, an income band, an age).
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -143,112 +145,7 @@ class Knowledge:
     data_dir: Path
 
 
-class _Reader:
-    """Reads one YAML mapping and records problems with their location instead of stopping."""
-
-    def __init__(self, where: str, problems: list[str]) -> None:
-        self.where = where
-        self.problems = problems
-
-    def problem(self, field: str, what: str) -> None:
-        self.problems.append(f"{self.where}: {field}: {what}")
-
-    def label(self, raw: Mapping[str, Any], field: str, required: bool = True) -> Label:
-        value = raw.get(field)
-        if value is None and not required:
-            return {r: "" for r in REGISTERS}
-        if not isinstance(value, Mapping):
-            self.problem(field, f"needs a text for each register {REGISTERS}")
-            return {r: "" for r in REGISTERS}
-        out: dict[str, str] = {}
-        for reg in REGISTERS:
-            text = value.get(reg)
-            if not isinstance(text, str) or not text.strip():
-                self.problem(f"{field}.{reg}", "missing or empty")
-                text = ""
-            out[reg] = text.strip()
-        return out
-
-    def text(self, raw: Mapping[str, Any], field: str, required: bool = True) -> Text:
-        value = raw.get(field)
-        if value is None and not required:
-            return {r: () for r in REGISTERS}
-        if not isinstance(value, Mapping):
-            self.problem(field, f"needs text (a string or a list of lines) for each register {REGISTERS}")
-            return {r: () for r in REGISTERS}
-        out: dict[str, tuple[str, ...]] = {}
-        for reg in REGISTERS:
-            lines = value.get(reg)
-            if isinstance(lines, str):
-                lines = [lines]
-            if not isinstance(lines, list) or not lines or not all(isinstance(x, str) for x in lines):
-                self.problem(f"{field}.{reg}", "missing, empty or not a list of lines")
-                lines = []
-            out[reg] = tuple(" ".join(line.split()) for line in lines)
-        return out
-
-    def day(self, raw: Mapping[str, Any], field: str) -> date | None:
-        value = raw.get(field)
-        if value is None or isinstance(value, date):
-            return value
-        self.problem(field, f"not a date (YYYY-MM-DD): {value!r}")
-        return None
-
-    def checked(self, raw: Mapping[str, Any], field: str = "checked") -> CheckedOn | None:
-        value = raw.get(field)
-        if value is None:
-            return None
-        if isinstance(value, date):
-            return CheckedOn(value, True)
-        if isinstance(value, str):
-            try:
-                year, month = (int(x) for x in value.split("-"))
-                return CheckedOn(date(year, month, 1), False)
-            except ValueError:
-                pass
-        self.problem(field, f"not a date (YYYY-MM or YYYY-MM-DD): {value!r}")
-        return None
-
-    def source(self, raw: Any, field: str) -> SourceRef | None:
-        if raw is None:
-            return None
-        if not isinstance(raw, Mapping):
-            self.problem(field, "a source needs url (or title), as_of, checked")
-            return None
-        url, title = raw.get("url"), raw.get("title")
-        if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-            self.problem(f"{field}.url", f"not a web address: {url!r}")
-            url = None
-        if url is None and not title:
-            self.problem(field, "needs a url or a title")
-        note = raw.get("note")
-        return SourceRef(
-            url,
-            title,
-            self.day(raw, "as_of"),
-            self.checked(raw),
-            raw.get("title_en"),
-            note if isinstance(note, str) else None,
-        )
-
-    def sources(self, raw: Mapping[str, Any], field: str) -> tuple[SourceRef, ...]:
-        items = raw.get(field) or []
-        if not isinstance(items, list):
-            self.problem(field, "must be a list")
-            return ()
-        refs = (self.source(item, f"{field}[{i}]") for i, item in enumerate(items))
-        return tuple(ref for ref in refs if ref is not None)
-
-
-def _read_yaml(path: Path, problems: list[str]) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"{path.name}: cannot read: {exc}")
-        return None
-
-
-def _amount(r: _Reader, raw: Any, field: str) -> Amount | None:
+def _amount(r: Reader, raw: Any, field: str) -> Amount | None:
     if not isinstance(raw, Mapping):
         r.problem(field, "an amount must be a mapping")
         return None
@@ -256,14 +153,17 @@ def _amount(r: _Reader, raw: Any, field: str) -> Amount | None:
     value = raw.get("value")
     raw_values = value if isinstance(value, list) else [value]
     values: list[Decimal] = []
-    derived_from: tuple[str, Decimal] | None = None
+    derived_from: tuple[str, Decimal | str] | None = None
     if isinstance(derived, Mapping):
         if value is not None:
             r.problem(f"{field}.value", "a derived amount is computed: give 'derived', not 'value'")
+        times = derived.get("times", 1)
         try:
-            derived_from = (str(derived["of"]), Decimal(str(derived.get("times", 1))))
+            named = isinstance(times, str) and times.replace(".", "_").isidentifier()
+            factor = times if named else Decimal(str(times))
+            derived_from = (str(derived["of"]), factor)
         except (KeyError, InvalidOperation, ValueError):
-            r.problem(f"{field}.derived", "needs 'of' (an amount key) and a number 'times'")
+            r.problem(f"{field}.derived", "needs 'of' (an amount key) and 'times' (a number or a count amount's key)")
         raw_values = []
     for v in raw_values:
         try:
@@ -276,19 +176,25 @@ def _amount(r: _Reader, raw: Any, field: str) -> Amount | None:
         r.problem(f"{field}.unit", f"must be one of {UNITS}")
     if kind not in KINDS:
         r.problem(f"{field}.kind", f"must be one of {KINDS}")
-    sub = _Reader(f"{r.where}: {field}", r.problems)
+    sub = Reader(f"{r.where}: {field}", r.problems)
+    listed = raw.get("listed", True)
+    if not isinstance(listed, bool):
+        r.problem(f"{field}.listed", "must be true or false")
+        listed = True
     return Amount(
         key=str(raw.get("key", "")),
         values=tuple(values),
         unit=str(unit),
         kind=str(kind),
-        label=sub.label(raw, "label"),
+        # A figure used only inside sentences needs no label of its own (the sentence says what it is).
+        label=sub.label(raw, "label", required=listed),
         since=sub.day(raw, "since"),
         as_of=sub.day(raw, "as_of"),
         source=raw.get("source"),
         checked=sub.checked(raw),
         derived=derived_from,
         undated=raw.get("undated"),
+        listed=listed,
     )
 
 
@@ -308,6 +214,21 @@ def resolve_derived(programmes: dict[str, Programme], problems: list[str]) -> di
             if base is None or base.derived is not None:
                 problems.append(f"{pid}.yaml: amount {a.key}: derived from unknown or derived amount {ref!r}")
                 continue
+            if isinstance(times, str):
+                factor_owner, _, factor_key = times.rpartition(".")
+                factor_prog = programmes.get(factor_owner or pid)
+                factor_amount = next(
+                    (
+                        f
+                        for f in (factor_prog.amounts if factor_prog else ())
+                        if f.key == factor_key and f.unit == "count"
+                    ),
+                    None,
+                )
+                if factor_amount is None or len(factor_amount.values) != 1:
+                    problems.append(f"{pid}.yaml: amount {a.key}: 'times' names no count amount {times!r}")
+                    continue
+                times = factor_amount.values[0]
             amounts.append(
                 replace(
                     a,
@@ -318,6 +239,40 @@ def resolve_derived(programmes: dict[str, Programme], problems: list[str]) -> di
             )
         out[pid] = replace(prog, amounts=tuple(amounts))
     return out
+
+
+def programme_texts(p: Programme) -> Iterator[tuple[str, str, str]]:
+    """Every sentence of a programme a citizen can read, as (field, register, text): where placeholders may be."""
+    texts: list[tuple[str, Text | None]] = [
+        ("what", p.what),
+        ("who", p.who),
+        ("apply", p.apply),
+        ("centre_role", p.centre_role),
+        ("notes", p.notes),
+        ("categories", p.categories),
+    ]
+    for field, text in texts:
+        for register, lines in (text or {}).items():
+            for i, line in enumerate(lines):
+                yield f"{field}[{i}]", register, line
+    labels = [(f"amounts.{a.key}.label", a.label) for a in p.amounts]
+    labels += [(f"documents[{i}].text", d.text) for i, d in enumerate(p.documents)]
+    labels += [("name", p.name), ("short", p.short)]
+    for field, label in labels:
+        for register, line in label.items():
+            yield field, register, line
+
+
+def placeholder_problems(p: Programme) -> list[str]:
+    """A placeholder naming no amount of the programme (or an index or date the amount does not have)."""
+    by_key = {a.key: a for a in p.amounts}
+    problems = []
+    for field, register, line in programme_texts(p):
+        try:
+            fill(line, by_key, register)
+        except PlaceholderError as exc:
+            problems.append(f"{p.path.name}: {field}.{register}: {exc.args[0]}")
+    return problems
 
 
 def amount(ref: str, knowledge: Knowledge | None = None) -> Amount:
@@ -331,11 +286,11 @@ def amount(ref: str, knowledge: Knowledge | None = None) -> Amount:
 
 
 def load_programme(path: Path, problems: list[str]) -> Programme | None:
-    raw = _read_yaml(path, problems)
+    raw = read_yaml(path, problems)
     if not isinstance(raw, Mapping):
         problems.append(f"{path.name}: not a YAML mapping")
         return None
-    r = _Reader(path.name, problems)
+    r = Reader(path.name, problems)
     pid = raw.get("id")
     if pid != path.stem:
         r.problem("id", f"must equal the file name {path.stem!r}")
@@ -381,11 +336,13 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
             programmes[prog.id] = prog
 
     programmes = resolve_derived(programmes, problems)
+    for prog in programmes.values():
+        problems += placeholder_problems(prog)
 
     topics: dict[str, Topic] = {}
-    raw_topics = _read_yaml(data_dir / "topics.yaml", problems) or {}
+    raw_topics = read_yaml(data_dir / "topics.yaml", problems) or {}
     for intent, raw in (raw_topics.get("topics") or {}).items():
-        r = _Reader(f"topics.yaml: {intent}", problems)
+        r = Reader(f"topics.yaml: {intent}", problems)
         progs = tuple(raw.get("programmes") or [])
         for pid in progs:
             if pid not in programmes:
@@ -400,9 +357,9 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         )
 
     helplines: list[Helpline] = []
-    raw_lines = _read_yaml(data_dir / "helplines.yaml", problems) or {}
+    raw_lines = read_yaml(data_dir / "helplines.yaml", problems) or {}
     for i, raw in enumerate(raw_lines.get("helplines") or []):
-        r = _Reader(f"helplines.yaml: [{i}]", problems)
+        r = Reader(f"helplines.yaml: [{i}]", problems)
         source = r.source(raw.get("source"), "source")
         if source is None:
             r.problem("source", "missing")

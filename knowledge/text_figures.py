@@ -1,141 +1,128 @@
-"""Figures typed inside sentences, cross-checked against the sourced facts (issue 15: one fact, one place).
+"""No figure typed in a sentence (issue 15: one fact, one place): `koinotita knowledge check`'s rule.
 
-A programme's amounts live in its `amounts:` block and sentences can name them with `{key}` placeholders. Some
-figures in sentences have no amount of their own (income bands, the ΚΟΤ‑Β table, the 800 € rent refund...). Each of
-those is declared in the programme file's `text_figures:` list with the line of the facts that states it:
+A programme's amounts, limits, rates and ages live in its `amounts:` block, each with its source and date; the
+sentences name them with placeholders (knowledge/figures.py: «{key}», «{key[0]}», «{key:number}», «{key:since}»),
+and the pre-check calculator reads the same amounts (eligibility.yaml types none: see `typed_rule_figures`).
 
-    text_figures:
-      - figure: 4700
-        fact: "300 €/yr if 3.000‑4.700 €"
-
-`knowledge check` then finds every money figure typed in the file's sentences (and amount labels) and reports:
-- a figure that is neither a declared text figure nor one of the file's own amounts (a typo, or a figure left
-  behind when an amount changed);
-- a declared figure whose fact quote does not hold it, or — when the facts directory is found — whose quote is no
-  longer in the facts (the fact changed: the sentence must be checked);
-- a declared figure no sentence uses.
+The rule, over every sentence a citizen can read (a programme's name, what, who, apply, centre_role, notes,
+categories, amount labels, documents; a topic's intro and body), after taking out the placeholders and the
+allowed forms below — a *typed figure*, an error, is:
+  1. a number next to a currency sign or word: «800 €», «€800», «800 ευρώ», «800 EUR»;
+  2. a number with a percent sign: «67%», «8 %»;
+  3. a number written with thousands separators: «1.328», «13,500»;
+  4. an age: a number (or a range «15–74») before «ετών», «χρονών», «χρόνων», «years old», or after «aged»,
+     «Ηλικία», «άνω των», «πάνω από», «over»;
+  5. a multiplier: «6πλάσιο», «6 times», «6 φορές»;
+  6. a known figure: any other number equal to a value of one of the programme's own amounts (a bare «9000»).
+Allowed, and taken out first:
+  - dates: «1/12/2023», «30/7–14/8/2025», «1 Dec 2023», «30 Jun 2026»; years 1900–2099 (also «2025‑2026»);
+  - ordinals: «1ο», «2η», «3ου», «1st», «2nd», «4th»; a digit glued to letters: form and benefit codes («Ε1»,
+    «Ε9», «Α21»), «24ωρο»; keycap list markers «1️⃣»; «Βήμα 1» / «Step 1»;
+  - law and article references: «ν. 4837/2021», «law 3226/2004», «άρθρο 93»;
+  - phone numbers: the helplines' numbers (3–5 digits) and 10-digit numbers;
+  - a fraction «2/3», and counts written with a word that is none of the above («2 δόσεις», «3 μήνες», «60 ημέρες»):
+    they are figures of their programme too, but this rule does not see them (docs/knowledge.md says so).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["facts_text", "figure_problems", "known_figures", "money_figures"]
+from knowledge.figures import PLACEHOLDER
 
-# A money figure: next to a € sign (either side, as Greek and English write it) or with thousands separators.
-_MONEY = re.compile(
-    r"€\s?(?P<a>\d{1,3}(?:[.,]\d{3})+|\d+)"
-    r"|(?P<b>\d{1,3}(?:[.,]\d{3})+|\d+)\s?(?:€|ευρώ)"
-    r"|(?<![\d/])(?P<c>\d{1,3}(?:[.,]\d{3})+)(?![\d/])"
-)
-# Parts of a programme file that are not sentences shown to citizens.
-_NOT_TEXT = frozenset({"id", "check", "sources", "source", "url", "text_figures", "values", "value", "key"})
-_DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u202f": " "})
+__all__ = ["typed_figures", "typed_rule_figures"]
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_ENGLISH_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+_DASH = "[-\u2010\u2011\u2012\u2013\u2014]"
+# Allowed forms, removed before the rule looks for figures (order matters: dates before years and ranges).
+_ALLOWED = [
+    re.compile(rf"\b\d{{1,2}}/\d{{1,2}}(?:/\d{{4}})?(?:\s?{_DASH}\s?\d{{1,2}}/\d{{1,2}}(?:/\d{{4}})?)?(?!\d)"),
+    re.compile(rf"\b\d{{1,2}}\s{_ENGLISH_MONTH}(?:\s?{_DASH}\s?\d{{1,2}}\s{_ENGLISH_MONTH})?(?:\s\d{{4}})?\b"),
+    re.compile(rf"\b{_ENGLISH_MONTH}\s\d{{4}}\b"),
+    re.compile(r"(?:\bν\.|\blaw|\bάρθρο|\bάρθρα|\barticle|ΚΥΑ|ΦΕΚ)\s?\d+(?:/\d{4})?", re.IGNORECASE),
+    re.compile(r"\b\d+/\d{4}\b"),
+    re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)"),
+    re.compile(r"\b\d+(?:ο|η|ου|ης|st|nd|rd|th)\b"),
+    re.compile(r"\d\ufe0f?\u20e3"),
+    re.compile(r"(?:Βήμα|Step)\s\d+", re.IGNORECASE),
+    re.compile(r"(?<![\d.,])\d{10}(?![\d.,])"),
+    re.compile(r"\b\d/\d\b"),
+    re.compile(r"[^\W\d_]+\d+|\d+(?!πλάσι)[^\W\d_]+"),  # glued to letters (Ε1, Α21, 24ωρο), not «6πλάσιο»
+]
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("money", re.compile(rf"€\s?(?P<n>{_NUM})|(?P<m>{_NUM})\s?(?:€|ευρώ|EUR\b)")),
+    ("percentage", re.compile(rf"(?P<n>{_NUM})\s?%")),
+    ("thousands", re.compile(r"(?<![\d.,])(?P<n>\d{1,3}(?:[.,]\d{3})+)(?![\d.,]?\d)")),
+    (
+        "age",
+        re.compile(
+            rf"(?P<n>\d+)(?:\s?{_DASH}\s?|\sέως\s|\sto\s)?(?P<m>\d+)?\s(?:ετών|χρονών|χρόνων|years old|years of age)"
+            rf"|(?:[Aa]ged|Ηλικία|άνω των|πάνω από|over)\s(?P<a>\d+)(?:\s?(?:{_DASH}|έως|to)\s?(?P<b>\d+))?"
+        ),
+    ),
+    ("multiplier", re.compile(r"(?P<n>\d+)(?:πλάσι|\stimes\b|\sφορές)")),
+]
+_ANY_NUMBER = re.compile(rf"(?<![\w.,])(?P<n>{_NUM})(?![\w])")
 
 
-def money_figures(text: str) -> list[Decimal]:
-    """The money figures in a sentence, as numbers (6.001 and €6,001 are both 6001)."""
-    found = []
-    for match in _MONEY.finditer(text):
-        raw = next(g for g in match.groups() if g)
-        found.append(Decimal(re.sub(r"[.,]", "", raw)))
+def _value(raw: str) -> Decimal | None:
+    """«13.500» / «13,500» -> 13500; «21,60» / «21.60» -> 21.60."""
+    head, *rest = re.split(r"[.,]", raw)
+    try:
+        if rest and all(len(part) == 3 for part in rest):
+            return Decimal(head + "".join(rest))
+        return Decimal(f"{head}.{''.join(rest)}") if rest else Decimal(head)
+    except InvalidOperation:
+        return None
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def typed_figures(text: str, known: Iterable[Decimal] = (), phones: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The figures typed in a sentence, as (what kind, the text), after placeholders and allowed forms."""
+    text = _blank(text, PLACEHOLDER)
+    for phone in phones:
+        text = re.sub(rf"(?<![\d.,]){re.escape(phone)}(?![\d.,]?\d)", " " * len(phone), text)
+    for pattern in _ALLOWED:
+        text = _blank(text, pattern)
+    found: list[tuple[str, str]] = []
+    for kind, pattern in _RULES:
+        for m in pattern.finditer(text):
+            found.append((kind, m.group(0).strip()))
+        text = _blank(text, pattern)
+    known_values = set(known)
+    for m in _ANY_NUMBER.finditer(text):
+        if _value(m.group("n")) in known_values:
+            found.append(("known figure", m.group(0)))
     return found
 
 
-def _sentences(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+def _numbers(node: Any, where: str, structural: frozenset[str]) -> Iterator[tuple[str, Any]]:
     if isinstance(node, Mapping):
         for key, value in node.items():
-            if key not in _NOT_TEXT:
-                yield from _sentences(value, f"{where}.{key}" if where else str(key))
+            if key not in structural:
+                yield from _numbers(value, f"{where}.{key}" if where else str(key), structural)
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            yield from _sentences(value, f"{where}[{i}]")
-    elif isinstance(node, str):
+            yield from _numbers(value, f"{where}[{i}]", structural)
+    elif isinstance(node, int | float) and not isinstance(node, bool):
         yield where, node
 
 
-def _amount_values(raw: Mapping[str, Any]) -> set[Decimal]:
-    values: set[Decimal] = set()
-    for item in raw.get("amounts") or []:
-        if not isinstance(item, Mapping):
-            continue
-        found = item.get("values", item.get("value"))
-        for v in found if isinstance(found, list) else [found]:
-            if isinstance(v, int | float | str) and str(v).replace(".", "", 1).isdigit():
-                values.add(Decimal(str(v)))
-    return values
+# Keys of eligibility.yaml that describe a household, not a figure of a programme.
+_HOUSEHOLD_KEYS = frozenset({"adults", "minors", "members", "single_parent_minors", "checked", "as_of", "facts"})
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.translate(_DASHES).split())
-
-
-def facts_text(facts_dir: Path | None = None) -> str | None:
-    """All of the facts (`KOINOTITA_FACTS_DIR`, else `../shared/facts` beside the project), None when not found."""
-    candidates = [Path(os.environ["KOINOTITA_FACTS_DIR"])] if os.environ.get("KOINOTITA_FACTS_DIR") else []
-    if facts_dir is not None:
-        candidates = [facts_dir]
-    candidates.append(Path(__file__).resolve().parents[1].parent / "shared" / "facts")
-    for directory in candidates:
-        files = sorted(directory.glob("*.md")) if directory.is_dir() else []
-        if files:
-            return _normal("\n".join(f.read_text(encoding="utf-8") for f in files))
-    return None
-
-
-def figure_problems(name: str, raw: Mapping[str, Any], facts: str | None) -> list[str]:
-    """What is wrong with the figures typed in the sentences of one programme file (see the module docstring)."""
-    problems: list[str] = []
-    declared: dict[Decimal, str] = {}
-    for i, item in enumerate(raw.get("text_figures") or []):
-        figure, fact = (item.get("figure"), item.get("fact")) if isinstance(item, Mapping) else (None, None)
-        if not isinstance(figure, int | float) or not isinstance(fact, str) or not fact.strip():
-            problems.append(f"{name}: text_figures[{i}]: needs a figure (a number) and the fact that states it")
-            continue
-        value = Decimal(str(figure))
-        declared[value] = fact
-        if value not in money_figures(fact) and value not in [Decimal(d) for d in re.findall(r"\d+", fact)]:
-            problems.append(f"{name}: text_figures[{i}]: the fact «{fact}» does not state {figure}")
-        elif facts is not None and _normal(fact) not in facts:
-            problems.append(
-                f"{name}: text_figures[{i}]: the facts no longer say «{fact}»: the figure {figure} in the sentences "
-                "may be out of date — check it against the facts and update both"
-            )
-    own = _amount_values(raw)
-    used: set[Decimal] = set()
-    for where, sentence in _sentences({k: v for k, v in raw.items() if k != "amounts"}):
-        for value in money_figures(sentence):
-            used.add(value)
-            if value not in declared and value not in own:
-                problems.append(
-                    f"{name}: {where}: the figure {value} is typed in a sentence but is neither one of the file's "
-                    "amounts nor a declared text figure with its fact"
-                )
-    for a, amount in enumerate(raw.get("amounts") or []):
-        label = amount.get("label") if isinstance(amount, Mapping) else None
-        for where, sentence in _sentences(label or {}, f"amounts[{a}].label"):
-            for value in money_figures(sentence):
-                used.add(value)
-                if value not in declared and value not in own:
-                    problems.append(f"{name}: {where}: the figure {value} is neither an amount nor a declared figure")
-    problems += [
-        f"{name}: text_figures: {figure} is declared but no sentence uses it"
-        for figure in declared
-        if figure not in used
+def typed_rule_figures(rules: Mapping[str, Any]) -> list[str]:
+    """Figures the calculator's data (eligibility.yaml, as written) types instead of `{amount: programme.key}`."""
+    return [
+        f"eligibility.yaml {where} = {value}: a figure typed in the calculator's data; make it an amount of the "
+        "programme file and refer to it as {amount: programme.key}"
+        for where, value in _numbers(rules, "", _HOUSEHOLD_KEYS)
     ]
-    return problems
-
-
-def known_figures(raw: Mapping[str, Any]) -> set[Decimal]:
-    """The figures a programme file states with a source: its amounts and its declared text figures."""
-    declared = {
-        Decimal(str(item["figure"]))
-        for item in raw.get("text_figures") or []
-        if isinstance(item, Mapping) and isinstance(item.get("figure"), int | float)
-    }
-    return _amount_values(raw) | declared
