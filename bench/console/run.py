@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 
 from core.db import Database
 from core.migrate import upgrade
+from core.models import Citizen
 from core.models.intake import Intake
 from core.seed import seed_reference_data
 from core.settings import Settings
@@ -79,7 +80,7 @@ QUERIES = {
 }
 
 
-async def fill(url: str, count: int) -> None:
+async def fill(url: str, count: int, citizens: int = 0) -> None:
     upgrade(url)
     db = Database(url)
     try:
@@ -90,12 +91,23 @@ async def fill(url: str, count: int) -> None:
         async with db.session() as session:
             await create_user(session, username="staff", role="staff", centre_id="kk-kozani", password=PASSWORD)
             await create_user(session, username="admin", role="admin", password=PASSWORD)
+            people: list[int] = []
+            if citizens:  # intakes of known citizens: the report's unique citizens then count real pairs
+                ids = await session.execute(
+                    insert(Citizen).returning(Citizen.id),
+                    [
+                        {"telegram_id": 900_000_000 + n, "created_at": start, "last_seen_at": start}
+                        for n in range(citizens)
+                    ],
+                )
+                people = list(ids.scalars().all())
             batch: list[dict[str, object]] = []
             for i in range(count):
                 created = start + timedelta(minutes=rng.randrange(0, 700 * 24 * 60))
                 batch.append(
                     {
                         "centre_id": centres[i % len(centres)],
+                        "citizen_id": rng.choice(people) if people else None,
                         "status": rng.choice(STATUSES),
                         "urgent": rng.random() < 0.05,
                         "urgency_reasons": [],
@@ -190,13 +202,16 @@ async def main() -> None:
     parser.add_argument("--intakes", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--postgres-only", action="store_true")
+    parser.add_argument(
+        "--citizens", type=int, default=0, help="link the intakes to this many citizens (default: none, as before)"
+    )
     parser.add_argument("--only", nargs="*", help="measure only the pages whose name contains one of these words")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if not args.postgres_only:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
             await asyncio.to_thread(upgrade, url)
-            await fill(url, args.intakes)
+            await fill(url, args.intakes, args.citizens)
             report("SQLite", args.intakes, await measure(url, args.requests, args.only))
     admin = os.environ.get("KOINOTITA_TEST_POSTGRES_URL")
     if not admin:
@@ -204,7 +219,7 @@ async def main() -> None:
         return
     url, name = pg_database(admin)
     try:
-        await fill(url, args.intakes)
+        await fill(url, args.intakes, args.citizens)
         report("PostgreSQL", args.intakes, await measure(url, args.requests, args.only))
     finally:
         drop_pg(admin, name)
