@@ -75,6 +75,8 @@ class Intake(Base):
 # (staff) and across all centres (coordinators, admins). Measured in bench/console.
 Index("ix_intake_centre_urgent_first", Intake.centre_id, Intake.urgent.desc(), Intake.created_at, Intake.id)
 Index("ix_intake_urgent_first", Intake.urgent.desc(), Intake.created_at, Intake.id)
+# A centre's queue sorted newest or oldest first (also with a topic filter).
+Index("ix_intake_centre_created", Intake.centre_id, Intake.created_at, Intake.id)
 # Reports (core.period_report) count a period's intakes per centre, status and topic, and the distinct citizens:
 # on PostgreSQL the index carries those columns, so a year of intakes is read from the index alone.
 Index(
