@@ -133,7 +133,7 @@ def _source_view(refs: Iterable[SourceRef], amounts: Iterable[Amount] = (), regi
     pairs: list[tuple[str | None, str | None, CheckedOn | None]] = [
         (r.url, (r.title_en or r.title) if register == "en" else r.title, r.checked) for r in refs
     ]
-    pairs += [(a.source, None, a.checked) for a in amounts]
+    pairs += [(a.source, a.source_title, a.checked) for a in amounts]
     for url, title, checked in pairs:
         if checked is not None:
             checks.append(checked)

@@ -194,8 +194,11 @@ def _check_data(report: CheckReport, kn: Knowledge, cutoff: date) -> None:
             at = f"{where}: amount {a.key or '?'}"
             if not a.values:
                 report.errors.append(f"{at}: no value")
-            if not a.source:
+            if not a.source and not a.source_title:
                 report.errors.append(f"{at}: no source")
+            elif not a.source:
+                named = SourceRef(None, a.source_title, a.as_of, a.checked, note=a.source_note)
+                report.warnings.append(content_checks.unlinked_source(at, named))
             _check_url(report, at, a.source)
             if a.checked is None:
                 report.errors.append(f"{at}: no check date")

@@ -89,6 +89,9 @@ class Amount:
     # False: a figure the sentences name by placeholder (and the calculator reads) that is not listed under
     # the amounts' headings (a ΚΟΤ‑Β table row, an income band, an age).
     listed: bool = True
+    # A source named without an address (the facts give it cut short): shown unlinked; `source_note` says why.
+    source_title: str | None = None
+    source_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,8 @@ def _amount(r: Reader, raw: Any, field: str) -> Amount | None:
         derived=derived_from,
         undated=raw.get("undated"),
         listed=listed,
+        source_title=raw.get("source_title"),
+        source_note=raw.get("source_note"),
     )
 
 

@@ -13,15 +13,18 @@ allowed forms below — a *typed figure*, an error, is:
   4. an age: a number (or a range «15–74») before «ετών», «χρονών», «χρόνων», «years old», or after «aged»,
      «Ηλικία», «άνω των», «πάνω από», «over»;
   5. a multiplier: «6πλάσιο», «6 times», «6 φορές»;
-  6. a known figure: any other number equal to a value of one of the programme's own amounts (a bare «9000»).
+  6. a duration or a count of payments: a number (or a range) before «μήνες», «μηνών», «ημέρες», «μέρες», «days»,
+     «months», «νύχτες», «διανυκτερεύσεις», «nights», «δόσεις», «instalments», «χρόνια», «ετών», «years» (also with
+     «τελευταίων», «προηγούμενα» or «πρώτους» between: «3 τελευταίων ετών»);
+  7. a known figure: any other number equal to a value of one of the programme's own amounts (a bare «9000»).
 Allowed, and taken out first:
   - dates: «1/12/2023», «30/7–14/8/2025», «1 Dec 2023», «30 Jun 2026»; years 1900–2099 (also «2025‑2026»);
   - ordinals: «1ο», «2η», «3ου», «1st», «2nd», «4th»; a digit glued to letters: form and benefit codes («Ε1»,
     «Ε9», «Α21»), «24ωρο»; keycap list markers «1️⃣»; «Βήμα 1» / «Step 1»;
   - law and article references: «ν. 4837/2021», «law 3226/2004», «άρθρο 93»;
   - phone numbers: the helplines' numbers (3–5 digits) and 10-digit numbers;
-  - a fraction «2/3», and counts written with a word that is none of the above («2 δόσεις», «3 μήνες», «60 ημέρες»):
-    they are figures of their programme too, but this rule does not see them (docs/knowledge.md says so).
+  - a fraction («2/3 of the minimum wage»: legal aid's limit is a rule, not a sum), and counts of things that are
+    not figures of a programme («2 επιδόματα», «Κάνετε 1 αίτηση»).
 """
 
 from __future__ import annotations
@@ -65,6 +68,14 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("multiplier", re.compile(r"(?P<n>\d+)(?:πλάσι|\stimes\b|\sφορές)")),
+    (
+        "duration",
+        re.compile(
+            rf"(?P<n>\d+)(?:\s?{_DASH}\s?(?P<m>\d+))?\s(?:(?:τελευταί|προηγούμεν|πρώτ)\w*\s)?"
+            r"(?:μήνες|μηνών|μήνα|months?|ημέρες|ημερών|μέρες|days?|νύχτες|διανυκτερεύσεις|nights?|δόσεις|δόσης|"
+            r"instalments?|χρόνια|χρόνων|ετών|years?)\b"
+        ),
+    ),
 ]
 _ANY_NUMBER = re.compile(rf"(?<![\w.,])(?P<n>{_NUM})(?![\w])")
 
