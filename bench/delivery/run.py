@@ -7,7 +7,8 @@ same local Bot API stand-in, in the same run (issue 16, "Measure").
 
 Each case starts with every update already received — in PTB's update queue for the bare Application, in the inbox
 for the bot — and measures from "go" until every update is handled and every message sent, so receiving is not
-in the figure for either. The bot cases run as separate processes (`bench.delivery.replica`), each with the NLU
+in the figure for either (nor stopping: the bare Application's `stop()` and the bot processes' shutdown come after
+the clock). The bot cases run as separate processes (`bench.delivery.replica`), each with the NLU
 model loaded before "go"; CPU is the processes' own (`time.process_time`), not the database server's. The texts:
 ten messages per citizen (/start, questions answered by the NLU, /menu, /sos, a place for "my centre"...), users
 interleaved, as they arrive in real life.
