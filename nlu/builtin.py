@@ -1,41 +1,29 @@
 """The built-in NLU engine: intent classifier + emergency net + entities, trained in seconds.
 
-Features are TF-IDF over the folded text (`nlu.normalise.fold`): character n-grams within word
-boundaries (robust to the misspellings and inflections that folding leaves) plus word uni/bigrams.
-The classifier is a linear SVM; its scores become probabilities by temperature scaling (a softmax
-whose one temperature is fitted, by log-loss, on cross-validated scores of the training data).
-A linear SVM trained ten times faster than logistic regression here and was at least as accurate on
-the held-out set; see bench/README.md, "NLU", for the figures behind each choice.
-
-Inference does not go through scikit-learn: a single message is turned into its sparse feature
-vector by hand and dotted with the learnt weights, which keeps a parse well under a millisecond
-(scikit-learn's per-call overhead alone is several times that). `tests/nlu/test_builtin.py`
-checks that both paths give the same scores.
+The classifier (TF-IDF n-grams, a linear SVM, calibrated probabilities) is `nlu.classifier`; this module
+decides the intent from its probabilities, the danger lexicon (`nlu.emergency`) and the entities
+(`nlu.entities`, `nlu.situation`, an injected place finder), and caches trained models on disk.
+A parse folds the message once (`nlu.normalise.fold_spans`) and every part reads that one folded text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import os
 import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import FeatureUnion
-from sklearn.svm import LinearSVC
 
 from nlu import emergency
+from nlu.classifier import Model, fit
 from nlu.datafile import data_files, read_nlu_data
 from nlu.entities import athens_today, extract_entities
 from nlu.normalise import fold, fold_spans
@@ -58,14 +46,14 @@ log = logging.getLogger(__name__)
 PlaceFinder = Callable[[str], list[Entity]]
 
 # Bump when the model format or training recipe changes in a way the source hash would not show.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 # Only the first characters of a message are classified: the intent of a message is in its
 # opening, and a 100,000-character paste must not cost more than an ordinary message.
 MAX_CLASSIFY_CHARS = 1_000
 # Entities are looked for in a longer prefix; offsets index the original text either way.
 MAX_ENTITY_CHARS = 5_000
 SHORT_FACT_WORDS = 5  # up to this many words, a message stating a household fact is that fact
-_SOURCES = ("normalise.py", "builtin.py", "datafile.py")
+_SOURCES = ("normalise.py", "builtin.py", "classifier.py", "datafile.py")
 
 
 @dataclass(frozen=True)
@@ -90,117 +78,16 @@ class EngineSettings:
     seed: int = 0
 
 
-@dataclass
-class _Features:
-    """A fitted TF-IDF vectoriser reduced to what inference needs."""
-
-    analyzer: Callable[[str], list[str]]
-    vocabulary: dict[str, int]
-    idf: np.ndarray
-    offset: int  # column of this block in the combined feature space
-
-
-@dataclass
-class _Model:
-    labels: tuple[str, ...]
-    coef: np.ndarray  # (n_labels, n_features)
-    intercept: np.ndarray  # (n_labels,)
-    temperature: float
-    vectorizers: list[TfidfVectorizer]
-    blocks: list[_Features] = field(default_factory=list)
-
-    def prepare(self) -> None:
-        # Feature-major weights: one message touches a few rows, read contiguously.
-        self.coef_t = np.ascontiguousarray(self.coef.T)
-        offset = 0
-        self.blocks = []
-        for vec in self.vectorizers:
-            self.blocks.append(_Features(vec.build_analyzer(), vec.vocabulary_, vec.idf_, offset))
-            offset += len(vec.vocabulary_)
-
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state["blocks"] = []  # analyzers are closures; rebuilt after loading
-        state.pop("coef_t", None)
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self.prepare()
-
-    def scores(self, folded: str) -> np.ndarray:
-        """SVM scores for one folded message, the same as scikit-learn's decision_function."""
-        scores = self.intercept.copy()
-        for block in self.blocks:
-            found = [j for j in map(block.vocabulary.get, block.analyzer(folded)) if j is not None]
-            if not found:
-                continue
-            cols, tf = np.unique(np.asarray(found, dtype=np.intp), return_counts=True)
-            # sublinear tf, idf weighting and l2 normalisation per block, as TfidfVectorizer does
-            weights = (1.0 + np.log(tf)) * block.idf[cols]
-            weights /= math.sqrt(float(weights @ weights))
-            scores += weights @ self.coef_t[cols + block.offset]
-        return scores
-
-    def probabilities(self, folded: str) -> np.ndarray:
-        """Calibrated class probabilities for one folded message."""
-        return _softmax(self.scores(folded), self.temperature)
-
-
-def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    z = scores / temperature
-    z = z - z.max(axis=-1, keepdims=True)
-    exp = np.exp(z)
-    return exp / exp.sum(axis=-1, keepdims=True)
-
-
-def _fit_temperature(x: Any, intents: np.ndarray, labels: np.ndarray, settings: EngineSettings) -> float:
-    """The softmax temperature that minimises log-loss on cross-validated SVM scores."""
-    counts = np.unique(intents, return_counts=True)[1]
-    folds = int(min(5, counts.min()))
-    if folds < 2:
-        return 0.1  # too little data to calibrate; a typical value for these scores
-    scores = np.full((len(intents), len(labels)), -1.0)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
-    for train_idx, test_idx in splitter.split(np.zeros(len(intents)), intents):
-        clf = LinearSVC(C=settings.c, random_state=settings.seed).fit(x[train_idx], intents[train_idx])
-        columns = np.searchsorted(labels, clf.classes_)
-        scores[np.ix_(test_idx, columns)] = clf.decision_function(x[test_idx])
-    truth = np.searchsorted(labels, intents)
-    best_t, best_loss = 0.1, math.inf
-    for t in np.exp(np.linspace(math.log(0.01), math.log(3.0), 120)):
-        probs = _softmax(scores, float(t))
-        loss = -float(np.mean(np.log(probs[np.arange(len(truth)), truth] + 1e-12)))
-        if loss < best_loss:
-            best_t, best_loss = float(t), loss
-    return best_t
-
-
-def _vectorizers(settings: EngineSettings) -> list[TfidfVectorizer]:
-    common = {"lowercase": False, "sublinear_tf": True, "dtype": np.float64}
-    return [
-        TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, **common),
-        TfidfVectorizer(analyzer="word", ngram_range=settings.word_ngrams, token_pattern=r"\S+", **common),
-    ]
-
-
-def _fit(texts: list[str], intents: list[str], settings: EngineSettings) -> _Model:
+def _fit(texts: list[str], intents: list[str], settings: EngineSettings) -> Model:
     folded = [fold(t[:MAX_CLASSIFY_CHARS]) for t in texts]
-    vectorizers = _vectorizers(settings)
-    union = FeatureUnion([(f"v{i}", v) for i, v in enumerate(vectorizers)])
-    x = union.fit_transform(folded).tocsr()
-    y = np.asarray(intents)
-    clf = LinearSVC(C=settings.c, random_state=settings.seed).fit(x, y)
-    labels = np.asarray(clf.classes_)
-    model = _Model(
-        labels=tuple(str(c) for c in labels),
-        coef=np.ascontiguousarray(clf.coef_, dtype=np.float64),
-        intercept=np.asarray(clf.intercept_, dtype=np.float64),
-        temperature=_fit_temperature(x, y, labels, settings),
-        vectorizers=vectorizers,
+    return fit(
+        folded,
+        intents,
+        c=settings.c,
+        char_ngrams=settings.char_ngrams,
+        word_ngrams=settings.word_ngrams,
+        seed=settings.seed,
     )
-    model.prepare()
-    return model
 
 
 _NUMBER_WORDS = frozenset(
@@ -268,7 +155,7 @@ class BuiltinEngine:
 
     def __init__(
         self,
-        model: _Model,
+        model: Model,
         settings: EngineSettings | None = None,
         place_finder: PlaceFinder | None = None,
         today: Callable[[], date] = athens_today,
@@ -395,7 +282,7 @@ def load_builtin(
         try:
             with path.open("rb") as fh:
                 model = pickle.load(fh)  # our own cache file, written below
-            if isinstance(model, _Model):
+            if isinstance(model, Model):
                 return BuiltinEngine(model, settings, place_finder)
         except Exception:  # a corrupt or incompatible cache is rebuilt, never fatal
             log.warning("NLU model cache %s unreadable; retraining", path.name)
@@ -404,7 +291,7 @@ def load_builtin(
     return engine
 
 
-def _save(model: _Model, path: Path) -> None:
+def _save(model: Model, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write then rename, so a concurrent reader never sees half a file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".builtin-", suffix=".tmp")

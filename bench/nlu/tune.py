@@ -19,7 +19,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from nlu.builtin import EngineSettings, _vectorizers, train
+from nlu.builtin import EngineSettings, train
+from nlu.classifier import vectorizers
 from nlu.datafile import read_nlu_data
 from nlu.normalise import fold
 
@@ -60,7 +61,8 @@ def sweep_classifiers(data: Path, test: Path) -> None:
                 acc = np.mean([engine.rank(t)[0][0] == e for t, e in zip(xt, yt, strict=True)])
                 print(f"{'svm C=' + str(c):<14} {chars!s:<7} {words!s:<7} {acc:6.3f} {seconds:8.2f}")
     for c in [10.0, 50.0]:
-        union = FeatureUnion([(str(i), v) for i, v in enumerate(_vectorizers(EngineSettings()))])
+        blocks = vectorizers(EngineSettings().char_ngrams, EngineSettings().word_ngrams)
+        union = FeatureUnion([(str(i), v) for i, v in enumerate(blocks)])
         started = time.perf_counter()
         clf = LogisticRegression(C=c, max_iter=5000).fit(union.fit_transform(x), y)
         seconds = time.perf_counter() - started
