@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import sklearn
@@ -43,7 +44,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PlaceFinder = Callable[[str], list[Entity]]
+_Spans = tuple[str, list[int], list[int]]
+
+
+class PlaceFinder(Protocol):
+    """Finds place names (`nlu.places.PlaceMatcher.find`); `spans` is `fold_spans(text)`, folded once per parse."""
+
+    def __call__(self, text: str, spans: _Spans | None = None, /) -> list[Entity]: ...
+
 
 # Bump when the model format or training recipe changes in a way the source hash would not show.
 MODEL_VERSION = "2"
@@ -215,11 +223,11 @@ class BuiltinEngine:
         """Understand one message (the `NluEngine` protocol); CPU work of well under a millisecond."""
         return self.parse_sync(text)
 
-    def _entities(self, text: str, spans: tuple[str, list[int], list[int]]) -> tuple[Entity, ...]:
+    def _entities(self, text: str, spans: _Spans) -> tuple[Entity, ...]:
         head = text[:MAX_ENTITY_CHARS]
         found = extract_entities(head, self._today(), spans)
         if self.place_finder is not None:
-            for place in self.place_finder(head):
+            for place in self.place_finder(head, spans):
                 if not any(place.start < e.end and e.start < place.end for e in found):
                     found.append(place)
         for fact in find_situation(head, spans):

@@ -59,6 +59,17 @@ def _fold_char(ch: str) -> str:
 
 
 def _char_pass(text: str) -> _Spans:
+    if _DIALYTIKA not in text:
+        pieces = list(map(_fold_char, text))
+        out = "".join(pieces)
+        if len(out) == len(text) and "" not in pieces:
+            # Every character became exactly one (nearly every message): the spans are the positions.
+            return out, list(range(len(text))), list(range(1, len(text) + 1))
+    return _char_pass_each(text)
+
+
+def _char_pass_each(text: str) -> _Spans:
+    """The character pass, one character at a time (a character that folds to none or several, a dialytika)."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -105,6 +116,18 @@ def _sub(spans: _Spans, pattern: re.Pattern[str], repl: Callable[[re.Match[str]]
     return "".join(out), ost, oen
 
 
+def _same_length(spans: _Spans, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> _Spans:
+    """`_sub` for a pattern that matches one character and puts one character in its place: no span moves."""
+    s, st, en = spans
+    return pattern.sub(repl, s), st, en
+
+
+def _translate(spans: _Spans, table: dict[int, str]) -> _Spans:
+    """`_sub` of a table of single characters by single characters, done by `str.translate`: no span moves."""
+    s, st, en = spans
+    return s.translate(table), st, en
+
+
 def _table(mapping: dict[str, str]) -> tuple[re.Pattern[str], Callable[[re.Match[str]], str]]:
     # Longest keys first so that digraphs win over their single letters.
     keys = sorted(mapping, key=len, reverse=True)
@@ -124,48 +147,52 @@ _H_INITIAL = re.compile(rf"(?<![{_LETTER}])h(?=[aeiouywr])")
 # there is τη, not θ: "sthn", "sth", "ths", "thn"; Greek words hardly ever begin with σθ.
 _TH_ARTICLE = re.compile(rf"(?<![{_LETTER}])(?:sth|th(?=[ns]?(?![{_LETTER}])))")
 
-_GREEKLISH = _table(
-    {
-        "th": "θ",
-        "ch": "χ",
-        "kh": "χ",
-        "ph": "φ",
-        "ps": "ψ",
-        "ks": "ξ",
-        "sh": "σ",
-        "gh": "γ",
-        "ck": "κ",
-        "ou": "ου",
-        "au": "αυ",
-        "eu": "ευ",
-        "a": "α",
-        "b": "β",
-        "c": "κ",
-        "d": "δ",
-        "e": "ε",
-        "f": "φ",
-        "g": "γ",
-        "h": "η",
-        "i": "ι",
-        "j": "τζ",
-        "k": "κ",
-        "l": "λ",
-        "m": "μ",
-        "n": "ν",
-        "o": "ο",
-        "p": "π",
-        "q": "κ",
-        "r": "ρ",
-        "s": "σ",
-        "t": "τ",
-        "u": "ου",
-        "v": "β",
-        "w": "ω",
-        "x": "χ",
-        "y": "υ",
-        "z": "ζ",
-    }
-)
+_GREEKLISH_MAP = {
+    "th": "θ",
+    "ch": "χ",
+    "kh": "χ",
+    "ph": "φ",
+    "ps": "ψ",
+    "ks": "ξ",
+    "sh": "σ",
+    "gh": "γ",
+    "ck": "κ",
+    "ou": "ου",
+    "au": "αυ",
+    "eu": "ευ",
+    "a": "α",
+    "b": "β",
+    "c": "κ",
+    "d": "δ",
+    "e": "ε",
+    "f": "φ",
+    "g": "γ",
+    "h": "η",
+    "i": "ι",
+    "j": "τζ",
+    "k": "κ",
+    "l": "λ",
+    "m": "μ",
+    "n": "ν",
+    "o": "ο",
+    "p": "π",
+    "q": "κ",
+    "r": "ρ",
+    "s": "σ",
+    "t": "τ",
+    "u": "ου",
+    "v": "β",
+    "w": "ω",
+    "x": "χ",
+    "y": "υ",
+    "z": "ζ",
+}
+# The table runs as one left-to-right scan, a two-letter key winning at its position. Every Latin letter is a key,
+# so a scan of the two-letter keys alone stops at the same positions; what it leaves are single letters, nearly all
+# replaced by single letters (`str.translate`), and "j" and "u", which become two.
+_GREEKLISH_PAIRS = _table({k: v for k, v in _GREEKLISH_MAP.items() if len(k) == 2})
+_GREEKLISH_LETTERS = str.maketrans({k: v for k, v in _GREEKLISH_MAP.items() if len(k) == 1 and len(v) == 1})
+_GREEKLISH_LONGER = _table({k: v for k, v in _GREEKLISH_MAP.items() if len(k) == 1 and len(v) > 1})
 
 # Phonetic folding of Greek, in order. "ου" becomes the one symbol "u" first, so its υ is never
 # read as the υ of αυ/ευ.
@@ -174,9 +201,9 @@ _OU = re.compile("ου")
 # before a voiceless consonant below, so "αυτό", "afto", "avto" and "auto" all meet.
 _AV = re.compile("(?<=[αεη])υ")
 # η and ω fold before the pairs: Greeklish "voitheia" cannot tell οι from οη ("βοήθεια").
-_EARLY_VOWELS = _table({"ω": "ο", "η": "ι"})
+_EARLY_VOWELS = str.maketrans({"ω": "ο", "η": "ι"})
 _VOWEL_PAIRS = _table({"αι": "ε", "ει": "ι", "οι": "ι", "υι": "ι"})
-_LATE_VOWELS = _table({"υ": "ι", "ϊ": "ι", "ϋ": "ι"})
+_LATE_VOWELS = str.maketrans({"υ": "ι", "ϊ": "ι", "ϋ": "ι"})
 # Written pairs that are one sound: μπ/β ("mporo"/"boro"), ντ/νδ/δ ("rantevou"/"randevou"),
 # γκ/νγ/γ ("anglika"/"agglika"), κσ/ξ, πσ/ψ.
 _CLUSTERS = _table(
@@ -200,17 +227,19 @@ _SPACE = re.compile(r" {2,}")
 def fold_spans(text: str) -> _Spans:
     """Folded text and, per folded character, the [start, end) span in `text` it came from."""
     spans = _char_pass(text)
-    spans = _sub(spans, _DIGIT_LETTER, lambda m: "θ" if m.group(0) == "8" else "ξ")
-    spans = _sub(spans, _H_INITIAL, lambda m: "χ")
+    spans = _same_length(spans, _DIGIT_LETTER, lambda m: "θ" if m.group(0) == "8" else "ξ")
+    spans = _same_length(spans, _H_INITIAL, lambda m: "χ")
     spans = _sub(spans, _TH_ARTICLE, lambda m: "στη" if m.group(0) == "sth" else "τη")
-    spans = _sub(spans, *_GREEKLISH)
+    spans = _sub(spans, *_GREEKLISH_PAIRS)
+    spans = _translate(spans, _GREEKLISH_LETTERS)
+    spans = _sub(spans, *_GREEKLISH_LONGER)
     spans = _sub(spans, _OU, lambda m: "u")
-    spans = _sub(spans, _AV, lambda m: "β")
-    spans = _sub(spans, *_EARLY_VOWELS)
+    spans = _same_length(spans, _AV, lambda m: "β")
+    spans = _translate(spans, _EARLY_VOWELS)
     spans = _sub(spans, *_VOWEL_PAIRS)
-    spans = _sub(spans, *_LATE_VOWELS)
+    spans = _translate(spans, _LATE_VOWELS)
     spans = _sub(spans, *_CLUSTERS)
-    spans = _sub(spans, _V_VOICELESS, lambda m: "φ")
+    spans = _same_length(spans, _V_VOICELESS, lambda m: "φ")
     spans = _sub(spans, _DOUBLE, lambda m: m.group(1))
     spans = _sub(spans, _SPACE, lambda m: " ")
     s, st, en = spans

@@ -17,11 +17,9 @@ fuzzily. So "πονάει ο λαιμός μου" is not a place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import pairwise, product
 from pathlib import Path
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from nlu.normalise import fold, fold_spans
@@ -140,11 +138,7 @@ def _forms(name: str) -> set[tuple[str, ...]]:
     return {tuple(combo) for combo in product(*(sorted(_inflect_word(w)) for w in words))}
 
 
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    start: int  # index into the original text
-    end: int
+_Spans = tuple[str, list[int], list[int]]
 
 
 class PlaceMatcher:
@@ -171,8 +165,16 @@ class PlaceMatcher:
                 if key not in no_fuzzy and " " not in plain and len(plain) >= FUZZY_MIN_LENGTH:
                     fuzzy.setdefault(plain, set()).add(key)
         self._fuzzy = fuzzy
-        self._fuzzy_choices = list(fuzzy)
-        self._longest = max((len(f) for f in self._index), default=1)
+        # A near miss must share its first two letters and its last one with the name (`_fuzzy_key`), so the
+        # names are kept in buckets by those letters and a word is compared only with its own bucket.
+        self._fuzzy_buckets: dict[tuple[str, str], list[str]] = {}
+        for plain in fuzzy:
+            self._fuzzy_buckets.setdefault((plain[:2], plain[-1]), []).append(plain)
+        # First word of a name -> the lengths (in words) of the names that start with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for form in self._index:
+            lengths.setdefault(form[0], set()).add(len(form))
+        self._lengths = {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
         self._filler = frozenset(fold(w) for w in _FILLER)
         self._cues = frozenset(fold(w) for w in _CUES)
         self._from_verbs = frozenset(fold(w) for w in _FROM_VERBS)
@@ -184,18 +186,21 @@ class PlaceMatcher:
         entries, context_only = load_place_entries(path)
         return cls(entries, context_only=context_only)
 
-    def find(self, text: str) -> list[Entity]:
-        """Every place named in `text`, in order; start/end index the original text."""
-        tokens = self._tokens(text)
+    def find(self, text: str, spans: _Spans | None = None) -> list[Entity]:
+        """Every place named in `text`, in order; start/end index the original text.
+
+        `spans`: `fold_spans(text)` when the caller has it already (the engine folds each message once).
+        """
+        words, starts, ends = self._tokens(spans if spans is not None else fold_spans(text))
         found: list[Entity] = []
         pending: list[Entity] = []  # context-only names without a cue of their own
         i = 0
-        while i < len(tokens):
-            hit = self._exact_at(tokens, i)
+        while i < len(words):
+            hit = self._exact_at(words, i)
             if hit is not None:
                 length, keys = hit
-                start, end = tokens[i].start, tokens[i + length - 1].end
-                context = self._has_context(tokens, i, length)
+                start, end = starts[i], ends[i + length - 1]
+                context = self._has_context(words, i, length)
                 for key in sorted(keys):
                     entity = Entity("place", key, start, end)
                     (found if context or key not in self._context_only else pending).append(entity)
@@ -204,9 +209,9 @@ class PlaceMatcher:
                 i += length
                 continue
             else:
-                fuzzy = self._fuzzy_key(tokens[i].text)
+                fuzzy = self._fuzzy_key(words[i])
                 if fuzzy is not None:
-                    found.append(Entity("place", fuzzy, tokens[i].start, tokens[i].end))
+                    found.append(Entity("place", fuzzy, starts[i], ends[i]))
             i += 1
         if found and pending:
             # Another place in the same message is context enough: "Ψαράδες Πρεσπών".
@@ -217,28 +222,34 @@ class PlaceMatcher:
     # ------------------------------------------------------------------------------------ internals
 
     @staticmethod
-    def _tokens(text: str) -> list[_Token]:
-        folded, starts, ends = fold_spans(text)
-        out: list[_Token] = []
+    def _tokens(spans: _Spans) -> tuple[list[str], list[int], list[int]]:
+        """The folded words with, for each, the start and end of the original text it came from."""
+        folded, starts, ends = spans
+        words: list[str] = []
+        first: list[int] = []
+        last: list[int] = []
         pos = 0
         for word in folded.split(" "):
             if word:
-                out.append(_Token(word, starts[pos], ends[pos + len(word) - 1]))
+                words.append(word)
+                first.append(starts[pos])
+                last.append(ends[pos + len(word) - 1])
             pos += len(word) + 1
-        return out
+        return words, first, last
 
-    def _exact_at(self, tokens: Sequence[_Token], i: int) -> tuple[int, set[str]] | None:
-        for length in range(min(self._longest, len(tokens) - i), 0, -1):
-            keys = self._index.get(tuple(t.text for t in tokens[i : i + length]))
-            if keys:
-                return length, keys
+    def _exact_at(self, words: Sequence[str], i: int) -> tuple[int, set[str]] | None:
+        for length in self._lengths.get(words[i], ()):
+            if length <= len(words) - i:
+                keys = self._index.get(tuple(words[i : i + length]))
+                if keys:
+                    return length, keys
         return None
 
-    def _has_context(self, tokens: Sequence[_Token], i: int, length: int) -> bool:
-        others = [t.text for j, t in enumerate(tokens) if not i <= j < i + length]
+    def _has_context(self, words: Sequence[str], i: int, length: int) -> bool:
+        others = [w for j, w in enumerate(words) if not i <= j < i + length]
         if all(w in self._filler for w in others):
             return True  # the message is the name alone ("Καρδιά", "στην Καρδιά", "apo Kardia")
-        before = [t.text for t in tokens[max(0, i - _MAX_WINDOW) : i]]
+        before = list(words[max(0, i - _MAX_WINDOW) : i])
         if any(w in self._cues for w in before):
             return True
         # "είμαι από Κλειδί", "είμαι από το Κλειδί"
@@ -248,14 +259,14 @@ class PlaceMatcher:
         # Phonetic folding already absorbs the usual misspellings (ο/ω, ι/η/υ/ει/οι, ε/αι, ντ/δ);
         # what is left are typos, so: 6+ letters, one edit (two from 10 letters, a swap counts as
         # one), the same first two letters and the same last letter as the place's form.
-        if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or not self._fuzzy_choices:
+        if len(word) < FUZZY_MIN_LENGTH or not word.isalpha():
             return None
         max_edits = 1 if len(word) < 10 else 2
-        results = process.extract(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
         hits = [
-            (choice, int(dist))
-            for choice, dist, _ in results
-            if choice[:2] == word[:2] and choice[-1] == word[-1] and abs(len(choice) - len(word)) <= 1
+            (choice, dist)
+            for choice in self._fuzzy_buckets.get((word[:2], word[-1]), ())
+            if abs(len(choice) - len(word)) <= 1
+            and (dist := OSA.distance(word, choice, score_cutoff=max_edits)) <= max_edits
         ]
         if not hits:
             return None

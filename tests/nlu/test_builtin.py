@@ -17,7 +17,7 @@ from nlu.builtin import (
     training_hash,
 )
 from nlu.datafile import read_nlu_data, strip_annotations
-from nlu.normalise import fold
+from nlu.normalise import fold, fold_spans
 from nlu.types import FALLBACK, Entity, NluEngine
 
 DATA = Path(__file__).parent / "fixtures" / "data"
@@ -124,7 +124,8 @@ def test_fast_path_matches_scikit_learn(engine: BuiltinEngine) -> None:
 
 
 def test_entities_dates_and_injected_places() -> None:
-    def places(text: str) -> list[Entity]:
+    def places(text: str, spans: tuple[str, list[int], list[int]] | None = None, /) -> list[Entity]:
+        assert spans is not None and spans == fold_spans(text)  # the engine's one fold of the message, shared
         i = text.find("Κοζάνη")
         return [Entity("place", "kozani", i, i + 6)] if i >= 0 else []
 

@@ -9,7 +9,7 @@ import pytest
 
 from knowledge.places import load_gazetteer, place_names
 from nlu.normalise import fold
-from nlu.places import PLACES_FILE, PlaceMatcher, load_place_entries
+from nlu.places import FUZZY_MIN_LENGTH, PLACES_FILE, PlaceMatcher, load_place_entries
 from nlu.types import Entity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,3 +193,45 @@ def test_very_is_not_city() -> None:
 
     # "πολύ" folds like "πόλη": it is no place cue, so the village Ελεύθερο stays out of this message
     assert Router.default().matcher.find("έχω πολύ ελεύθερο χρόνο") == []
+
+
+def _reference_fuzzy_key(m: PlaceMatcher, word: str) -> str | None:
+    """The near-miss rule as first written: rapidfuzz over every name, then the letter and length tests."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    if len(word) < FUZZY_MIN_LENGTH or not word.isalpha():
+        return None
+    max_edits = 1 if len(word) < 10 else 2
+    results = process.extract(word, list(m._fuzzy), scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    hits = [
+        (choice, int(dist))
+        for choice, dist, _ in results
+        if choice[:2] == word[:2] and choice[-1] == word[-1] and abs(len(choice) - len(word)) <= 1
+    ]
+    if not hits:
+        return None
+    best = min(dist for _, dist in hits)
+    keys = {k for choice, dist in hits if dist == best for k in m._fuzzy[choice]}
+    return next(iter(keys)) if len(keys) == 1 else None
+
+
+def test_near_misses_found_through_the_letter_buckets_are_the_reference_ones() -> None:
+    """`_fuzzy_key` compares a word only with the names sharing its first two and last letters; the answer is the
+    one the search over every name gives, for every word of every message and one- and two-letter typos of names."""
+    from core.routing import Router
+    from nlu.datafile import data_files, read_nlu_data, read_nlu_file
+    from nlu.evaluate import FALSE_ALARMS
+
+    m = Router.default().matcher
+    texts = [e.text for e in read_nlu_data([ROOT / "nlu" / "data"]).examples]
+    texts += [e.text for p in [*data_files(ROOT / "nlu" / "test"), FALSE_ALARMS] for e in read_nlu_file(p).examples]
+    words = {w for t in texts for w in fold(t).split()}
+    for name in m._fuzzy:
+        words |= {name[:i] + name[i + 1 :] for i in range(len(name))}  # a letter missing
+        words |= {name[:i] + "κ" + name[i + 1 :] for i in range(len(name))}  # a letter wrong
+        words |= {name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)}  # swapped
+        words.add(name[:-3] + "ξξ" + name[-1])
+    assert sum(_reference_fuzzy_key(m, w) is not None for w in words) > 1000  # the cases do exercise the rule
+    for word in sorted(words):
+        assert m._fuzzy_key(word) == _reference_fuzzy_key(m, word), word
