@@ -94,11 +94,13 @@ def build_application(
 
 
 async def start_services(app: KoinotitaApplication) -> None:
-    """Load what handlers need beyond the database (the NLU model). Called by every run mode after
+    """Load what handlers need beyond the database (the NLU model, compiled texts). Called by every run mode after
     `initialize()`, which has already restored persisted conversations."""
     from bot.nlu_loader import load_nlu
+    from knowledge.warm import warm_up
 
     app.services.nlu = await load_nlu(app.services.settings)
+    warm_up()  # texts, templates, the emergency plan: compiled now, not while the first citizens wait
 
 
 async def stop_services(app: KoinotitaApplication) -> None:
