@@ -20,8 +20,8 @@ from typing import Any
 from knowledge import answer_parts, answers, content_checks, eligibility, places, readability, text_figures
 from knowledge.answer import REGISTERS, Answer
 from knowledge.glossary import glossary
-from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge, programme_texts
-from knowledge.templating import TELEGRAM_LIMIT
+from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge
+from knowledge.templating import TELEGRAM_LIMIT, TEMPLATE_DIR
 
 # The ask_* intents and volunteer of the intent contract (nlu/types.py INTENTS). `knowledge` may
 # not import `nlu`, so the list is repeated here and a test keeps the two equal.
@@ -256,29 +256,9 @@ def _check_figures(report: CheckReport, kn: Knowledge, data_dir: Path | None) ->
     report.errors += text_figures.typed_rule_figures(rules)
 
 
-def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
-
-
 def _check_typed_figures(report: CheckReport, kn: Knowledge) -> None:
     """No sentence types a figure: each is a placeholder of an amount (the rule: knowledge/text_figures.py)."""
-    phones = [h.number for h in kn.helplines]
-    for prog in kn.programmes.values():
-        known = {v for a in prog.amounts for v in a.values}
-        for where, register, line in programme_texts(prog):
-            for kind, figure in text_figures.typed_figures(line, known, phones):
-                report.errors.append(
-                    f"programmes/{prog.path.name}: {where}.{register}: «{figure}» is {_a(kind)} typed in the sentence; "
-                    "make it an amount of the programme and write its placeholder ({key})"
-                )
-    for intent, topic in kn.topics.items():
-        for part, text in (("intro", topic.intro), ("body", topic.body)):
-            for register, lines in text.items():
-                for line in lines:
-                    for kind, figure in text_figures.typed_figures(line, (), phones):
-                        report.errors.append(
-                            f"topics.yaml: {intent}.{part}.{register}: «{figure}» is {_a(kind)} typed in the sentence"
-                        )
+    report.errors += text_figures.typed_figure_errors(kn, TEMPLATE_DIR / "eligibility", eligibility.catalogue())
 
 
 def _check_centres(report: CheckReport, data_dir: Path | None) -> None:

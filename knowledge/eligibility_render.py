@@ -9,7 +9,8 @@ from datetime import date
 from knowledge.answer import REGISTERS, Answer, Button
 from knowledge.eligibility_model import EligibilityError, EligibilityResult, Source
 from knowledge.eligibility_rules import catalogue, rules
-from knowledge.figures import format_euro
+from knowledge.figures import fill, format_euro
+from knowledge.programmes import figure_text, qualified_amounts
 from knowledge.templating import environment, split_message
 
 
@@ -19,7 +20,8 @@ def check_register(register: str) -> None:
 
 
 def catalogue_text(section: str, key: str, register: str) -> str:
-    return catalogue()[section][key][register]
+    """A text of the pre-check's catalogue, its figures («{min_income.income_months}») filled from the amounts."""
+    return fill(catalogue()[section][key][register], qualified_amounts(), register)
 
 
 def _date(d: date | None) -> str:
@@ -45,6 +47,7 @@ def render_result(result: EligibilityResult, register: str) -> Answer:
     template = environment().get_template(f"eligibility/result.{register}.j2")
     source = primary_source(result)
     text = template.render(
+        figure=lambda ref: figure_text(ref, register),
         r=result,
         reasons={reason.code: reason.params for reason in result.reasons},
         money=lambda amount, cents=None: format_euro(amount, register, cents=cents),

@@ -21,6 +21,7 @@ from knowledge.eligibility import (
     check_min_income,
     check_register,
 )
+from knowledge.programmes import figure_text
 from knowledge.templating import environment, split_message
 
 # The order the bot asks them in: the pressing needs first, so a citizen who stops early still gets help.
@@ -142,6 +143,7 @@ def render_suggestions(suggestions: list[Suggestion], register: str) -> Answer:
         .render(
             suggestions=suggestions,
             label=lambda intent: catalogue_text("intents", intent, register),
+            figure=lambda ref: figure_text(ref, register),
         )
     )
     buttons = [Button(catalogue_text("intents", s.intent, register), f"topic:{s.intent}") for s in suggestions]

@@ -46,8 +46,11 @@ MONEY_UNITS: frozenset[str] = frozenset({"month", "year", "day", "once", "six_mo
 # The English month names are words of the answers' catalogue (templates/answers/strings.yaml, en.months).
 STRINGS_FILE = Path(__file__).parent / "templates" / "answers" / "strings.yaml"
 
-# {key}, {key[0]}, {key:number}, {key[1]:number}, {key:since}
-PLACEHOLDER = re.compile(r"\{(?P<key>[a-z][a-z0-9_]*)(?:\[(?P<index>\d+)\])?(?::(?P<form>number|since))?\}")
+# {key}, {key[0]}, {key:number}, {key[1]:number}, {key:since}; outside a programme's own file the key names its
+# programme too: {min_income.income_months}
+PLACEHOLDER = re.compile(
+    r"\{(?P<key>[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?)(?:\[(?P<index>\d+)\])?(?::(?P<form>number|since))?\}"
+)
 
 
 class Figure(Protocol):

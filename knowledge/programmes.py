@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.content_reader import CheckedOn, Label, Reader, SourceRef, Text, read_yaml
-from knowledge.figures import PlaceholderError, fill
+from knowledge.figures import PlaceholderError, fill, format_figure
 
 __all__ = [
     "DATA_DIR",
@@ -38,10 +38,12 @@ __all__ = [
     "Topic",
     "amount",
     "default_knowledge",
+    "figure_text",
     "load_knowledge",
     "load_programme",
     "placeholder_problems",
     "programme_texts",
+    "qualified_amounts",
     "resolve_derived",
 ]
 
@@ -278,6 +280,18 @@ def placeholder_problems(p: Programme) -> list[str]:
         except PlaceholderError as exc:
             problems.append(f"{p.path.name}: {field}.{register}: {exc.args[0]}")
     return problems
+
+
+def qualified_amounts(knowledge: Knowledge | None = None) -> dict[str, Amount]:
+    """Every amount of every programme by "programme.key": what the pre-check's words name with placeholders."""
+    kn = knowledge or default_knowledge()
+    return {f"{pid}.{a.key}": a for pid, prog in kn.programmes.items() for a in prog.amounts}
+
+
+def figure_text(ref: str, register: str) -> str:
+    """The amount "programme.key" as a citizen reads it in that register («6», «67%», «9.000 €» / «€9,000»)."""
+    a = amount(ref)
+    return format_figure(a.values, a.unit, register)
 
 
 def amount(ref: str, knowledge: Knowledge | None = None) -> Amount:

@@ -23,6 +23,7 @@ Allowed, and taken out first:
     «Ε9», «Α21»), «24ωρο»; keycap list markers «1️⃣»; «Βήμα 1» / «Step 1»;
   - law and article references: «ν. 4837/2021», «law 3226/2004», «άρθρο 93»;
   - phone numbers: the helplines' numbers (3–5 digits) and 10-digit numbers;
+  - an example of what to type («π.χ. 1.200», «e.g. 2»), «0 €», and the age of majority («18 ετών», «under 18»);
   - a fraction («2/3 of the minimum wage»: legal aid's limit is a rule, not a sum), and counts of things that are
     not figures of a programme («2 επιδόματα», «Κάνετε 1 αίτηση»).
 """
@@ -32,11 +33,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from knowledge.figures import PLACEHOLDER
+from knowledge.programmes import Knowledge, programme_texts
 
-__all__ = ["typed_figures", "typed_rule_figures"]
+__all__ = ["template_lines", "typed_figure_errors", "typed_figures", "typed_rule_figures"]
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _ENGLISH_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -54,6 +59,9 @@ _ALLOWED = [
     re.compile(r"(?:Βήμα|Step)\s\d+", re.IGNORECASE),
     re.compile(r"(?<![\d.,])\d{10}(?![\d.,])"),
     re.compile(r"\b\d/\d\b"),
+    re.compile(r"(?:π\.χ\.|e\.g\.)\s\d+(?:[.,]\d+)*"),  # an example of what to type
+    re.compile(r"(?<![\d.,])0\s?€|€0(?![\d.,])"),  # «0 € — no income»
+    re.compile(r"\b18\s(?:ετών|χρονών)|(?:under|κάτω των|κάτω από)\s18\b|\b18 or older"),  # the age of majority
     re.compile(r"[^\W\d_]+\d+|\d+(?!πλάσι)[^\W\d_]+"),  # glued to letters (Ε1, Α21, 24ωρο), not «6πλάσιο»
 ]
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -137,3 +145,49 @@ def typed_rule_figures(rules: Mapping[str, Any]) -> list[str]:
         "programme file and refer to it as {amount: programme.key}"
         for where, value in _numbers(rules, "", _HOUSEHOLD_KEYS)
     ]
+
+
+def template_lines(source: str) -> list[str]:
+    """The words of a Jinja template, its expressions and statements blanked: what the rule reads in a template."""
+    return [line for line in _JINJA.sub(" ", source).splitlines() if line.strip()]
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def typed_figure_errors(
+    kn: Knowledge, words: Path, catalogue: Mapping[str, Mapping[str, Mapping[str, str]]]
+) -> list[str]:
+    """Every figure typed in a programme's or topic's sentences, in the pre-check's templates (`words`) and in its
+    catalogue (questions, buttons, errors), each as an error for `koinotita knowledge check`."""
+    errors: list[str] = []
+    phones = [h.number for h in kn.helplines]
+    for prog in kn.programmes.values():
+        known = {v for a in prog.amounts for v in a.values}
+        for where, register, line in programme_texts(prog):
+            for kind, figure in typed_figures(line, known, phones):
+                errors.append(
+                    f"programmes/{prog.path.name}: {where}.{register}: «{figure}» is {_a(kind)} typed in the sentence; "
+                    "make it an amount of the programme and write its placeholder ({key})"
+                )
+    # The pre-check's words (result, reasons, suggestions, questions) name the programmes' figures too.
+    for template in sorted(words.glob("*.j2")):
+        for line in template_lines(template.read_text(encoding="utf-8")):
+            for kind, figure in typed_figures(line, (), phones):
+                errors.append(f"templates/eligibility/{template.name}: «{figure}» is {_a(kind)} typed")
+    for section, entries in catalogue.items():
+        for key, texts in entries.items():
+            for register, line in texts.items():
+                for kind, figure in typed_figures(line, (), phones):
+                    where = f"templates/eligibility/catalogue.yaml: {section}.{key}.{register}"
+                    errors.append(f"{where}: «{figure}» is {_a(kind)} typed")
+    for intent, topic in kn.topics.items():
+        for part, text in (("intro", topic.intro), ("body", topic.body)):
+            for register, lines in text.items():
+                for line in lines:
+                    for kind, figure in typed_figures(line, (), phones):
+                        errors.append(
+                            f"topics.yaml: {intent}.{part}.{register}: «{figure}» is {_a(kind)} typed in the sentence"
+                        )
+    return errors

@@ -271,6 +271,26 @@ def test_a_duration_typed_in_a_sentence_is_an_error(data_copy: Path) -> None:
     assert any("unemployment.yaml: apply[1].en: «60 days» is a duration typed" in e for e in errors), errors
 
 
+def test_a_figure_typed_in_the_pre_checks_words_is_an_error(tmp_path: Path, monkeypatch: Any) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(check.TEMPLATE_DIR, templates)
+    reasons = templates / "eligibility" / "reasons.el.j2"
+    text = reasons.read_text(encoding="utf-8").replace("{{ figure('kot.kot_b_disability_rate') }}", "67%", 1)
+    reasons.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(check, "TEMPLATE_DIR", templates)
+    errors = run_check(TODAY).errors
+    assert "templates/eligibility/reasons.el.j2: «67%» is a percentage typed" in errors, errors
+
+
+def test_template_lines_leave_out_jinja() -> None:
+    source = (
+        "{% if p %}Το όριο είναι {{ money(p.limit) }} για {{ figure('min_income.income_months') }} μήνες{% endif %}"
+    )
+    assert text_figures.template_lines(source) == [" Το όριο είναι   για   μήνες "]
+    assert text_figures.typed_figures(text_figures.template_lines(source)[0]) == []
+    assert text_figures.typed_figures("για 6 μήνες (6 φορές)") == [("multiplier", "6 φορές"), ("duration", "6 μήνες")]
+
+
 def test_a_figure_typed_in_a_topic_is_an_error(data_copy: Path) -> None:
     _edit(
         data_copy / "topics.yaml",
