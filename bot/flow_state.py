@@ -61,19 +61,20 @@ class StateStore:
     async def load(
         self, session: AsyncSession, *, users: Iterable[int], chats: Iterable[int], keys: Iterable[Key]
     ) -> None:
-        wanted: list[tuple[str, str]] = [("user", str(u)) for u in set(users)]
-        wanted += [("chat", str(c)) for c in set(chats)]
-        wanted += [(CONVERSATION_PREFIX + n, _conversation_key(k)) for k in set(keys) for n in self.flow_names]
-        if not wanted:
+        user_keys = sorted({str(u) for u in users})
+        chat_keys = sorted({str(c) for c in chats})
+        conversation_keys = sorted({_conversation_key(k) for k in keys})
+        conditions = []
+        if user_keys:
+            conditions.append(and_(BotState.kind == "user", BotState.key.in_(user_keys)))
+        if chat_keys:
+            conditions.append(and_(BotState.kind == "chat", BotState.key.in_(chat_keys)))
+        if conversation_keys and self.flow_names:  # every flow x every key: two lists, not their product
+            kinds = [CONVERSATION_PREFIX + n for n in self.flow_names]
+            conditions.append(and_(BotState.kind.in_(kinds), BotState.key.in_(conversation_keys)))
+        if not conditions:
             return
-        query = select(BotState.kind, BotState.key, BotState.data).where(
-            or_(
-                *[
-                    and_(BotState.kind == kind, BotState.key.in_([k for kk, k in wanted if kk == kind]))
-                    for kind in {kind for kind, _ in wanted}
-                ]
-            )
-        )
+        query = select(BotState.kind, BotState.key, BotState.data).where(or_(*conditions))
         for kind, key, data in (await session.execute(query)).all():
             self.loaded[(kind, key)] = _dump(data)
             self.values[(kind, key)] = data
