@@ -93,12 +93,14 @@ async def test_intake_counts_match_the_rows_on_both_databases(database: Database
         two = await period_report(session, first=november[0], last=november[1], centre_ids={"kk-kozani", "kk-florina"})
         december = await period_report(session, first=date(2026, 12, 1), last=date(2026, 12, 31))
         october = await period_report(session, first=date(2026, 10, 1), last=date(2026, 10, 31))
+        years = await period_report(session, first=date(2025, 1, 1), last=date(2027, 12, 31))  # a long period's plan
 
     assert figures(whole) == expected(rows, *november)
     assert figures(ranged) == expected(rows, *some_days)
     assert figures(two) == expected(rows, *november, {"kk-kozani", "kk-florina"})
     assert {r.centre_id for r in two} == {"kk-kozani", "kk-florina"}
     assert figures(december) == expected(rows, date(2026, 12, 1), date(2026, 12, 31))
+    assert figures(years) == expected(rows, date(2025, 1, 1), date(2027, 12, 31))
     # Every intake with a centre is in exactly one month; an intake without a topic still counts as an intake.
     with_centre = sum(1 for r in rows if r[0] is not None)
     assert sum(totals(report).intakes for report in (october, whole, december)) == with_centre
