@@ -273,7 +273,6 @@ class _Lexicon:
     def __init__(self) -> None:
         self.whole: dict[str, list[_Entry]] = {}
         self.prefix: dict[str, list[_Entry]] = {}
-        self.longest = 1
         for category, patterns in CATEGORIES.items():
             for pattern in patterns:
                 first = pattern.split()[0]
@@ -282,15 +281,21 @@ class _Lexicon:
                 index = self.whole if first.endswith("=") else self.prefix
                 for form in _forms(first):
                     index.setdefault(form, []).append(entry)
-                    self.longest = max(self.longest, len(form))
+        # The lengths of the first-word prefixes there are, so that a word is cut only at those.
+        self.prefix_lengths = sorted({len(form) for form in self.prefix})
 
     def candidates(self, folded: str) -> list[_Entry]:
-        found: list[_Entry] = []
+        """The patterns that can match somewhere in `folded`, each once."""
+        found: dict[int, _Entry] = {}
         for word in set(folded.split()):
-            found.extend(self.whole.get(word, ()))
-            for k in range(1, min(len(word), self.longest) + 1):
-                found.extend(self.prefix.get(word[:k], ()))
-        return found
+            for entry in self.whole.get(word, ()):
+                found[id(entry)] = entry
+            for k in self.prefix_lengths:
+                if k > len(word):
+                    break
+                for entry in self.prefix.get(word[:k], ()):
+                    found[id(entry)] = entry
+        return list(found.values())
 
 
 def _excluded(excluded: tuple[str, ...], folded: str, match: re.Match[str]) -> bool:
