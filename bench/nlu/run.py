@@ -4,7 +4,8 @@
 
 Prints, per held-out file (register) and overall: accuracy, macro F1 and emergency recall; the danger lexicon's
 recall on its own; false alarms on the held-out look-alikes (nlu/test_safety) at the top level and at a text step;
-latency p50/p99 per message in-process; training time; peak memory of a fresh process that loads the model.
+latency p50/p99 per message in-process (the engine alone, and as the bot builds it, with the place finder);
+training time; peak memory of a fresh process that loads the model.
 Rasa is measured as the bot uses it: inside the same emergency lexicon (`nlu.safety_net.WithEmergencyNet`).
 Figures only – this never asserts (bench/README.md, "NLU", records what it printed).
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu import emergency
-from nlu.builtin import load_builtin, train
+from nlu.builtin import BuiltinEngine, load_builtin, train
 from nlu.datafile import data_files, read_nlu_file
 from nlu.evaluate import FALSE_ALARMS, EvalReport, FalseAlarmReport, evaluate, false_alarms
 from nlu.types import NluEngine
@@ -115,6 +116,11 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
     assert engine is not None
     overall, per_file, alarms = asyncio.run(_score(engine, test))
     p50, p99, best50, best99 = _latency(engine.parse_sync, test)
+    # As the bot builds it (bot/nlu_loader.py): with the place finder over the gazetteer's 560 settlements.
+    from core.routing import Router
+
+    in_bot = BuiltinEngine(engine._model, engine.settings, Router.default().matcher.find)
+    bot = _latency(in_bot.parse_sync, test)
     rule = _latency(emergency.detect, test)  # the safety rule alone: what interrupts a text step
     with tempfile.TemporaryDirectory() as cache:
         load_builtin(data, Path(cache))  # writes the cache the probe then loads
@@ -133,6 +139,8 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
         f"({len(engine.intents)} intents)\n"
         f"  latency parse_sync (entities + classifier + emergency net): "
         f"p50 {p50:.3f} ms  p99 {p99:.3f} ms; best of 5 per message: p50 {best50:.3f} ms  p99 {best99:.3f} ms\n"
+        f"  latency parse_sync as in the bot (the same + the place finder): p50 {bot[0]:.3f} ms  p99 {bot[1]:.3f} ms; "
+        f"best of 5 per message: p50 {bot[2]:.3f} ms  p99 {bot[3]:.3f} ms\n"
         f"  latency of the danger lexicon alone (nlu.emergency.detect, the rule at a text step): "
         f"p50 {rule[0]:.3f} ms  p99 {rule[1]:.3f} ms; best of 5 per message: p50 {rule[2]:.3f} ms  "
         f"p99 {rule[3]:.3f} ms\n"
@@ -148,6 +156,7 @@ def bench_builtin(data: Path, test: Path) -> dict[str, Any]:
         "p99_ms": p99,
         "best_p50_ms": best50,
         "best_p99_ms": best99,
+        "bot_parse_ms": {"p50": bot[0], "p99": bot[1], "best_p50": bot[2], "best_p99": bot[3]},
         "lexicon_ms": {"p50": rule[0], "p99": rule[1], "best_p50": rule[2], "best_p99": rule[3]},
         "memory": memory,
         "false_alarms": _alarms_dict(alarms),
