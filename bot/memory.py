@@ -28,6 +28,7 @@ from markupsafe import Markup
 from knowledge import answers
 from knowledge.figures import format_euro
 from knowledge.messages import t
+from knowledge.programmes import figure_text
 from nlu.situation import find_situation
 from nlu.types import FALLBACK, Entity, Parse
 
@@ -290,9 +291,12 @@ def summary_lines(facts: Mapping[str, Any], register: str) -> list[str]:
         lines.append(t("mem_unemployed" if facts["unemployed"] else "mem_employed", register))
     if facts.get("rents_home") is not None:
         lines.append(t("mem_renting" if facts["rents_home"] else "mem_owner", register))
+    # The 6-month income is ΕΕΕ's: its months are the programme's figure (min_income.yaml, income_months).
+    months = figure_text("min_income.income_months", register)
     for key in ("income_6m", "income_year"):
         if facts.get(key) is not None:
-            lines.append(t(f"mem_{key}", register, amount=format_euro(Decimal(str(facts[key])), register)))
+            amount = format_euro(Decimal(str(facts[key])), register)
+            lines.append(t(f"mem_{key}", register, amount=amount, months=months))
     if facts.get("place"):
         lines.append(t("mem_place", register, place=facts["place"]))
     return lines

@@ -36,6 +36,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from knowledge.figures import PLACEHOLDER
 from knowledge.programmes import Knowledge, programme_texts
 
@@ -122,6 +124,17 @@ def typed_figures(text: str, known: Iterable[Decimal] = (), phones: Iterable[str
     return found
 
 
+def _strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from _strings(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{where}[{i}]")
+    elif isinstance(node, str):
+        yield where, node
+
+
 def _numbers(node: Any, where: str, structural: frozenset[str]) -> Iterator[tuple[str, Any]]:
     if isinstance(node, Mapping):
         for key, value in node.items():
@@ -182,6 +195,12 @@ def typed_figure_errors(
                 for kind, figure in typed_figures(line, (), phones):
                     where = f"templates/eligibility/catalogue.yaml: {section}.{key}.{register}"
                     errors.append(f"{where}: «{figure}» is {_a(kind)} typed")
+    # The bot's message catalogues (knowledge/data/messages): Jinja left out, as in the templates.
+    for path in sorted((kn.data_dir / "messages").glob("*.yaml")):
+        for where, message in _strings(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, ""):
+            for line in template_lines(message):
+                for kind, figure in typed_figures(line, (), phones):
+                    errors.append(f"messages/{path.name}: {where}: «{figure}» is {_a(kind)} typed")
     for intent, topic in kn.topics.items():
         for part, text in (("intro", topic.intro), ("body", topic.body)):
             for register, lines in text.items():

@@ -282,6 +282,14 @@ def test_a_figure_typed_in_the_pre_checks_words_is_an_error(tmp_path: Path, monk
     assert "templates/eligibility/reasons.el.j2: «67%» is a percentage typed" in errors, errors
 
 
+def test_a_figure_typed_in_a_bot_message_is_an_error(data_copy: Path) -> None:
+    path = data_copy / "messages" / "memory.yaml"
+    text = path.read_text(encoding="utf-8").replace("σε {{ months }} μήνες", "σε 6 μήνες", 1)
+    path.write_text(text, encoding="utf-8")
+    errors = run_check(TODAY, data_copy).errors
+    assert "messages/memory.yaml: mem_income_6m.el: «6 μήνες» is a duration typed" in errors, errors
+
+
 def test_template_lines_leave_out_jinja() -> None:
     source = (
         "{% if p %}Το όριο είναι {{ money(p.limit) }} για {{ figure('min_income.income_months') }} μήνες{% endif %}"
