@@ -31,6 +31,24 @@ from core.models.media import Attachment
 
 ATHENS = ZoneInfo("Europe/Athens")
 LONG_PERIOD = timedelta(days=92)
+# Every figure of a centre's row, in the order the page and the CSV show them; all but the median add up.
+FIGURES = (
+    "citizens_served",
+    "appointments_booked",
+    "attended",
+    "no_show",
+    "cancelled",
+    "intakes",
+    "conversations",
+    "answered",
+    "median_first_response_minutes",
+    "offers",
+    "offers_accepted",
+    "voice_notes",
+    "photos",
+    "documents",
+)
+ADDITIVE = tuple(name for name in FIGURES if name != "median_first_response_minutes")
 
 
 @dataclass
@@ -262,21 +280,7 @@ def totals(report: list[CentrePeriod]) -> CentrePeriod:
     """All centres together (the median is not additive: it is left out of the total)."""
     total = CentrePeriod("")
     for r in report:
-        for name in (
-            "citizens_served",
-            "appointments_booked",
-            "attended",
-            "no_show",
-            "cancelled",
-            "intakes",
-            "conversations",
-            "answered",
-            "offers",
-            "offers_accepted",
-            "voice_notes",
-            "photos",
-            "documents",
-        ):
+        for name in ADDITIVE:
             setattr(total, name, getattr(total, name) + getattr(r, name))
         for key, value in r.intakes_by_category.items():
             total.intakes_by_category[key] = total.intakes_by_category.get(key, 0) + value

@@ -10,25 +10,10 @@ from datetime import date
 
 from core.intake import CATEGORIES
 from core.models.intake import INTAKE_STATUSES
-from core.period_report import CentrePeriod
+from core.period_report import FIGURES, CentrePeriod
 from staff_console.catalogue import label
 
-COUNTS = (
-    "citizens_served",
-    "appointments_booked",
-    "attended",
-    "no_show",
-    "cancelled",
-    "intakes",
-    "conversations",
-    "answered",
-    "median_first_response_minutes",
-    "offers",
-    "offers_accepted",
-    "voice_notes",
-    "photos",
-    "documents",
-)
+COUNTS = FIGURES
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

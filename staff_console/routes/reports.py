@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from core.centres import list_centres
 from core.intake import CATEGORIES
-from core.period_report import CentrePeriod, period_report, totals
+from core.period_report import FIGURES, CentrePeriod, period_report, totals
 from staff_console.access import CurrentViewer, Viewer
 from staff_console.catalogue import label, labels_of, t
 from staff_console.charts import bar_chart
@@ -24,22 +24,9 @@ from staff_console.web import ATHENS, render
 
 router = protected_router()
 MAX_RANGE = timedelta(days=3 * 366)
-# The table's columns, in order (labels: catalogue "report_column").
-COLUMNS = (
-    "citizens_served",
-    "appointments_booked",
-    "attended",
-    "no_show",
-    "cancelled",
-    "intakes",
-    "answered",
-    "median_first_response_minutes",
-    "offers",
-    "offers_accepted",
-    "voice_notes",
-    "photos",
-    "documents",
-)
+# The table's columns, in order (labels: catalogue "report_column"); conversations are shown in the answered column
+# ("answered / conversations").
+COLUMNS = tuple(name for name in FIGURES if name != "conversations")
 
 
 @dataclass(frozen=True)
