@@ -31,6 +31,21 @@ async def counts(chat: LocalChat) -> tuple[int, int, int]:
         )
 
 
+async def to_summary_without_phone(mediator: LocalChat) -> None:
+    """A request for Μαρία Νικολάου of Αγία Παρασκευή (1 adult, no children, no phone), up to its summary."""
+    await mediator.say("/mediator")
+    await mediator.press("📝 Αίτημα για κάποιον")
+    await mediator.press("✅ Ο πολίτης συμφώνησε προφορικά")
+    await mediator.press_data("i:cat:other")
+    await mediator.press("➡️ Συνέχεια")
+    await mediator.press("⏭️ Παράλειψη")
+    await mediator.press("1")
+    await mediator.press("0")
+    await mediator.say("Αγία Παρασκευή")
+    await mediator.say("Μαρία Νικολάου")
+    await mediator.press("➖ Χωρίς τηλέφωνο")
+
+
 async def test_a_mediator_opens_a_request_for_a_person_without_a_phone(chat: LocalChat) -> None:
     mediator_id, mediator = await linked_mediator(chat)
     replies = await mediator.say("/mediator")
@@ -109,17 +124,7 @@ async def test_a_phone_given_by_the_mediator_asks_when_to_call(chat: LocalChat) 
 
 async def test_no_oral_consent_keeps_nothing(chat: LocalChat) -> None:
     _mediator_id, mediator = await linked_mediator(chat)
-    await mediator.say("/mediator")
-    await mediator.press("📝 Αίτημα για κάποιον")
-    await mediator.press("✅ Ο πολίτης συμφώνησε προφορικά")
-    await mediator.press_data("i:cat:other")
-    await mediator.press("➡️ Συνέχεια")
-    await mediator.press("⏭️ Παράλειψη")
-    await mediator.press("1")
-    await mediator.press("0")
-    await mediator.say("Αγία Παρασκευή")
-    await mediator.say("Μαρία Νικολάου")
-    await mediator.press("➖ Χωρίς τηλέφωνο")
+    await to_summary_without_phone(mediator)
     replies = await mediator.press("🔄 Από την αρχή")  # starting again stays a request for someone else
     assert "Αίτημα για πολίτη χωρίς τηλέφωνο" in text(replies)
     replies = await mediator.press("❌ Δεν συμφώνησε")
@@ -142,17 +147,7 @@ async def test_a_citizen_pressing_the_mediator_request_button_is_refused(chat: L
 
 async def test_a_mediator_deactivated_mid_request_stores_nothing(chat: LocalChat) -> None:
     mediator_id, mediator = await linked_mediator(chat)
-    await mediator.say("/mediator")
-    await mediator.press("📝 Αίτημα για κάποιον")
-    await mediator.press("✅ Ο πολίτης συμφώνησε προφορικά")
-    await mediator.press_data("i:cat:other")
-    await mediator.press("➡️ Συνέχεια")
-    await mediator.press("⏭️ Παράλειψη")
-    await mediator.press("1")
-    await mediator.press("0")
-    await mediator.say("Αγία Παρασκευή")
-    await mediator.say("Μαρία Νικολάου")
-    await mediator.press("➖ Χωρίς τηλέφωνο")
+    await to_summary_without_phone(mediator)
     async with chat.app.services.db.session() as session:
         user = await session.get(StaffUser, mediator_id)
         assert user is not None
