@@ -26,6 +26,7 @@ from core.booking.mediators import create_link_token
 from core.models import Citizen
 from core.models.booking import Appointment
 from core.users import create_user
+from tests.e2e.test_chat_scripts import assert_reads
 
 WAITING_LIST = """
 # A full day, the waiting list, a cancellation, the offer taken with one tap.
@@ -318,13 +319,7 @@ async def play(chat: LocalChat, script: str) -> str:
         elif raw.strip() and not raw.startswith("#"):
             raise ValueError(f"unknown line {raw!r}")
     output = "\n".join(stage.output)
-    position = 0
-    for text in expected:
-        found = output.find(text, position)
-        assert found >= 0, f"expected {text!r} after position {position}; output:\n{output}"
-        position = found + len(text)
-    for text in forbidden:
-        assert text not in output
+    assert_reads(output, expected, forbidden, "multi-person script")
     return output
 
 

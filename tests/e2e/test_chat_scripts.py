@@ -34,6 +34,17 @@ def parse_script(path: Path) -> tuple[list[str], list[str], list[str]]:
     return actions, expected, forbidden
 
 
+def assert_reads(output: str, expected: list[str], forbidden: list[str], what: str) -> None:
+    """Every expected text appears in `output`, in order; no forbidden text appears at all."""
+    position = 0
+    for text in expected:
+        found = output.find(text, position)
+        assert found >= 0, f"{what}: expected {text!r} after position {position}; output:\n{output}"
+        position = found + len(text)
+    for text in forbidden:
+        assert text not in output, f"{what}: {text!r} must not appear; output:\n{output}"
+
+
 def run_chat(actions: list[str], database_url: str, data_dir: Path, user_id: int = 424242) -> str:
     env = {**os.environ, "KOINOTITA_DATABASE_URL": database_url, "KOINOTITA_DATA_DIR": str(data_dir)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
@@ -62,13 +73,7 @@ def test_conversation_script(script: Path, sqlite_template: Path, tmp_path: Path
     database = tmp_path / "chat.sqlite3"
     shutil.copyfile(sqlite_template, database)
     output = run_chat(actions, f"sqlite+aiosqlite:///{database}", chat_data_dir)
-    position = 0
-    for text in expected:
-        found = output.find(text, position)
-        assert found >= 0, f"{script.name}: expected {text!r} after position {position}; output:\n{output}"
-        position = found + len(text)
-    for text in forbidden:
-        assert text not in output, f"{script.name}: {text!r} must not appear; output:\n{output}"
+    assert_reads(output, expected, forbidden, script.name)
 
 
 def test_scripts_exist() -> None:

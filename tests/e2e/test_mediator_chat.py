@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_chat_scripts import parse_script, run_chat
+from tests.e2e.test_chat_scripts import assert_reads, parse_script, run_chat
 
 SCRIPTS = sorted((Path(__file__).parent / "mediator_scripts").glob("*.chat"))
 MEDIATOR_TELEGRAM = 515151
@@ -43,13 +43,7 @@ def test_mediator_script(script: Path, sqlite_template: Path, tmp_path: Path) ->
     token = koinotita(env, "users", "link", "--username", "eleni").strip().rsplit("start=link-", 1)[-1]
     actions, expected, forbidden = parse_script(script)
     output = run_chat([a.replace("{TOKEN}", token) for a in actions], url, tmp_path, user_id=MEDIATOR_TELEGRAM)
-    position = 0
-    for text in expected:
-        found = output.find(text, position)
-        assert found >= 0, f"{script.name}: expected {text!r} after position {position}; output:\n{output}"
-        position = found + len(text)
-    for text in forbidden:
-        assert text not in output, f"{script.name}: {text!r} must not appear; output:\n{output}"
+    assert_reads(output, expected, forbidden, script.name)
     with sqlite3.connect(database) as db:  # stored for the annex, by the mediator, with oral consent, no chat
         rows = db.execute(
             "SELECT i.centre_id, i.created_by_kind, i.consent_version, i.telegram_chat_id, c.name, c.telegram_id"
