@@ -250,9 +250,10 @@ def situation_of(parse: Parse) -> list[Entity]:
 
 def states_facts(parse: Parse) -> dict[str, Any]:
     """The facts a message *states* («με ενοίκιο», "we pay rent"): none when it asks something (a question mark, or
-    a programme named — "how do I apply for the rent allowance?" is a question, not an answer)."""
+        a programme named — "how do I apply for the rent allowance?" is a question, not an answer). Greek asks with «;»,
+    typed as a semicolon or as the Greek question mark U+037E."""
     entities = situation_of(parse)
-    if parse.text.rstrip().endswith(("?", ";")) or any(e.entity == "topic" for e in entities):
+    if parse.text.rstrip().endswith(("?", ";", "\u037e")) or any(e.entity == "topic" for e in entities):
         return {}
     return facts_from_entities(entities)
 

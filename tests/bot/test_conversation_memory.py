@@ -22,10 +22,12 @@ from bot.memory import (
     restore,
     restored_among,
     settle,
+    states_facts,
 )
 from knowledge.eligibility import question
 from knowledge.entitlements import ENTITLEMENT_QUESTIONS
 from knowledge.messages import plain
+from nlu.types import FALLBACK, Parse
 
 REGISTERS = {"el": "🇬🇷 Ελληνικά", "el-simple": "🙂 Απλά ελληνικά", "en": "🇬🇧 English"}
 UNEMPLOYED_WITH_TWO = {
@@ -208,3 +210,18 @@ async def test_a_request_asks_the_household_after_change_and_reads_natural_count
     await chat.press("0")
     draft = data_of(chat)["intake"]
     assert (draft["adults"], draft["children"]) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("μένουμε με ενοίκιο", True),
+        ("we pay rent", True),
+        ("μένουμε με ενοίκιο;", False),  # a semicolon is the Greek question mark
+        ("μένουμε με ενοίκιο\u037e", False),  # and so is U+037E
+        ("do we get help if we pay rent?", False),
+    ],
+)
+def test_only_a_statement_states_facts(text: str, states: bool) -> None:
+    found = states_facts(Parse(text=text, intent=FALLBACK, confidence=0.0))
+    assert (found == {"rents_home": True}) is states, found
