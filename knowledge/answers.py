@@ -8,7 +8,7 @@ register (money and dates formatted, sources gathered) and picks the next-step b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any, TypeGuard
@@ -190,6 +190,17 @@ def _knowledge(knowledge: Knowledge | None) -> Knowledge:
     return knowledge if knowledge is not None else default_knowledge()
 
 
+def _once(kn: Knowledge, key: tuple[Any, ...], render: Callable[[], Answer]) -> Answer:
+    """The answer `key` names, rendered the first time it is asked: topic, programme, documents and emergency
+    answers depend on nothing but the knowledge (and the emergency plan beside it), never changed once loaded (a
+    new one starts empty). Centre cards are not kept: an admin may correct a centre at any time."""
+    known = kn.rendered.get(key)
+    if known is None:
+        known = kn.rendered[key] = render()
+    assert isinstance(known, Answer)
+    return known
+
+
 def _check_register(register: str) -> None:
     strings(register)  # raises ValueError for an unknown register
 
@@ -203,6 +214,10 @@ def render_topic(intent: str, register: str, *, knowledge: Knowledge | None = No
     """The main answer for an intent: intro, the programme (or a short list of them), next steps."""
     _check_register(register)
     kn = _knowledge(knowledge)
+    return _once(kn, ("topic", intent, register), lambda: _render_topic(kn, intent, register))
+
+
+def _render_topic(kn: Knowledge, intent: str, register: str) -> Answer:
     topic = kn.topics.get(intent)
     if topic is None:
         raise KeyError(f"no topic answer for intent {intent!r}")
@@ -248,7 +263,12 @@ def _programme(kn: Knowledge, programme_id: str) -> Programme:
 def render_programme(programme_id: str, register: str, *, knowledge: Knowledge | None = None) -> Answer:
     """Everything about one programme: what, who, amounts, how to apply, the Centre's part."""
     _check_register(register)
-    p = _programme(_knowledge(knowledge), programme_id)
+    kn = _knowledge(knowledge)
+    return _once(kn, ("programme", programme_id, register), lambda: _render_programme(kn, programme_id, register))
+
+
+def _render_programme(kn: Knowledge, programme_id: str, register: str) -> Answer:
+    p = _programme(kn, programme_id)
     return _render(
         "answers/programme.j2",
         register,
@@ -261,7 +281,12 @@ def render_programme(programme_id: str, register: str, *, knowledge: Knowledge |
 def render_documents(programme_id: str, register: str, *, knowledge: Knowledge | None = None) -> Answer:
     """The documents checklist of a programme, with per-item sources where an item has its own."""
     _check_register(register)
-    p = _programme(_knowledge(knowledge), programme_id)
+    kn = _knowledge(knowledge)
+    return _once(kn, ("documents", programme_id, register), lambda: _render_documents(kn, programme_id, register))
+
+
+def _render_documents(kn: Knowledge, programme_id: str, register: str) -> Answer:
+    p = _programme(kn, programme_id)
     buttons = [_button(register, "programme", f"prog:{p.id}")]
     buttons += _programme_buttons(p, register, documents=False)
     refs = [p.documents_source] if p.documents_source else _programme_sources(p)
@@ -272,71 +297,6 @@ def render_documents(programme_id: str, register: str, *, knowledge: Knowledge |
         p=_programme_view(p, register),
         src=_source_view(refs, register=register),
     )
-
-
-def render_emergency(
-    register: str,
-    *,
-    topic: str | None = None,
-    extra_buttons: Sequence[Button] = (),
-    knowledge: Knowledge | None = None,
-) -> Answer:
-    """Helplines first, 112 first of all; short, so it fits one message.
-
-    `topic` is the danger the message named (nlu.emergency categories: "violence", "child", "suicide", …): the
-    lines that fit it come right after 112 and its safety advice follows (knowledge/emergency_plan.py).
-    """
-    from knowledge.emergency_plan import load_plan, ordered_numbers
-
-    _check_register(register)
-    kn = _knowledge(knowledge)
-    plan = load_plan(kn.data_dir)
-    by_number = {h.number: h for h in kn.helplines if h.emergency}
-    lines = [by_number[n] for n in ordered_numbers(list(by_number), topic, plan)]
-    view = [{"number": h.number, "name": h.name[register], "purpose": h.purpose[register]} for h in lines]
-    advice = plan.advice.get(topic or "", ())
-    links = _merge_unlinked(
-        [_helpline_source(h.source, h.number, register) for h in lines]
-        + [_helpline_source(a.source, f"{t_advice_label(register)} {i}", register) for i, a in enumerate(advice, 1)]
-    )
-    checks = [h.source.checked for h in lines if h.source.checked]
-    checks += [a.source.checked for a in advice if a.source.checked]
-    oldest = min(checks, key=lambda c: c.day).display() if checks else None
-    sources = {"links": links, "checked": oldest}
-    buttons = [_button(register, "urgent"), _button(register, "handoff"), *extra_buttons]
-    return _render(
-        "answers/emergency.j2", register, buttons, lines=view, src=sources, advice=[a.text[register] for a in advice]
-    )
-
-
-def _helpline_source(source: SourceRef, what: str, register: str) -> dict[str, str | None]:
-    """A helpline's (or a piece of advice's) source in the source line: the number linked to its page, or — for a
-    source named without an address — the number and the source's name, unlinked."""
-    if source.url:
-        return {"href": source.url, "text": what}
-    title = (source.title_en or source.title) if register == "en" else source.title
-    return {"href": None, "text": what, "title": title}
-
-
-def _merge_unlinked(links: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
-    """Numbers named by the same unlinked source are shown together: «10306, 1018 (reader.gr, 10/10/2025)»."""
-    merged: list[dict[str, str | None]] = []
-    for link in links:
-        title = link.get("title")
-        previous = merged[-1] if merged else None
-        if title and previous is not None and previous.get("title") == title:
-            previous["text"] = f"{previous['text']}, {link['text']}"
-        else:
-            merged.append(dict(link))
-    for link in merged:
-        if link.get("title"):
-            link["text"] = f"{link['text']} ({link.pop('title')})"
-    return merged
-
-
-def t_advice_label(register: str) -> str:
-    """How a piece of safety advice is named in the source line ("συμβουλή 1")."""
-    return str(strings(register)["emergency_advice_source"])
 
 
 def render_events(events: Sequence[Mapping[str, Any]], register: str) -> Answer:

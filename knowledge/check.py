@@ -17,7 +17,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from knowledge import answer_parts, answers, content_checks, eligibility, places, readability, text_figures
+from knowledge import (
+    answer_parts,
+    answers,
+    content_checks,
+    eligibility,
+    emergency_answer,
+    places,
+    readability,
+    text_figures,
+)
 from knowledge.answer import REGISTERS, Answer
 from knowledge.glossary import glossary
 from knowledge.programmes import CheckedOn, ContentError, Knowledge, SourceRef, amount, load_knowledge
@@ -321,7 +330,7 @@ def _renders(kn: Knowledge) -> Iterable[tuple[str, str, Callable[[], Answer]]]:
             yield f"how {pid} [{r}]", r, partial(answer_parts.render_how, pid, r, knowledge=kn)
             if kn.programmes[pid].categories:
                 yield f"categories {pid} [{r}]", r, partial(answer_parts.render_categories, pid, r, knowledge=kn)
-        yield f"emergency [{r}]", r, partial(answers.render_emergency, r, knowledge=kn)
+        yield f"emergency [{r}]", r, partial(emergency_answer.render_emergency, r, knowledge=kn)
         yield f"events (none) [{r}]", r, partial(answers.render_events, [], r)
         events = SAMPLE_EVENTS_EN if r == "en" else SAMPLE_EVENTS
         yield f"events (sample) [{r}]", r, partial(answers.render_events, events, r)

@@ -8,6 +8,7 @@ the check can report them instead of the loader refusing to start.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -148,6 +149,11 @@ class Knowledge:
     topics: Mapping[str, Topic]
     helplines: tuple[Helpline, ...]
     data_dir: Path
+    # Answers rendered from this (read-only) knowledge, by what was asked: each is worked out once per process
+    # instead of once per question (knowledge/answers.py `_once`). Not part of what the knowledge *is*.
+    rendered: dict[tuple[Any, ...], Any] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 def _amount(r: Reader, raw: Any, field: str) -> Amount | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from knowledge import answer_parts, answers, eligibility, entitlements
+from knowledge import answer_parts, answers, eligibility, emergency_answer, entitlements
 from knowledge.answer import REGISTERS, Answer
 from knowledge.emergency_plan import load_plan
 from knowledge.programmes import default_knowledge
@@ -66,7 +66,7 @@ def renders() -> Iterator[tuple[str, str]]:
             if p.categories:
                 yield f"categories {pid} [{r}]", _flat(answer_parts.render_categories(pid, r))
         for topic in (None, *load_plan(kn.data_dir).advice):
-            yield f"emergency {topic} [{r}]", _flat(answers.render_emergency(r, topic=topic))
+            yield f"emergency {topic} [{r}]", _flat(emergency_answer.render_emergency(r, topic=topic))
     for h in _households():
         situation = entitlements.Situation(household=h, low_income=True, renting=h.rents_home, bills_unpaid=True)
         key = (

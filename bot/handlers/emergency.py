@@ -7,7 +7,8 @@ lexicon interrupts (`Parse.danger`); the classifier's guess of danger does not: 
 a name. Which steps wait for typed data is not listed anywhere by hand: a step does when one of its own handlers
 would take the message (`waiting_for_typed_data`), so a new flow gets the rule without touching this module.
 
-The answer puts the helplines that fit the danger first and adds safety advice (knowledge.answers.render_emergency).
+The answer puts the helplines that fit the danger first and adds safety advice
+(knowledge.emergency_answer.render_emergency).
 What the citizen typed is kept (masked, for an hour) so that «🚨 Επείγον» opens an urgent request with the danger
 topic chosen and the text carried into it, shown to the citizen before anything is stored; the flow the emergency
 interrupted is remembered and offered again afterwards (`offer_resume`, the `a:resume:<flow>` button); going back
@@ -37,7 +38,7 @@ from bot.services import KoinotitaApplication
 from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text
 from core.pii import mask_pii
 from knowledge.answer import Button
-from knowledge.answers import render_emergency
+from knowledge.emergency_answer import render_emergency
 from knowledge.messages import plain, t
 from nlu.emergency import topic_of
 from nlu.types import Parse

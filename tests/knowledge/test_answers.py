@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from knowledge import answers
+from knowledge import answers, emergency_answer
 from knowledge.answer import REGISTERS, Answer
 from knowledge.check import TOPIC_INTENTS
 from knowledge.figures import fill, format_figure
@@ -156,7 +156,7 @@ def test_documents_unknown_says_so_kindly() -> None:
 
 @pytest.mark.parametrize("register", REGISTERS)
 def test_emergency_puts_112_first_and_fits_one_message(register: str) -> None:
-    answer = answers.render_emergency(register)
+    answer = emergency_answer.render_emergency(register)
     assert len(answer.parts) == 1
     numbers = re.findall(r"<b>(\d{3,5})</b>", answer.parts[0])
     assert numbers[0] == "112"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from knowledge import answers, check, content_checks, text_figures
+from knowledge import answers, check, content_checks, emergency_answer, text_figures
 from knowledge.check import run_check
 from knowledge.glossary import GlossaryTerm, glossary
 from knowledge.programmes import DATA_DIR
@@ -124,7 +124,7 @@ def test_a_helpline_source_named_without_an_address_warns_and_says_why(data_copy
 
 @pytest.mark.parametrize("register", ["el", "el-simple", "en"])
 def test_the_emergency_answer_names_the_unlinked_source_and_never_shows_a_cut_address(register: str) -> None:
-    text = answers.render_emergency(register, topic="suicide").parts[-1]
+    text = emergency_answer.render_emergency(register, topic="suicide").parts[-1]
     assert "..." not in text and "…" not in text
     day = "10 Oct 2025" if register == "en" else "10/10/2025"
     assert f"1018, 10306 (reader.gr, {day})" in text  # named, not linked, the two numbers together

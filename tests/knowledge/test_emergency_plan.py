@@ -8,7 +8,7 @@ import re
 import pytest
 
 from knowledge.answer import REGISTERS
-from knowledge.answers import render_emergency
+from knowledge.emergency_answer import render_emergency
 from knowledge.emergency_plan import TOPICS, load_plan
 from knowledge.programmes import default_knowledge
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge import readability
-from knowledge.answers import render_documents, render_emergency, render_programme, render_topic, topics
+from knowledge.answers import render_documents, render_programme, render_topic, topics
+from knowledge.emergency_answer import render_emergency
 from knowledge.programmes import default_knowledge
 
 
