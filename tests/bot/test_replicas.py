@@ -90,9 +90,12 @@ def message(update_id: int, user: int, text: str) -> dict[str, Any]:
 
 
 def lines(path: Path) -> list[dict[str, Any]]:
+    """The complete lines the replicas have written so far: a line still being written (no newline yet) is read
+    next time, not parsed half-way."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    complete = path.read_text(encoding="utf-8").rpartition("\n")[0]
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
 
 
 def collapse(items: list[str]) -> list[str]:
