@@ -5,13 +5,17 @@ same local Bot API stand-in, in the same run (issue 16, "Measure").
     .venv/bin/python -m bench.delivery.run                      # 2,000 updates from 200 users
     .venv/bin/python -m bench.delivery.run --updates 4000 --sqlite-only
 
-Each case starts with every update already received — in PTB's update queue for the bare Application, in the inbox
-for the bot — and measures from "go" until every update is handled and every message sent, so receiving is not
-in the figure for either (nor stopping: the bare Application's `stop()` and the bot processes' shutdown come after
-the clock). The bot cases run as separate processes (`bench.delivery.replica`), each with the NLU
-model loaded before "go"; CPU is the processes' own (`time.process_time`), not the database server's. The texts:
-ten messages per citizen (/start, questions answered by the NLU, /menu, /sos, a place for "my centre"...), users
-interleaved, as they arrive in real life.
+Each case starts with every update already received — as the JSON Telegram sent — and measures from "go" until
+every update is handled and every message sent, so receiving is not in the figure for either (nor stopping: the
+bare Application's `stop()` and the bot processes' shutdown come after the clock). Both decode each update
+(`Update.de_json`) inside the clock: the bot each stored update as it handles it, the bare Application each
+update as it is queued (until session 5 the bare case's updates were decoded before its clock started, which
+left the framework's own decoding out of the bare figure only; that row is still printed, without a share). The
+bare case is the best of three runs (short runs vary most), which only makes the bot's share smaller. The bot
+cases run as separate processes (`bench.delivery.replica`), each with the NLU model loaded before "go"; CPU is the
+processes' own (`time.process_time`), not the database server's. The texts: ten messages per citizen (/start,
+questions answered by the NLU, /menu, /sos, a place for "my centre"...), users interleaved, as they arrive in real
+life.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ def workload(updates: int, users: int) -> list[dict[str, Any]]:
     return [message(1000 + n, FIRST_USER + n % users, TEXTS[(n // users) % len(TEXTS)]) for n in range(updates)]
 
 
-async def bare_ptb(payloads: list[dict[str, Any]]) -> dict[str, float]:
+async def bare_ptb(payloads: list[dict[str, Any]], *, decode_in_clock: bool = True) -> dict[str, float]:
     api = RecordingBotApi()
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,9 +86,10 @@ async def bare_ptb(payloads: list[dict[str, Any]]) -> dict[str, float]:
     app = ApplicationBuilder().token("1:BENCH").request(api).get_updates_request(api).updater(None).build()
     app.add_handler(MessageHandler(filters.ALL, echo))
     async with app:
-        for payload in payloads:
-            await app.update_queue.put(Update.de_json(payload, app.bot))
+        decoded = [] if decode_in_clock else [Update.de_json(payload, app.bot) for payload in payloads]
         wall, cpu = time.perf_counter(), time.process_time()
+        for update in decoded or (Update.de_json(payload, app.bot) for payload in payloads):
+            await app.update_queue.put(update)
         await app.start()
         while len(api.calls_to("sendMessage")) < len(payloads):
             await asyncio.sleep(0.01)
@@ -151,10 +156,17 @@ def drop_pg(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def row(name: str, n: int, result: dict[str, float], bare: dict[str, float] | None) -> str:
+def best_bare(payloads: list[dict[str, Any]], *, decode_in_clock: bool, runs: int = 3) -> dict[str, float]:
+    return min(
+        (asyncio.run(bare_ptb(payloads, decode_in_clock=decode_in_clock)) for _ in range(runs)),
+        key=lambda r: r["seconds"],
+    )
+
+
+def row(name: str, n: int, result: dict[str, float], bare: dict[str, float] | None, *, share: bool = True) -> str:
     rate = n / result["seconds"]
-    share = f"{100 * rate / (n / bare['seconds']):.1f} %" if bare else "100 %"
-    return f"| {name:<34} | {rate:>10.0f} | {1000 * result['cpu_s'] / n:>13.2f} | {share:>10} |"
+    shown = (f"{100 * rate / (n / bare['seconds']):.1f} %" if bare else "100 %") if share else "—"
+    return f"| {name:<44} | {rate:>10.0f} | {1000 * result['cpu_s'] / n:>13.2f} | {shown:>10} |"
 
 
 def main() -> None:
@@ -165,8 +177,9 @@ def main() -> None:
     args = parser.parse_args()
     payloads = workload(args.updates, args.users)
     results: list[tuple[str, dict[str, float]]] = []
-    bare = asyncio.run(bare_ptb(payloads))
+    bare = best_bare(payloads, decode_in_clock=True)
     results.append(("bare PTB, echo handler", bare))
+    predecoded = best_bare(payloads, decode_in_clock=False)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         sqlite = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
@@ -187,10 +200,11 @@ def main() -> None:
                 finally:
                     drop_pg(url)
     print(f"{args.updates} updates from {args.users} users\n")
-    print("| case                               | updates/s  | CPU ms/update | % of bare  |")
-    print("|------------------------------------|-----------:|--------------:|-----------:|")
+    print(f"| {'case':<44} | updates/s  | CPU ms/update | % of bare  |")
+    print(f"|{'-' * 46}|-----------:|--------------:|-----------:|")
     for name, result in results:
         print(row(name, args.updates, result, None if result is bare else bare))
+    print(row("(bare PTB, updates decoded before the clock)", args.updates, predecoded, None, share=False))
 
 
 if __name__ == "__main__":
