@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from contextvars import ContextVar
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, or_, select, tuple_
+from sqlalchemy import Table, and_, delete, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,6 +82,7 @@ class StateStore:
     async def save(self, session: AsyncSession) -> int:
         """Write what changed since `load`; returns how many rows were written or deleted."""
         upserts: list[dict[str, Any]] = []
+        written: dict[tuple[str, str], str] = {}
         deletes: list[tuple[str, str]] = []
         for ident in set(self.loaded) | set(self.values):
             value = self.values.get(ident)
@@ -93,11 +94,13 @@ class StateStore:
             dumped = _dump(value)
             if self.loaded.get(ident) != dumped:
                 upserts.append({"kind": ident[0], "key": ident[1], "data": value, "updated_at": utcnow()})
+                written[ident] = dumped
         if deletes:
             await session.execute(delete(BotState).where(tuple_(BotState.kind, BotState.key).in_(deletes)))
         if upserts:
             dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-            insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(BotState)
+            # The table, not the mapped class: the ORM's bulk bookkeeping cost more than the statement itself.
+            insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(cast(Table, BotState.__table__))
             await session.execute(
                 insert.on_conflict_do_update(
                     index_elements=["kind", "key"],
@@ -105,8 +108,7 @@ class StateStore:
                 ),
                 upserts,
             )
-        for item in upserts:
-            self.loaded[(item["kind"], item["key"])] = _dump(item["data"])
+        self.loaded.update(written)
         for ident in deletes:
             self.loaded.pop(ident, None)
         return len(upserts) + len(deletes)

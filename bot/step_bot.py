@@ -23,7 +23,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, InputFile, Message, ReplyKeyboardMarkup, TelegramObject
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    TelegramObject,
+)
+from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
 SEND_METHODS = frozenset(
@@ -141,6 +150,32 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     return value
+
+
+_NO_PREVIEW = {"is_disabled": True}  # shared by the payloads below, never changed
+
+
+def record_html_message(
+    chat_id: int, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+) -> bool:
+    """In a step, record the bot's usual message (HTML, no link preview) at once: the payload PTB's
+    `send_message` would record (tests/bot/test_step_bot.py compares the two), without PTB's handling of its
+    thirty-odd arguments and without building a stand-in Message for a caller that reads none (bot/ui.py
+    `send_text`). These are most of a step's calls. False outside a step: the caller sends through PTB."""
+    recorder = _RECORDER.get()
+    if recorder is None:
+        return False
+    payload: dict[str, Any] = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML.value,
+        "link_preview_options": _NO_PREVIEW,
+    }
+    if markup is not None:
+        payload["reply_markup"] = _plain(markup)
+    payload["_provisional"] = recorder.provisional_id()
+    recorder.calls.append(RecordedCall("sendMessage", payload, chat_id))
+    return True
 
 
 def _revive(value: Any) -> Any:

@@ -14,7 +14,6 @@ from typing import Any
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -23,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.step_bot import record_html_message
 from knowledge.answer import Answer, Button
 from knowledge.messages import plain, t
 
@@ -96,11 +96,14 @@ async def send_text(
     text: str,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
     **kwargs: Any,
-) -> Message | None:
+) -> None:
+    """Send HTML without a link preview to the update's chat; in a step, recorded directly (bot/step_bot.py)."""
     chat = update.effective_chat
     if chat is None:
-        return None
-    return await chat.send_message(
+        return
+    if not kwargs and record_html_message(chat.id, text, markup):
+        return
+    await chat.send_message(
         text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True, **kwargs
     )
 

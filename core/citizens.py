@@ -116,6 +116,19 @@ def keepable_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     return kept
 
 
+async def kept_facts_for(session: AsyncSession, telegram_id: int) -> dict[str, Any]:
+    """What is kept for the citizen with this Telegram id: `kept_facts_of` their record, reading only the two
+    columns it needs (once per conversation, for every citizen who writes)."""
+    row = (
+        await session.execute(
+            select(Citizen.kept_facts, Citizen.kept_facts_consent_at).where(Citizen.telegram_id == telegram_id)
+        )
+    ).first()
+    if row is None or row.kept_facts_consent_at is None or not isinstance(row.kept_facts, dict):
+        return {}
+    return keepable_facts(row.kept_facts)
+
+
 def kept_facts_of(citizen: Citizen | None) -> dict[str, Any]:
     """What is kept for the citizen (empty when nothing is, or the consent was withdrawn)."""
     if citizen is None or citizen.kept_facts_consent_at is None or not isinstance(citizen.kept_facts, dict):

@@ -246,6 +246,18 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """For a block that only reads: inside a step, the step's own session — no savepoint to open and release
+        (two statements and their round trips), as a read leaves nothing to undo; outside, `session()`. Not for a
+        block whose failure is caught: on PostgreSQL a failed statement outside a savepoint fails the whole step."""
+        current = _STEP.get()
+        if current is not None and current[0] is self:
+            yield current[1]
+            return
+        async with self.session() as session:
+            yield session
+
+    @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on error; on SQLite it holds the write lock
         from its first statement, on PostgreSQL callers lock the rows they read with `with_for_update()`."""

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, null, select, text, update
+from sqlalchemy import Table, delete, func, null, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,7 +86,8 @@ async def store(session: AsyncSession, items: Sequence[Incoming], *, now: dateti
     ]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]), rows)
+    table = cast(Table, InboxUpdate.__table__)  # not the mapped class: no ORM bookkeeping per row
+    await session.execute(insert(table).on_conflict_do_nothing(index_elements=["update_id"]), rows)
 
 
 def _pending(rows: Sequence[Any]) -> list[PendingUpdate]:

@@ -60,7 +60,7 @@ async def show_centre_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def show_centre(update: Update, context: ContextTypes.DEFAULT_TYPE, centre_id: str) -> bool:
     """Send what is known of a centre and its pin; False when the id is not a centre (stale or forged)."""
     register = register_of(context)
-    async with services_of(context).db.session() as session:
+    async with services_of(context).db.read() as session:
         centre = await get_centre(session, centre_id)
     if centre is None:
         return False
@@ -97,7 +97,7 @@ async def _answer_route(
         await send_text(update, t("centre_outside_region", register), _ask_markup(register))
         return ASK_PLACE
     if result.centre_id is None and result.candidates:
-        async with services_of(context).db.session() as session:
+        async with services_of(context).db.read() as session:
             rows = []
             for cid in result.candidates:
                 centre = await get_centre(session, cid)
@@ -119,7 +119,7 @@ async def _answer_route(
     if result.centre_id is None:
         await send_text(update, t("centre_unknown_place", register), _ask_markup(register))
         return ASK_PLACE
-    async with services_of(context).db.session() as session:
+    async with services_of(context).db.read() as session:
         centre = await get_centre(session, result.centre_id)
     if centre is None:  # the admin removed it: say we don't know rather than fail
         await send_text(update, t("centre_unknown_place", register), _ask_markup(register))

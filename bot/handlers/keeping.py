@@ -26,7 +26,14 @@ from bot import memory
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text
-from core.citizens import citizen_by_telegram_id, keep_facts, keepable_facts, kept_facts_of, withdraw_kept_facts
+from core.citizens import (
+    citizen_by_telegram_id,
+    keep_facts,
+    keepable_facts,
+    kept_facts_for,
+    kept_facts_of,
+    withdraw_kept_facts,
+)
 from knowledge.messages import plain, t
 
 log = logging.getLogger(__name__)
@@ -43,8 +50,8 @@ async def restore_kept(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     user = update.effective_user
     if user is None or user.is_bot or not memory.needs_restore(context.user_data):
         return
-    async with services_of(context).db.session() as session:
-        kept = kept_facts_of(await citizen_by_telegram_id(session, user.id))
+    async with services_of(context).db.read() as session:
+        kept = await kept_facts_for(session, user.id)
     if kept:
         memory.restore(context.user_data, kept)
     else:
