@@ -19,17 +19,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, text, true, union
+from sqlalchemy import ColumnElement, func, select, text, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.intake_counts import bounds, intake_counts
 from core.models.booking import ATTENDED, CANCELLED, HELD, NO_SHOW, Appointment, WaitlistEntry
 from core.models.handoff import HandoffConversation, HandoffMessage
 from core.models.intake import Intake
 from core.models.media import Attachment
 
-ATHENS = ZoneInfo("Europe/Athens")
 LONG_PERIOD = timedelta(days=92)
 # Every figure of a centre's row, in the order the page and the CSV show them; all but the median add up.
 FIGURES = (
@@ -73,14 +72,6 @@ class CentrePeriod:
     documents: int = 0
 
 
-def bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """From the first day's start to the end of the last day (inclusive), Athens time."""
-    return (
-        datetime.combine(first, datetime.min.time(), ATHENS),
-        datetime.combine(last + timedelta(days=1), datetime.min.time(), ATHENS),
-    )
-
-
 async def period_report(
     session: AsyncSession, *, first: date, last: date, centre_ids: Collection[str] | None = None
 ) -> list[CentrePeriod]:
@@ -97,15 +88,17 @@ async def period_report(
 
     if session.get_bind().dialect.name == "postgresql":
         await _plan_for_period(session, last - first)
-    # Counted in the database (GROUP BY), never by reading a period's intakes into Python.
+    # Counted in the database (GROUP BY, or PostgreSQL's monthly counts), never by reading intakes into Python.
     in_period = (Intake.created_at >= start, Intake.created_at < end, scoped(Intake.centre_id))
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: dict[str, Counter[str]] = defaultdict(Counter)
-    for centre, status, category, intakes, topics in (await session.execute(_intake_counts(session, in_period))).all():
-        row(centre).intakes += int(intakes)
-        statuses[str(centre)][status] += int(intakes)
-        if topics:
-            categories[str(centre)][str(category)] += int(topics)
+    # Only what counts something: PostgreSQL's monthly counts keep rows that went back to 0.
+    for in_centre, in_status, topic, intakes, mentions in await intake_counts(session, first, last, scoped):
+        if intakes:
+            row(in_centre).intakes += intakes
+            statuses[in_centre][in_status] += intakes
+        if mentions:
+            categories[in_centre][str(topic)] += mentions
 
     for centre, status, held_until in (
         await session.execute(
@@ -179,7 +172,7 @@ async def period_report(
             row(centre).offers_accepted += 1
 
     files = {"voice": "voice_notes", "photo": "photos", "pdf": "documents"}
-    for centre, kind, count in (
+    for file_centre, kind, count in (
         await session.execute(
             select(Attachment.centre_id, Attachment.kind, func.count())
             .where(Attachment.created_at >= start, Attachment.created_at < end, scoped(Attachment.centre_id))
@@ -187,7 +180,7 @@ async def period_report(
         )
     ).all():
         if kind in files:
-            report_row = row(centre)
+            report_row = row(file_centre)
             setattr(report_row, files[kind], getattr(report_row, files[kind]) + int(count))
     for centre_id, report in rows.items():
         report.citizens_served = citizens_served.get(centre_id, 0)
@@ -208,33 +201,6 @@ async def _plan_for_period(session: AsyncSession, length: timedelta) -> None:
             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true),"
             " set_config('max_parallel_workers_per_gather', :workers, true)"
         ).bindparams(workers=workers)
-    )
-
-
-def _intake_counts(session: AsyncSession, in_period: tuple[ColumnElement[bool], ...]) -> Select[Any]:
-    """One pass over the period's intakes (PostgreSQL reads them from ix_intake_created alone): each intake joined
-    to its topics, or to one empty row when it has none, grouped by centre, status and topic. Per group: how many
-    intakes (an intake's first topic row, or its empty row, counts it once) and how many topic mentions (an
-    intake with two topics counts in both)."""
-    if session.get_bind().dialect.name == "postgresql":
-        topic = func.jsonb_array_elements_text(Intake.categories).table_valued("value", with_ordinality="n")
-        topic = topic.render_derived()
-        position, first = topic.c.n, 1
-    else:
-        topic = func.json_each(Intake.categories).table_valued("value", "key")
-        position, first = topic.c.key, 0
-    return (
-        select(
-            Intake.centre_id,
-            Intake.status,
-            topic.c.value,
-            func.count().filter(or_(position.is_(None), position == first)),
-            func.count(position),
-        )
-        .select_from(Intake)
-        .outerjoin(topic, true())
-        .where(*in_period)
-        .group_by(Intake.centre_id, Intake.status, topic.c.value)
     )
 
 
