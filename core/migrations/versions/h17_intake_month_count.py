@@ -28,13 +28,16 @@ down_revision: str | Sequence[str] | None = "h14_queue_created"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# One intake's rows in the table, for the intakes of `{rows}`, with `{sign}` 1 (added) or -1 (taken away).
+# One intake's rows in the table, for the intakes of `{rows}`, with `{sign}` 1 (added) or -1 (taken away). Topics
+# that are not a JSON list (never written by the application) count as none rather than fail the intake's write.
 EXPAND = """
     SELECT date_trunc('month', r.created_at AT TIME ZONE 'Europe/Athens')::date AS month, r.centre_id, r.status,
            coalesce(t.value, '') AS topic,
            CASE WHEN t.n IS NULL OR t.n = 1 THEN {sign} ELSE 0 END AS intakes,
            CASE WHEN t.n IS NULL THEN 0 ELSE {sign} END AS mentions
-    FROM {rows} AS r LEFT JOIN LATERAL jsonb_array_elements_text(r.categories) WITH ORDINALITY AS t(value, n) ON true
+    FROM {rows} AS r LEFT JOIN LATERAL jsonb_array_elements_text(
+        CASE WHEN jsonb_typeof(r.categories) = 'array' THEN r.categories ELSE '[]' END
+    ) WITH ORDINALITY AS t(value, n) ON true
     WHERE r.centre_id IS NOT NULL
 """
 # Summed per key first (a key may come from several rows), in key order (concurrent writers lock rows in the same
