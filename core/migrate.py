@@ -23,12 +23,18 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+# Tables the database keeps by itself (triggers), with no model: core.intake_counts' monthly intake counts.
+DATABASE_KEPT = frozenset({"intake_month_count"})
+
+
 def for_dialect(dialect: str) -> Callable[..., bool]:
     """Alembic `include_object`: leave out what the models create on another database only (an index declared
-    with `.ddl_if(dialect=...)`, e.g. PostgreSQL's GIN index on intake topics), so models and migrations compare
-    equal on each backend."""
+    with `.ddl_if(dialect=...)`, e.g. PostgreSQL's GIN index on intake topics) and the tables the database keeps
+    by itself, so models and migrations compare equal on each backend."""
 
-    def include(obj: Any, _name: str | None, _type: str, _reflected: bool, _compare_to: Any) -> bool:
+    def include(obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any) -> bool:
+        if type_ == "table" and name in DATABASE_KEPT:
+            return False
         only = getattr(obj, "_ddl_if", None)
         return only is None or only.dialect is None or only.dialect == dialect
 

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from core.db import Database
 from core.models import Citizen
+from core.models.booking import ATTENDED, BOOKED, NO_SHOW, Appointment
+from core.models.handoff import HandoffConversation
 from core.models.intake import INTAKE_STATUSES, Intake
 from core.period_report import CentrePeriod, period_report, totals
 
@@ -123,3 +125,42 @@ async def test_month_boundaries_are_athens_days(database: Database) -> None:
         assert await period_report(session, first=date(2026, 10, 1), last=date(2026, 10, 31)) == []
     assert (november.intakes, november.intakes_by_category) == (2, {"ask_food_aid": 1, "ask_housing": 2})
     assert (december.intakes, december.intakes_by_category, december.intakes_by_status) == (1, {"other": 1}, {"new": 1})
+
+
+async def test_unique_citizens_across_intakes_conversations_and_visits(database: Database) -> None:
+    """Once per centre whatever they did (intake, conversation opened, visit attended); a booked or missed visit,
+    a conversation without a known citizen or anything outside the period does not count."""
+    at = datetime(2026, 11, 10, 9, tzinfo=UTC)
+    async with database.session() as session:
+        people = [Citizen(telegram_id=5000 + i) for i in range(6)]
+        session.add_all(people)
+        await session.flush()
+        a, b, c, d, e, f = (p.id for p in people)
+        session.add_all(
+            [
+                Intake(centre_id="kk-kozani", citizen_id=a, categories=[], created_at=at, updated_at=at),
+                Intake(centre_id="kk-kozani", citizen_id=a, categories=[], created_at=at, updated_at=at),
+                Intake(centre_id="kk-florina", citizen_id=a, categories=[], created_at=at, updated_at=at),
+                Intake(centre_id="kk-kozani", citizen_id=f, categories=[], created_at=at - timedelta(days=30)),
+                HandoffConversation(centre_id="kk-kozani", citizen_id=a, opened_at=at),
+                HandoffConversation(centre_id="kk-kozani", citizen_id=b, opened_at=at),
+                HandoffConversation(centre_id="kk-kozani", citizen_id=None, opened_at=at),
+            ]
+        )
+        for n, (person, status) in enumerate(((a, ATTENDED), (b, ATTENDED), (c, ATTENDED), (d, NO_SHOW), (e, BOOKED))):
+            session.add(
+                Appointment(
+                    centre_id="kk-kozani",
+                    service="social_worker",
+                    starts_at=at + timedelta(hours=n),
+                    ends_at=at + timedelta(hours=n, minutes=30),
+                    seat=1,
+                    citizen_id=person,
+                    status=status,
+                    created_at=at,
+                )
+            )
+        await session.commit()
+    async with database.session() as session:
+        report = await period_report(session, first=date(2026, 11, 1), last=date(2026, 11, 30))
+    assert {r.centre_id: r.citizens_served for r in report} == {"kk-florina": 1, "kk-kozani": 3}  # a, b, c; a
