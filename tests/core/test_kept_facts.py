@@ -12,6 +12,7 @@ from core.citizens import (
     citizen_by_telegram_id,
     keep_facts,
     keepable_facts,
+    kept_facts_for,
     kept_facts_of,
     withdraw_kept_facts,
 )
@@ -53,6 +54,8 @@ async def test_kept_updated_withdrawn_and_erased(database: Database) -> None:
     async with database.session() as session:
         citizen = await citizen_by_telegram_id(session, 777)
         assert citizen is not None and kept_facts_of(citizen) == {"adults": 1, "minors": 2}
+        assert await kept_facts_for(session, 777) == {"adults": 1, "minors": 2}  # the two-column read agrees
+        assert await kept_facts_for(session, 778) == {}  # no such citizen
         assert citizen.kept_facts_consent_at == NOW
         await keep_facts(session, telegram_id=777, facts={"adults": 1, "minors": 3, "place": "Φλώρινα"}, now=LATER)
         await session.commit()
@@ -68,7 +71,7 @@ async def test_kept_updated_withdrawn_and_erased(database: Database) -> None:
     async with database.session() as session:
         citizen = await citizen_by_telegram_id(session, 777)
         assert citizen is not None and citizen.kept_facts is None and citizen.kept_facts_consent_at is None
-        assert kept_facts_of(citizen) == {}
+        assert kept_facts_of(citizen) == {} and await kept_facts_for(session, 777) == {}
         assert not await withdraw_kept_facts(session, telegram_id=777)  # nothing left to withdraw
         await keep_facts(session, telegram_id=777, facts={"adults": 2}, now=LATER)
         report = await forget_citizen(session, telegram_id=777, now=LATER)
