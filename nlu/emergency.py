@@ -267,7 +267,8 @@ class _Lexicon:
     """The compiled patterns, indexed by their first word.
 
     Searching ~150 patterns in every message costs too much, so a message's words are looked up
-    in an index of first words first, and only the few patterns that can start there are run.
+    in an index of first words first, and only the few patterns that can start there are tried, and only at
+    those words: a pattern's regex can match only where its first word does.
     """
 
     def __init__(self) -> None:
@@ -281,21 +282,38 @@ class _Lexicon:
                 index = self.whole if first.endswith("=") else self.prefix
                 for form in _forms(first):
                     index.setdefault(form, []).append(entry)
-        # The lengths of the first-word prefixes there are, so that a word is cut only at those.
-        self.prefix_lengths = sorted({len(form) for form in self.prefix})
+        # Every beginning (2+ letters) of a first-word prefix, with the patterns of the prefix it completes (often
+        # none): a word is cut at growing lengths only while its beginning is still one of these, so most words
+        # cost one or two look-ups instead of one per prefix length.
+        self.stems: dict[str, list[_Entry]] = {}
+        for form, entries in self.prefix.items():
+            for k in range(2, len(form)):
+                self.stems.setdefault(form[:k], [])
+            self.stems.setdefault(form, []).extend(entries)
+        assert all(len(form) >= 2 for form in self.prefix)  # the walk starts at two letters
 
-    def candidates(self, folded: str) -> list[_Entry]:
-        """The patterns that can match somewhere in `folded`, each once."""
-        found: dict[int, _Entry] = {}
-        for word in set(folded.split()):
-            for entry in self.whole.get(word, ()):
-                found[id(entry)] = entry
-            for k in self.prefix_lengths:
-                if k > len(word):
+    def starts(self, folded: str) -> dict[int, tuple[_Entry, list[int]]]:
+        """The patterns that can match somewhere in `folded`, each once, with the positions of the words they can
+        start at (ascending)."""
+        found: dict[int, tuple[_Entry, list[int]]] = {}
+        whole, stems = self.whole, self.stems
+        position = 0
+        for word in folded.split(" "):  # the fold leaves single spaces between words, none at the ends
+            entries = list(whole.get(word, ()))
+            for k in range(2, len(word) + 1):
+                more = stems.get(word[:k])
+                if more is None:
                     break
-                for entry in self.prefix.get(word[:k], ()):
-                    found[id(entry)] = entry
-        return list(found.values())
+                entries += more
+            for entry in entries:
+                key = id(entry)
+                if key in found:
+                    if found[key][1][-1] != position:  # a word can start one pattern by two of its forms
+                        found[key][1].append(position)
+                else:
+                    found[key] = (entry, [position])
+            position += len(word) + 1
+        return found
 
 
 def _excluded(excluded: tuple[str, ...], folded: str, match: re.Match[str]) -> bool:
@@ -304,9 +322,32 @@ def _excluded(excluded: tuple[str, ...], folded: str, match: re.Match[str]) -> b
     return any(w.startswith(x) for w in words for x in excluded)
 
 
+def _fires(entry: _Entry, folded: str, positions: list[int]) -> bool:
+    """`regex.finditer(folded)` with the exclusion, tried only at the words the pattern can start at.
+
+    The same matches in the same order as finditer: it takes the leftmost match at or after the end of the last
+    one, and a match can only start at one of `positions`.
+    """
+    _, regex, excluded = entry
+    end = 0
+    for position in positions:
+        if position < end:
+            continue
+        m = regex.match(folded, position)
+        if m is None:
+            continue
+        if not excluded or not _excluded(excluded, folded, m):
+            return True
+        end = m.end()
+    return False
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     return _Lexicon()
+
+
+_ORDER = {category: i for i, category in enumerate(CATEGORIES)}
 
 
 def detect(text: str, folded: str | None = None) -> str | None:
@@ -317,14 +358,9 @@ def detect(text: str, folded: str | None = None) -> str | None:
     key = fold(text) if folded is None else folded
     if not key:
         return None
-    hits = [
-        category
-        for category, regex, excluded in _lexicon().candidates(key)
-        if any(not excluded or not _excluded(excluded, key, m) for m in regex.finditer(key))
-    ]
+    hits = [entry[0] for entry, positions in _lexicon().starts(key).values() if _fires(entry, key, positions)]
     # Report the first category in CATEGORIES order, so the answer does not depend on word order.
-    order = list(CATEGORIES)
-    return min(hits, key=order.index) if hits else None
+    return min(hits, key=_ORDER.__getitem__) if hits else None
 
 
 def is_emergency(text: str) -> bool:
