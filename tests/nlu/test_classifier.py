@@ -91,3 +91,15 @@ def test_char_ngrams_of_short_and_long_words() -> None:
     assert char_wb_ngrams("α", 2, 4) == [" α", "α ", " α "]
     assert char_wb_ngrams("ab", 2, 4) == [" a", "ab", "b ", " ab", "ab ", " ab "]
     assert word_ngrams(["a", "b", "c"], 1, 2) == ["a", "b", "c", "a b", "b c"]
+
+
+def test_both_ways_of_weighting_are_exercised(real_engine: BuiltinEngine, folded_messages: list[str]) -> None:
+    # `_block_scores` skips the logarithm when every n-gram of a block occurs once; the test above compares both
+    # ways with the reference, so both must occur among the messages.
+    once = repeated = 0
+    for folded in folded_messages:
+        for found in real_engine._model.columns(folded):
+            if found.size:
+                once += len(set(found.tolist())) == found.size
+                repeated += len(set(found.tolist())) < found.size
+    assert once > 1_000 and repeated > 1_000
