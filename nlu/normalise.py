@@ -58,11 +58,32 @@ def _fold_char(ch: str) -> str:
     return "".join(out)
 
 
+_IRREGULAR = "\0"  # no character folds to this one (NUL folds to a space)
+_TABLE_LIMIT = 8_192  # characters remembered; a message of rare ones past that is still folded, just not remembered
+
+
+class _CharTable(dict[int, str]):
+    """`_fold_char` as a `str.translate` table, filled as characters are met.
+
+    A character that folds to none or to several characters maps to `_IRREGULAR`, so that one test sends the
+    message to the character-by-character pass.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        value = folded if len(folded) == 1 else _IRREGULAR
+        if len(self) < _TABLE_LIMIT:
+            self[code] = value
+        return value
+
+
+_CHARS = _CharTable()
+
+
 def _char_pass(text: str) -> _Spans:
     if _DIALYTIKA not in text:
-        pieces = list(map(_fold_char, text))
-        out = "".join(pieces)
-        if len(out) == len(text) and "" not in pieces:
+        out = text.translate(_CHARS)
+        if _IRREGULAR not in out:
             # Every character became exactly one (nearly every message): the spans are the positions.
             return out, list(range(len(text))), list(range(1, len(text) + 1))
     return _char_pass_each(text)
@@ -113,6 +134,32 @@ def _sub(spans: _Spans, pattern: re.Pattern[str], repl: Callable[[re.Match[str]]
     out.append(s[pos:])
     ost.extend(st[pos:])
     oen.extend(en[pos:])
+    return "".join(out), ost, oen
+
+
+def _shrink(spans: _Spans, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> _Spans:
+    """`_sub` for a pattern whose every match becomes one character (ου -> u, αι -> ε, λλ -> λ, two spaces -> one).
+
+    The spans are whole slices of the old ones: the one character starts where its match started and ends where it
+    ended, so the starts skip the rest of each match and the ends skip all of it but its last.
+    """
+    s, st, en = spans
+    out: list[str] = []
+    ost: list[int] = []
+    oen: list[int] = []
+    pos = last = 0  # next character of `s` to copy; next end to copy (the end of a match's last character)
+    for m in pattern.finditer(s):
+        a, b = m.span()
+        out.append(s[pos:a])
+        out.append(repl(m))
+        ost += st[pos : a + 1]
+        oen += en[last:a]
+        pos, last = b, b - 1
+    if pos == 0:
+        return spans
+    out.append(s[pos:])
+    ost += st[pos:]
+    oen += en[last:]
     return "".join(out), ost, oen
 
 
@@ -222,26 +269,29 @@ _V_VOICELESS = re.compile("β(?=[κπτχφθσξψ])")
 # Doubled letters are spelling, not sound ("αλλά"/"ala"); digits are never collapsed.
 _DOUBLE = re.compile(f"([{_GREEK}u])\\1+")
 _SPACE = re.compile(r" {2,}")
+# Every Greeklish pass replaces a Latin letter; most messages are written in Greek letters and skip them all.
+_LATIN = re.compile("[a-z]")
 
 
 def fold_spans(text: str) -> _Spans:
     """Folded text and, per folded character, the [start, end) span in `text` it came from."""
     spans = _char_pass(text)
     spans = _same_length(spans, _DIGIT_LETTER, lambda m: "θ" if m.group(0) == "8" else "ξ")
-    spans = _same_length(spans, _H_INITIAL, lambda m: "χ")
-    spans = _sub(spans, _TH_ARTICLE, lambda m: "στη" if m.group(0) == "sth" else "τη")
-    spans = _sub(spans, *_GREEKLISH_PAIRS)
-    spans = _translate(spans, _GREEKLISH_LETTERS)
-    spans = _sub(spans, *_GREEKLISH_LONGER)
-    spans = _sub(spans, _OU, lambda m: "u")
+    if _LATIN.search(spans[0]):
+        spans = _same_length(spans, _H_INITIAL, lambda m: "χ")
+        spans = _sub(spans, _TH_ARTICLE, lambda m: "στη" if m.group(0) == "sth" else "τη")
+        spans = _sub(spans, *_GREEKLISH_PAIRS)
+        spans = _translate(spans, _GREEKLISH_LETTERS)
+        spans = _sub(spans, *_GREEKLISH_LONGER)
+    spans = _shrink(spans, _OU, lambda m: "u")
     spans = _same_length(spans, _AV, lambda m: "β")
     spans = _translate(spans, _EARLY_VOWELS)
-    spans = _sub(spans, *_VOWEL_PAIRS)
+    spans = _shrink(spans, *_VOWEL_PAIRS)
     spans = _translate(spans, _LATE_VOWELS)
-    spans = _sub(spans, *_CLUSTERS)
+    spans = _shrink(spans, *_CLUSTERS)
     spans = _same_length(spans, _V_VOICELESS, lambda m: "φ")
-    spans = _sub(spans, _DOUBLE, lambda m: m.group(1))
-    spans = _sub(spans, _SPACE, lambda m: " ")
+    spans = _shrink(spans, _DOUBLE, lambda m: m.group(1))
+    spans = _shrink(spans, _SPACE, lambda m: " ")
     s, st, en = spans
     lead = len(s) - len(s.lstrip(" "))
     trail = len(s.rstrip(" "))
