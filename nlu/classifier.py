@@ -22,6 +22,7 @@ Now each word's character n-gram columns are looked up in a table built once fro
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -112,10 +113,9 @@ class Model:
             size = len(vec.vocabulary_)
             self._blocks.append(_Block(vec.vocabulary_, vec.idf_, coef_t[offset : offset + size]))
             offset += size
-        # Every word the model knows (its word unigrams) -> the columns of its character n-grams, as the array a
-        # message's columns are concatenated from.
-        self._word_chars: dict[str, np.ndarray] = {
-            w: np.array(self._char_columns(w), dtype=np.intp) for w in self._blocks[1].vocabulary if " " not in w
+        # Every word the model knows (its word unigrams) -> the columns of its character n-grams.
+        self._word_chars: dict[str, tuple[int, ...]] = {
+            w: self._char_columns(w) for w in self._blocks[1].vocabulary if " " not in w
         }
 
     def __getstate__(self) -> dict[str, object]:
@@ -129,24 +129,22 @@ class Model:
         get = self._blocks[0].vocabulary.get
         return tuple(j for j in map(get, char_wb_ngrams(word, *self._char_range)) if j is not None)
 
-    def columns(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
+    def columns(self, folded: str) -> tuple[list[int], list[int]]:
         """The vocabulary columns (with repeats) of the character and the word block for one folded message."""
         words = folded.split()
-        known = self._word_chars
-        parts = [
-            cols if (cols := known.get(word)) is not None else np.array(self._char_columns(word), dtype=np.intp)
-            for word in words
-        ]
-        chars = np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
+        chars: list[int] = []
+        for word in words:
+            cols = self._word_chars.get(word)
+            chars += self._char_columns(word) if cols is None else cols
         get = self._blocks[1].vocabulary.get
-        found = np.array([j for j in map(get, word_ngrams(words, *self._word_range)) if j is not None], dtype=np.intp)
+        found = [j for j in map(get, word_ngrams(words, *self._word_range)) if j is not None]
         return chars, found
 
     def scores(self, folded: str) -> np.ndarray:
         """SVM scores for one folded message: scikit-learn's decision_function, the same floating-point values."""
         scores = self.intercept.copy()
         for block, found in zip(self._blocks, self.columns(folded), strict=True):
-            if found.size:
+            if found:
                 scores += _block_scores(block, found)
         return scores
 
@@ -159,20 +157,20 @@ class Model:
         return exp
 
 
-def _block_scores(block: _Block, found: np.ndarray) -> np.ndarray:
+def _block_scores(block: _Block, found: list[int]) -> np.ndarray:
     # What TfidfVectorizer + the dot product do, in the same order: counts per column (ascending), sublinear tf,
-    # idf, l2 normalisation, then the weights times the block's rows of coefficients. The counts come from the
-    # sorted columns (where a run of equal columns starts), in a few array operations rather than per n-gram.
-    found = np.sort(found)
-    first = np.empty(found.size, dtype=bool)
-    first[0] = True
-    np.not_equal(found[1:], found[:-1], out=first[1:])
-    cols = found[first]
-    weights = block.idf.take(cols)
-    if cols.size < found.size:
-        counts = np.diff(np.flatnonzero(first), append=found.size)
-        weights = (1.0 + np.log(counts)) * weights
-    # else every n-gram occurs once, and 1 + log(1) is exactly 1: the weights are the idf, the same numbers.
+    # idf, l2 normalisation, then the weights times the block's rows of coefficients. Each NumPy call costs
+    # thousands of instructions whatever its size, so the counting stays in Python's C-coded Counter and sorted.
+    tf = Counter(found)
+    keys = sorted(tf)
+    cols = np.array(keys, dtype=np.intp)
+    if len(keys) == len(found):
+        # Every n-gram occurs once (most word blocks, many short messages): 1 + log(1) is exactly 1, so the weights
+        # are the idf, the same numbers without three array operations.
+        weights = block.idf.take(cols)
+    else:
+        counts = np.array(list(map(tf.__getitem__, keys)), dtype=np.intp)
+        weights = (1.0 + np.log(counts)) * block.idf.take(cols)
     weights /= math.sqrt(float(weights @ weights))
     result: np.ndarray = weights @ block.coef_t.take(cols, axis=0)
     return result

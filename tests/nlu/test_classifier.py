@@ -99,7 +99,7 @@ def test_both_ways_of_weighting_are_exercised(real_engine: BuiltinEngine, folded
     once = repeated = 0
     for folded in folded_messages:
         for found in real_engine._model.columns(folded):
-            if found.size:
-                once += len(set(found.tolist())) == found.size
-                repeated += len(set(found.tolist())) < found.size
+            if found:
+                once += len(set(found)) == len(found)
+                repeated += len(set(found)) < len(found)
     assert once > 1_000 and repeated > 1_000
