@@ -260,7 +260,8 @@ def _pattern_regex(pattern: str) -> str:
     return r"(?<!\S)" + gap.join(_word_regex(w) for w in words)
 
 
-_Entry = tuple[str, "re.Pattern[str]", tuple[str, ...]]  # category, regex, excluded folded words
+# category, regex, excluded folded words, and for each word after the first the folded forms one of which must occur
+_Entry = tuple[str, "re.Pattern[str]", tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 
 class _Lexicon:
@@ -278,7 +279,9 @@ class _Lexicon:
             for pattern in patterns:
                 first = pattern.split()[0]
                 excluded = tuple(f for w in pattern.split() if w.startswith("-") for f in _forms(w[1:]))
-                entry: _Entry = (category, re.compile(_pattern_regex(pattern)), excluded)
+                later = [w for w in pattern.split()[1:] if not w.startswith("-")]
+                needs = tuple(tuple(_forms(w)) for w in later)
+                entry: _Entry = (category, re.compile(_pattern_regex(pattern)), excluded, needs)
                 index = self.whole if first.endswith("=") else self.prefix
                 for form in _forms(first):
                     index.setdefault(form, []).append(entry)
@@ -328,7 +331,15 @@ def _fires(entry: _Entry, folded: str, positions: list[int]) -> bool:
     The same matches in the same order as finditer: it takes the leftmost match at or after the end of the last
     one, and a match can only start at one of `positions`.
     """
-    _, regex, excluded = entry
+    _, regex, excluded, needs = entry
+    # A match contains each later word, so one of its forms occurs in the text: a substring test is far cheaper
+    # than a match attempt, and the first word alone (με, να, τα) brings many patterns that cannot match.
+    for forms in needs:
+        for form in forms:
+            if form in folded:
+                break
+        else:
+            return False
     end = 0
     for position in positions:
         if position < end:

@@ -42,7 +42,7 @@ def _entries() -> list[emergency._Entry]:
 
 
 def _fires_everywhere(entry: emergency._Entry, folded: str) -> bool:
-    _, regex, excluded = entry
+    _, regex, excluded, _ = entry
     return any(not excluded or not emergency._excluded(excluded, folded, m) for m in regex.finditer(folded))
 
 
