@@ -64,7 +64,8 @@ def test_columns_are_the_vocabulary_columns_of_those_ngrams(
 ) -> None:
     model = real_engine._model
     for folded in folded_messages:
-        for vec, ours in zip(model.vectorizers, model.columns(folded), strict=True):
+        chars, words = model.columns(folded)
+        for vec, ours in zip(model.vectorizers, (chars.tolist(), words), strict=True):
             expected = [j for j in map(vec.vocabulary_.get, vec.build_analyzer()(folded)) if j is not None]
             assert Counter(ours) == Counter(expected), folded
 
@@ -98,8 +99,9 @@ def test_both_ways_of_weighting_are_exercised(real_engine: BuiltinEngine, folded
     # ways with the reference, so both must occur among the messages.
     once = repeated = 0
     for folded in folded_messages:
-        for found in real_engine._model.columns(folded):
-            if found:
-                once += len(set(found)) == len(found)
-                repeated += len(set(found)) < len(found)
+        chars, words = real_engine._model.columns(folded)
+        for found in (chars.tolist(), words):
+            distinct = len(set(found))
+            once += 0 < distinct == len(found)
+            repeated += distinct < len(found)
     assert once > 1_000 and repeated > 1_000
