@@ -134,10 +134,16 @@ class Model:
         """The vocabulary columns (with repeats) of the character and the word block for one folded message."""
         words = folded.split()
         known = self._word_chars
-        parts = [
-            cols if (cols := known.get(word)) is not None else np.array(self._char_columns(word), dtype=np.intp)
-            for word in words
-        ]
+        parts: list[np.ndarray] = []
+        unseen: list[int] = []  # the columns of unseen words, converted to one array at the end
+        for word in words:
+            cols = known.get(word)
+            if cols is None:
+                unseen += self._char_columns(word)
+            else:
+                parts.append(cols)
+        if unseen:
+            parts.append(np.array(unseen, dtype=np.intp))
         chars = np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
         get = self._blocks[1].vocabulary.get
         found = [j for j in map(get, word_ngrams(words, *self._word_range)) if j is not None]
@@ -145,10 +151,13 @@ class Model:
 
     def scores(self, folded: str) -> np.ndarray:
         """SVM scores for one folded message: scikit-learn's decision_function, the same floating-point values."""
-        scores = self.intercept.copy()
         chars, words = self.columns(folded)
-        if chars.size:
-            scores += _block_scores(self._blocks[0], *_counted_array(chars))
+        # The intercept, plus the character block, plus the word block, in that order (always a new array).
+        scores = (
+            self.intercept + _block_scores(self._blocks[0], *_counted_array(chars))
+            if chars.size
+            else self.intercept.copy()
+        )
         if words:
             scores += _block_scores(self._blocks[1], *_counted_list(words))
         return scores
