@@ -104,7 +104,7 @@ async def start_services(app: KoinotitaApplication) -> None:
     warm_up()  # texts, templates, the emergency plan: compiled now, not while the first citizens wait
     # What start-up loaded (the NLU model, the gazetteer, compiled texts: some 200,000 objects) lives as long as
     # the process. Frozen out of the cyclic collector, a full collection, which can land on any update and in the
-    # middle of a parse, walks only what came after (bench/README.md, NLU "Parse latency": ~300 ms -> ~0).
+    # middle of a parse or a batch, walks only what came after (bench/README.md: 160-300 ms -> ~0 per collection).
     gc.collect()
     gc.freeze()
 

@@ -113,9 +113,10 @@ class Model:
             size = len(vec.vocabulary_)
             self._blocks.append(_Block(vec.vocabulary_, vec.idf_, coef_t[offset : offset + size]))
             offset += size
-        # Every word the model knows (its word unigrams) -> the columns of its character n-grams.
-        self._word_chars: dict[str, tuple[int, ...]] = {
-            w: self._char_columns(w) for w in self._blocks[1].vocabulary if " " not in w
+        # Every word the model knows (its word unigrams) -> the columns of its character n-grams, as an array: a
+        # message's columns are these concatenated (converting Python ints to an array costs per element).
+        self._word_chars: dict[str, np.ndarray] = {
+            w: np.array(self._char_columns(w), dtype=np.intp) for w in self._blocks[1].vocabulary if " " not in w
         }
 
     def __getstate__(self) -> dict[str, object]:
@@ -129,23 +130,36 @@ class Model:
         get = self._blocks[0].vocabulary.get
         return tuple(j for j in map(get, char_wb_ngrams(word, *self._char_range)) if j is not None)
 
-    def columns(self, folded: str) -> tuple[list[int], list[int]]:
+    def columns(self, folded: str) -> tuple[np.ndarray, list[int]]:
         """The vocabulary columns (with repeats) of the character and the word block for one folded message."""
         words = folded.split()
-        chars: list[int] = []
+        known = self._word_chars
+        parts: list[np.ndarray] = []
+        unseen: list[int] = []  # the columns of unseen words, converted to one array at the end
         for word in words:
-            cols = self._word_chars.get(word)
-            chars.extend(self._char_columns(word) if cols is None else cols)
+            cols = known.get(word)
+            if cols is None:
+                unseen += self._char_columns(word)
+            else:
+                parts.append(cols)
+        if unseen:
+            parts.append(np.array(unseen, dtype=np.intp))
+        chars = np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
         get = self._blocks[1].vocabulary.get
         found = [j for j in map(get, word_ngrams(words, *self._word_range)) if j is not None]
         return chars, found
 
     def scores(self, folded: str) -> np.ndarray:
         """SVM scores for one folded message: scikit-learn's decision_function, the same floating-point values."""
-        scores = self.intercept.copy()
-        for block, found in zip(self._blocks, self.columns(folded), strict=True):
-            if found:
-                scores += _block_scores(block, found)
+        chars, words = self.columns(folded)
+        # The intercept, plus the character block, plus the word block, in that order (always a new array).
+        scores = (
+            self.intercept + _block_scores(self._blocks[0], *_counted_array(chars))
+            if chars.size
+            else self.intercept.copy()
+        )
+        if words:
+            scores += _block_scores(self._blocks[1], *_counted_list(words))
         return scores
 
     def probabilities(self, folded: str) -> np.ndarray:
@@ -157,14 +171,39 @@ class Model:
         return exp
 
 
-def _block_scores(block: _Block, found: list[int]) -> np.ndarray:
-    # What TfidfVectorizer + the dot product do, in the same order: counts per column (ascending), sublinear tf,
-    # idf, l2 normalisation, then the weights times the block's rows of coefficients.
+# A block's columns in ascending order and how often each occurs (None: each once). The character block has ~100
+# columns with many repeats and comes as an array; the word block a dozen, mostly once, as Python ints. Each NumPy
+# call costs thousands of instructions whatever its size and converting Python ints costs per element, so each is
+# counted its cheaper way (callgrind, bench/README.md "Parse latency").
+
+
+def _counted_array(found: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    ordered = np.sort(found)
+    first = np.empty(ordered.size, dtype=bool)  # where a run of equal columns starts
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    cols = ordered[first]
+    if cols.size == ordered.size:
+        return cols, None
+    return cols, np.bincount(first.cumsum() - 1)  # each column's run number, counted
+
+
+def _counted_list(found: list[int]) -> tuple[np.ndarray, np.ndarray | None]:
+    distinct = set(found)
+    if len(distinct) == len(found):
+        return np.array(sorted(distinct), dtype=np.intp), None
     tf = Counter(found)
     keys = sorted(tf)
-    cols = np.array(keys, dtype=np.intp)
-    counts = np.array(list(map(tf.__getitem__, keys)), dtype=np.intp)
-    weights = (1.0 + np.log(counts)) * block.idf.take(cols)
+    return np.array(keys, dtype=np.intp), np.array(list(map(tf.__getitem__, keys)), dtype=np.intp)
+
+
+def _block_scores(block: _Block, cols: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
+    # What TfidfVectorizer + the dot product do, in the same order: counts per column (ascending), sublinear tf,
+    # idf, l2 normalisation, then the weights times the block's rows of coefficients.
+    # Every n-gram once (counts None): 1 + log(1) is exactly 1, so the weights are the idf, the same numbers without
+    # three array operations.
+    idf = block.idf.take(cols)
+    weights = idf if counts is None else (1.0 + np.log(counts)) * idf
     weights /= math.sqrt(float(weights @ weights))
     result: np.ndarray = weights @ block.coef_t.take(cols, axis=0)
     return result

@@ -260,14 +260,16 @@ def _pattern_regex(pattern: str) -> str:
     return r"(?<!\S)" + gap.join(_word_regex(w) for w in words)
 
 
-_Entry = tuple[str, "re.Pattern[str]", tuple[str, ...]]  # category, regex, excluded folded words
+# category, regex, excluded folded words, and for each word after the first the folded forms one of which must occur
+_Entry = tuple[str, "re.Pattern[str]", tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 
 class _Lexicon:
     """The compiled patterns, indexed by their first word.
 
     Searching ~150 patterns in every message costs too much, so a message's words are looked up
-    in an index of first words first, and only the few patterns that can start there are run.
+    in an index of first words first, and only the few patterns that can start there are tried, and only at
+    those words: a pattern's regex can match only where its first word does.
     """
 
     def __init__(self) -> None:
@@ -277,25 +279,44 @@ class _Lexicon:
             for pattern in patterns:
                 first = pattern.split()[0]
                 excluded = tuple(f for w in pattern.split() if w.startswith("-") for f in _forms(w[1:]))
-                entry: _Entry = (category, re.compile(_pattern_regex(pattern)), excluded)
+                later = [w for w in pattern.split()[1:] if not w.startswith("-")]
+                needs = tuple(tuple(_forms(w)) for w in later)
+                entry: _Entry = (category, re.compile(_pattern_regex(pattern)), excluded, needs)
                 index = self.whole if first.endswith("=") else self.prefix
                 for form in _forms(first):
                     index.setdefault(form, []).append(entry)
-        # The lengths of the first-word prefixes there are, so that a word is cut only at those.
-        self.prefix_lengths = sorted({len(form) for form in self.prefix})
+        # Every beginning (2+ letters) of a first-word prefix, with the patterns of the prefix it completes (often
+        # none): a word is cut at growing lengths only while its beginning is still one of these, so most words
+        # cost one or two look-ups instead of one per prefix length.
+        self.stems: dict[str, list[_Entry]] = {}
+        for form, entries in self.prefix.items():
+            for k in range(2, len(form)):
+                self.stems.setdefault(form[:k], [])
+            self.stems.setdefault(form, []).extend(entries)
+        assert all(len(form) >= 2 for form in self.prefix)  # the walk starts at two letters
 
-    def candidates(self, folded: str) -> list[_Entry]:
-        """The patterns that can match somewhere in `folded`, each once."""
-        found: dict[int, _Entry] = {}
-        for word in set(folded.split()):
-            for entry in self.whole.get(word, ()):
-                found[id(entry)] = entry
-            for k in self.prefix_lengths:
-                if k > len(word):
+    def starts(self, folded: str) -> dict[int, tuple[_Entry, list[int]]]:
+        """The patterns that can match somewhere in `folded`, each once, with the positions of the words they can
+        start at (ascending)."""
+        found: dict[int, tuple[_Entry, list[int]]] = {}
+        whole, stems = self.whole, self.stems
+        position = 0
+        for word in folded.split(" "):  # the fold leaves single spaces between words, none at the ends
+            entries = list(whole.get(word, ()))
+            for k in range(2, len(word) + 1):
+                more = stems.get(word[:k])
+                if more is None:
                     break
-                for entry in self.prefix.get(word[:k], ()):
-                    found[id(entry)] = entry
-        return list(found.values())
+                entries += more
+            for entry in entries:
+                key = id(entry)
+                if key in found:
+                    if found[key][1][-1] != position:  # a word can start one pattern by two of its forms
+                        found[key][1].append(position)
+                else:
+                    found[key] = (entry, [position])
+            position += len(word) + 1
+        return found
 
 
 def _excluded(excluded: tuple[str, ...], folded: str, match: re.Match[str]) -> bool:
@@ -304,9 +325,40 @@ def _excluded(excluded: tuple[str, ...], folded: str, match: re.Match[str]) -> b
     return any(w.startswith(x) for w in words for x in excluded)
 
 
+def _fires(entry: _Entry, folded: str, positions: list[int]) -> bool:
+    """`regex.finditer(folded)` with the exclusion, tried only at the words the pattern can start at.
+
+    The same matches in the same order as finditer: it takes the leftmost match at or after the end of the last
+    one, and a match can only start at one of `positions`.
+    """
+    _, regex, excluded, needs = entry
+    # A match contains each later word, so one of its forms occurs in the text: a substring test is far cheaper
+    # than a match attempt, and the first word alone (με, να, τα) brings many patterns that cannot match.
+    for forms in needs:
+        for form in forms:
+            if form in folded:
+                break
+        else:
+            return False
+    end = 0
+    for position in positions:
+        if position < end:
+            continue
+        m = regex.match(folded, position)
+        if m is None:
+            continue
+        if not excluded or not _excluded(excluded, folded, m):
+            return True
+        end = m.end()
+    return False
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     return _Lexicon()
+
+
+_ORDER = {category: i for i, category in enumerate(CATEGORIES)}
 
 
 def detect(text: str, folded: str | None = None) -> str | None:
@@ -317,55 +369,11 @@ def detect(text: str, folded: str | None = None) -> str | None:
     key = fold(text) if folded is None else folded
     if not key:
         return None
-    hits = [
-        category
-        for category, regex, excluded in _lexicon().candidates(key)
-        if any(not excluded or not _excluded(excluded, key, m) for m in regex.finditer(key))
-    ]
+    hits = [entry[0] for entry, positions in _lexicon().starts(key).values() if _fires(entry, key, positions)]
     # Report the first category in CATEGORIES order, so the answer does not depend on word order.
-    order = list(CATEGORIES)
-    return min(hits, key=order.index) if hits else None
+    return min(hits, key=_ORDER.__getitem__) if hits else None
 
 
 def is_emergency(text: str) -> bool:
     """True when the message names an immediate danger."""
     return detect(text) is not None
-
-
-# What a message is about, for ordering the helplines when the classifier (not the lexicon) found the danger: looser
-# words than the lexicon's, never used to decide *whether* a message is an emergency.
-_TOPIC_WORDS: dict[str, tuple[str, ...]] = {
-    "suicide": ("αυτοκτον", "πεθαν", "ζω", "ζησω", "εαυτο", "χαπια", "suicid", "die", "myself", "merav"),
-    "child": ("παιδ", "μωρ", "κορη", "γιο", "ανηλικ", "child", "kid", "baby", "son", "daughter", "chav"),
-    "violence": (
-        "χτυπ",
-        "δερν",
-        "βια",
-        "κακοποι",
-        "απειλ",
-        "αντρας",
-        "συζυγ",
-        "abuse",
-        "hit",
-        "beat",
-        "husband",
-        "violen",
-        "marel",
-    ),
-    "medical": ("αναπν", "αιμα", "πονο", "λιποθ", "γιατρ", "νοσοκομ", "breath", "blood", "pain", "doctor"),
-    "no_shelter": ("δρομο", "κοιμηθ", "σπιτι", "street", "sleep", "shelter", "kher"),
-}
-
-
-def topic_of(text: str) -> str | None:
-    """The danger category of a message: the lexicon's if it fires, else a looser guess from its words, else None."""
-    folded = fold(text[:1_000])
-    found = detect(text[:1_000], folded)
-    if found is not None:
-        return found
-    words = folded.split()
-    for category in ("suicide", "child", "violence", "medical", "no_shelter"):
-        forms = [fold(w) for w in _TOPIC_WORDS[category]]
-        if any(w.startswith(f) for w in words for f in forms):
-            return category
-    return None

@@ -103,6 +103,20 @@ _WORD_TIME = re.compile(
 )
 _PART_ONLY = re.compile(rf"{_B}(?P<part>{_PART}){_E}")
 
+# Cheap tests that skip a pattern on a message it cannot match (most messages name no date or time). The patterns
+# begin with a look-behind, so sre tries them at every position; these are a C-speed scan or a set test.
+# Every numeric form and "στις 10" need a digit (what `\d` matches, in the original or the folded text).
+_DIGIT = re.compile(r"\d")
+
+
+def _first_words(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold(w).split(" ")[0] for w in words if fold(w))
+
+
+# A relative day, weekday or part of the day stands between word boundaries: its first word is a word of the message.
+_DAY_WORDS = _first_words(w for table in (_RELATIVE_DAYS, _WEEKDAYS) for v in table.values() for w in v)
+_PART_WORDS = _first_words(w for v in _PARTS_OF_DAY.values() for w in v)
+
 # Numeric forms on the original text.
 _NUM_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/\-]|\.\d)")
 _NUM_TIME = re.compile(
@@ -184,13 +198,16 @@ def find_dates(
     today = today or athens_today()
     found = found or _Found()
     spans = spans or fold_spans(text)
-    for m in _NUM_DATE.finditer(text):
+    for m in _NUM_DATE.finditer(text) if _DIGIT.search(text) else ():
         year = m.group(4)
         full_year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
         when = _future_date(today, int(m.group(1)), int(m.group(3)), full_year)
         # "10.30" with no year is a time, not the 10th of a 30th month; the date check rejects it.
         found.add("date", when.isoformat() if when else None, m.start(), m.end())
-    for m, start, end in _folded_matches(spans, _WORD_DATE):
+    folded = spans[0]
+    # "25 Δεκεμβρίου" has a digit; "αύριο", "τη Δευτέρα" a day word.
+    maybe = _DIGIT.search(folded) is not None or not _DAY_WORDS.isdisjoint(folded.split())
+    for m, start, end in _folded_matches(spans, _WORD_DATE) if maybe else ():
         if m.group("rel"):
             value: date | None = today + timedelta(days=_REL_OF[m.group("rel")])
         elif m.group("wd"):
@@ -217,7 +234,7 @@ def find_times(text: str, found: _Found | None = None, spans: _Spans | None = No
     """Times: "10:30", "στις 10", "5 το απόγευμα", "10πμ" as "HH:MM"; "το πρωί" as "morning"."""
     found = found or _Found()
     spans = spans or fold_spans(text)
-    for m in _NUM_TIME.finditer(text):
+    for m in _NUM_TIME.finditer(text) if _DIGIT.search(text) else ():
         ampm = m.group("ampm")
         if m.group(2) is None and ampm is None:
             continue  # a bare number is not a time; "στις 10" is handled on the folded text
@@ -231,13 +248,13 @@ def find_times(text: str, found: _Found | None = None, spans: _Spans | None = No
             found.add("time", f"{hour:02d}:{minute:02d}", m.start(), m.end())
         else:
             found.add("time", f"{hour:02d}:{minute:02d}", m.start(), m.end())
-    for m, _, end in _folded_matches(spans, _WORD_TIME):
+    for m, _, end in _folded_matches(spans, _WORD_TIME) if _DIGIT.search(spans[0]) else ():
         part = _PART_OF[m.group("part")] if m.group("part") else None
         if m.start("h") == m.start() and part is None:
             continue  # a bare number without "στις"/"at" or a part of the day
         start = spans[1][m.start("h")]
         found.add("time", _clock(int(m.group("h")), int(m.group("m") or 0), part), start, end)
-    for m, start, end in _folded_matches(spans, _PART_ONLY):
+    for m, start, end in _folded_matches(spans, _PART_ONLY) if not _PART_WORDS.isdisjoint(spans[0].split()) else ():
         found.add("time", _PART_OF[m.group("part")], start, end)
     return found.items
 

@@ -29,9 +29,32 @@ SITUATION_ENTITIES = frozenset({"adults", "minors", "single_parent", "work", "ho
 MAX_PEOPLE = 20
 
 
-def _alt(words: Iterable[str]) -> str:
+class _Alt(str):
+    """A regex alternation of folded forms, longest first, that remembers the first word of each form."""
+
+    firsts: frozenset[str]
+
+
+def _alt(words: Iterable[str]) -> _Alt:
     forms = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
-    return "|".join(re.escape(f) for f in forms)
+    alt = _Alt("|".join(re.escape(f) for f in forms))
+    alt.firsts = frozenset(f.split(" ")[0] for f in forms)
+    return alt
+
+
+class _Pattern:
+    """A household pattern and its anchors: words one of which every match contains as a whole word.
+
+    Each pattern begins with a look-behind, which leaves sre no literal to skip ahead by: it tries the pattern at
+    every position of the message. Most messages state no household fact, so a pattern runs only on a message that
+    has one of its anchors among its words (a set intersection). An anchor is the first word of the forms of an
+    alternation that the pattern has between word boundaries (`_B` or a space before, `_E` or a space after).
+    `tests/nlu/test_situation_anchors.py` checks that no pattern matches a message without one of its anchors.
+    """
+
+    def __init__(self, regex: str, *anchors: _Alt) -> None:
+        self.regex = re.compile(regex)
+        self.anchors = frozenset().union(*(a.firsts for a in anchors))
 
 
 _NUMBER_WORDS: dict[int, tuple[str, ...]] = {
@@ -70,10 +93,10 @@ _CHILD = _alt(
 )
 _ADULT = _alt(["ενήλικες", "ενήλικοι", "ενήλικας", "μεγάλοι", "μεγάλους", "adults", "adult", "grown ups"])
 _WITHOUT = _alt(["χωρίς", "without", "no", "δεν έχω", "δεν έχουμε", "den exo", "den exoume", "have no"])
-_NO_CHILDREN = re.compile(rf"{_B}(?:{_WITHOUT}) (?:{_CHILD}){_E}")
+_NO_CHILDREN = _Pattern(rf"{_B}(?:{_WITHOUT}) (?:{_CHILD}){_E}", _CHILD)
 _SMALL = _alt(["μικρά", "ανήλικα", "small", "little"])
-_MINORS = re.compile(rf"{_B}{_NUM} (?:(?:{_SMALL}) )?(?:{_CHILD}){_E}")
-_ADULTS = re.compile(rf"{_B}{_NUM} (?:{_ADULT}){_E}")
+_MINORS = _Pattern(rf"{_B}{_NUM} (?:(?:{_SMALL}) )?(?:{_CHILD}){_E}", _CHILD)
+_ADULTS = _Pattern(rf"{_B}{_NUM} (?:{_ADULT}){_E}", _ADULT)
 _ALONE_WORDS = _alt(
     [
         "μόνο εγώ",
@@ -89,7 +112,7 @@ _ALONE_WORDS = _alt(
         "moni mou",
     ]
 )
-_ALONE = re.compile(rf"{_B}(?:{_ALONE_WORDS}){_E}")
+_ALONE = _Pattern(rf"{_B}(?:{_ALONE_WORDS}){_E}", _ALONE_WORDS)
 _COUPLE_WORDS = _alt(
     [
         "εγώ και ο άντρας μου",
@@ -105,15 +128,17 @@ _COUPLE_WORDS = _alt(
         "εμείς οι δύο",
     ]
 )
-_COUPLE = re.compile(rf"{_B}(?:{_COUPLE_WORDS}){_E}")
+_COUPLE = _Pattern(rf"{_B}(?:{_COUPLE_WORDS}){_E}", _COUPLE_WORDS)
 _SINGLE_WORDS = _alt(
     ["μονογονεϊκή", "μονογονεϊκός", "μονογονέας", "single parent", "single mother", "single father", "monogoneiki"]
 )
 _ON_MY_OWN = _alt(["μόνη μου", "μόνος μου", "moni mou", "monos mou", "on my own", "alone"])
 _WITH = _alt(["με", "me", "with"])
 _THE = _alt(["τα", "το", "ta", "to", "my"])
-_SINGLE_PARENT = re.compile(
-    rf"{_B}(?:{_SINGLE_WORDS}){_E}|{_B}(?:{_ON_MY_OWN}) (?:{_WITH}) (?:(?:{_THE}) )?(?:{_NUM} )?(?:{_CHILD}){_E}"
+_SINGLE_PARENT = _Pattern(
+    rf"{_B}(?:{_SINGLE_WORDS}){_E}|{_B}(?:{_ON_MY_OWN}) (?:{_WITH}) (?:(?:{_THE}) )?(?:{_NUM} )?(?:{_CHILD}){_E}",
+    _SINGLE_WORDS,
+    _ON_MY_OWN,
 )
 _UNEMPLOYED_WORDS = _alt(
     [
@@ -136,8 +161,9 @@ _UNEMPLOYED_WORDS = _alt(
         "den doulevo",
     ]
 )
-_UNEMPLOYED = re.compile(rf"{_B}(?:{_UNEMPLOYED_WORDS}){_E}")
-_EMPLOYED = re.compile(rf"{_B}(?:{_alt(['δουλεύω', 'εργάζομαι', 'i work', 'doulevo'])}){_E}")
+_UNEMPLOYED = _Pattern(rf"{_B}(?:{_UNEMPLOYED_WORDS}){_E}", _UNEMPLOYED_WORDS)
+_EMPLOYED_WORDS = _alt(["δουλεύω", "εργάζομαι", "i work", "doulevo"])
+_EMPLOYED = _Pattern(rf"{_B}(?:{_EMPLOYED_WORDS}){_E}", _EMPLOYED_WORDS)
 _RENT_WORDS = _alt(
     [
         "ενοίκιο",
@@ -155,7 +181,7 @@ _RENT_WORDS = _alt(
         "tenant",
     ]
 )
-_RENTING = re.compile(rf"{_B}(?:{_RENT_WORDS}){_E}")
+_RENTING = _Pattern(rf"{_B}(?:{_RENT_WORDS}){_E}", _RENT_WORDS)
 _OWN_WORDS = _alt(
     [
         "δικό μου σπίτι",
@@ -168,7 +194,7 @@ _OWN_WORDS = _alt(
         "diko mou spiti",
     ]
 )
-_OWNER = re.compile(rf"{_B}(?:{_OWN_WORDS}){_E}")
+_OWNER = _Pattern(rf"{_B}(?:{_OWN_WORDS}){_E}", _OWN_WORDS)
 _PERIODS: dict[str, tuple[str, ...]] = {
     "month": (
         "τον μήνα",
@@ -198,7 +224,9 @@ _PERIODS: dict[str, tuple[str, ...]] = {
 }
 _PERIOD_OF = {fold(w): p for p, words in _PERIODS.items() for w in words}
 _EURO = _alt(["ευρώ", "euro", "euros", "evro"])
-_INCOME = re.compile(rf"{_B}(?P<amount>\d{{1,3}}(?: \d{{3}})+|\d+) (?:{_EURO})(?: (?P<period>{_alt(_PERIOD_OF)}))?{_E}")
+_INCOME = _Pattern(
+    rf"{_B}(?P<amount>\d{{1,3}}(?: \d{{3}})+|\d+) (?:{_EURO})(?: (?P<period>{_alt(_PERIOD_OF)}))?{_E}", _EURO
+)
 # Words that name a topic inside any sentence ("θέλω ραντεβού για το επίδομα παιδιού").
 _TOPICS: dict[str, tuple[str, ...]] = {
     "ask_child_benefit": (
@@ -238,7 +266,8 @@ _TOPICS: dict[str, tuple[str, ...]] = {
     "ask_elderly_care": ("Βοήθεια στο Σπίτι", "ΚΑΠΗ", "ηλικιωμένο", "ηλικιωμένους", "elderly"),
 }
 _TOPIC_OF = {fold(w): intent for intent, words in _TOPICS.items() for w in words}
-_TOPIC = re.compile(rf"{_B}(?:{_alt(_TOPIC_OF)}){_E}")
+_TOPIC_WORDS = _alt(_TOPIC_OF)
+_TOPIC = _Pattern(rf"{_B}(?:{_TOPIC_WORDS}){_E}", _TOPIC_WORDS)
 
 
 def _count(word: str) -> int | None:
@@ -249,6 +278,7 @@ def _count(word: str) -> int | None:
 class _Finder:
     def __init__(self, text: str, spans: tuple[str, list[int], list[int]] | None = None) -> None:
         self.folded, self.starts, self.ends = spans if spans is not None else fold_spans(text)
+        self.words = frozenset(self.folded.split())
         self.found: list[Entity] = []
 
     def add(self, entity: str, value: str, m: re.Match[str]) -> None:
@@ -259,8 +289,8 @@ class _Finder:
             return
         self.found.append(Entity(entity, value, start, end))
 
-    def each(self, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
-        return pattern.finditer(self.folded)
+    def each(self, pattern: _Pattern) -> Iterable[re.Match[str]]:
+        return () if pattern.anchors.isdisjoint(self.words) else pattern.regex.finditer(self.folded)
 
 
 def find_situation(text: str, spans: tuple[str, list[int], list[int]] | None = None) -> list[Entity]:

@@ -40,7 +40,7 @@ from core.pii import mask_pii
 from knowledge.answer import Button
 from knowledge.emergency_answer import render_emergency
 from knowledge.messages import plain, t
-from nlu.emergency import topic_of
+from nlu.danger_topic import topic_of
 from nlu.types import Parse
 
 GROUP = -10

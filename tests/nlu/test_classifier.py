@@ -64,7 +64,8 @@ def test_columns_are_the_vocabulary_columns_of_those_ngrams(
 ) -> None:
     model = real_engine._model
     for folded in folded_messages:
-        for vec, ours in zip(model.vectorizers, model.columns(folded), strict=True):
+        chars, words = model.columns(folded)
+        for vec, ours in zip(model.vectorizers, (chars.tolist(), words), strict=True):
             expected = [j for j in map(vec.vocabulary_.get, vec.build_analyzer()(folded)) if j is not None]
             assert Counter(ours) == Counter(expected), folded
 
@@ -91,3 +92,16 @@ def test_char_ngrams_of_short_and_long_words() -> None:
     assert char_wb_ngrams("α", 2, 4) == [" α", "α ", " α "]
     assert char_wb_ngrams("ab", 2, 4) == [" a", "ab", "b ", " ab", "ab ", " ab "]
     assert word_ngrams(["a", "b", "c"], 1, 2) == ["a", "b", "c", "a b", "b c"]
+
+
+def test_both_ways_of_weighting_are_exercised(real_engine: BuiltinEngine, folded_messages: list[str]) -> None:
+    # `_block_scores` skips the logarithm when every n-gram of a block occurs once; the test above compares both
+    # ways with the reference, so both must occur among the messages.
+    once = repeated = 0
+    for folded in folded_messages:
+        chars, words = real_engine._model.columns(folded)
+        for found in (chars.tolist(), words):
+            distinct = len(set(found))
+            once += 0 < distinct == len(found)
+            repeated += distinct < len(found)
+    assert once > 1_000 and repeated > 1_000

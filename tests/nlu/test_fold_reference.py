@@ -47,7 +47,14 @@ def reference_fold_spans(text: str) -> tuple[str, list[int], list[int]]:
 def test_every_message_folds_as_the_reference_does() -> None:
     texts = [e.text for e in read_nlu_data([ROOT / "nlu" / "data"]).examples]
     texts += [e.text for p in [*data_files(ROOT / "nlu" / "test"), FALSE_ALARMS] for e in read_nlu_file(p).examples]
-    texts += ["ΐ ϊ ι\u0308 αϊ", "½ ﬁ ß İ", "\u0301α", "8elo 3erw sthn kozanh", "jj uu ckh ou au eu sth ths"]
+    texts += [
+        "ΐ ϊ ι\u0308 αϊ",
+        "½ ﬁ ß İ",
+        "\u0301α",
+        "8elo 3erw sthn kozanh",
+        "jj uu ckh ou au eu sth ths",
+        "a\x00b ου\x00",
+    ]
     for text in texts:
         assert n.fold_spans(text) == reference_fold_spans(text), text
 
