@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -24,7 +22,6 @@ from core.migrate import alembic_config, upgrade
 from core.models import Citizen
 from core.models.intake import INTAKE_STATUSES, Intake
 from core.period_report import period_report
-from tests.conftest import fresh_database_url
 
 CENTRES = ("kk-kozani", "kk-kastoria", "kk-florina")
 TOPICS = ("ask_housing", "ask_food_aid", "other")
@@ -36,20 +33,8 @@ EDGES = (
     datetime(2026, 9, 30, 21, 0, tzinfo=UTC),  # 1 October, 00:00
 )
 Key = tuple[date, str, str, str]
-
-
-@pytest.fixture
-def pg_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from fresh_database_url(request, "postgresql", tmp_path)
-
-
-@pytest.fixture
-async def pg(pg_url: str) -> AsyncIterator[Database]:
-    db = Database(pg_url)
-    try:
-        yield db
-    finally:
-        await db.dispose()
+# conftest's fresh migrated database (`db_url`, `database`), on PostgreSQL only.
+pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 
 async def recount(db: Database) -> dict[Key, tuple[int, int]]:
@@ -96,11 +81,11 @@ def intake(rng: random.Random, created: datetime) -> dict[str, object]:
     }
 
 
-async def test_counts_follow_every_kind_of_write(pg: Database) -> None:
+async def test_counts_follow_every_kind_of_write(database: Database) -> None:
     rng = random.Random(17)
     start = datetime(2026, 8, 1, tzinfo=UTC)
     moments = [start + timedelta(minutes=rng.randrange(0, 60 * 24 * 120)) for _ in range(120)] + list(EDGES)
-    async with pg.session() as session:
+    async with database.session() as session:
         citizen = Citizen(telegram_id=1717)
         session.add(citizen)
         await session.flush()
@@ -108,9 +93,9 @@ async def test_counts_follow_every_kind_of_write(pg: Database) -> None:
         await session.flush()
         await session.execute(insert(Intake), [intake(rng, at) for at in moments[40:]])  # one bulk statement
         await session.commit()
-    await assert_exact(pg)
+    await assert_exact(database)
 
-    async with pg.session() as session:
+    async with database.session() as session:
         some = (await session.scalars(select(Intake).order_by(Intake.id).limit(30))).all()
         for n, record in enumerate(some):
             if n % 5 == 0:
@@ -124,36 +109,36 @@ async def test_counts_follow_every_kind_of_write(pg: Database) -> None:
             else:
                 record.description = "Μόνο η περιγραφή άλλαξε."  # nothing counted changes
         await session.commit()
-    await assert_exact(pg)
+    await assert_exact(database)
 
-    async with pg.session() as session:
+    async with database.session() as session:
         await session.execute(update(Intake).where(Intake.id % 3 == 0).values(status="in_progress"))  # bulk
         await session.execute(update(Intake).where(Intake.id % 7 == 0).values(categories=[]))
         await session.execute(delete(Citizen))  # the citizen's intakes stay, without citizen_id (SET NULL)
         await session.commit()
-    await assert_exact(pg)
+    await assert_exact(database)
 
-    async with pg.session() as session:
+    async with database.session() as session:
         await session.execute(delete(Intake).where(Intake.id % 4 == 0))
         await session.execute(update(Intake).where(Intake.id % 5 == 0).values(status="referred"))
         await session.rollback()  # neither happened
         await session.execute(delete(Intake).where(Intake.id % 2 == 0))
         await session.commit()
-    await assert_exact(pg)
+    await assert_exact(database)
 
-    async with pg.session() as session:
+    async with database.session() as session:
         await session.execute(text("TRUNCATE intake CASCADE"))
         await session.commit()
-    assert await kept(pg) == {}
+    assert await kept(database) == {}
 
 
-async def test_reports_from_whole_months_equal_a_count_over_the_rows(pg: Database) -> None:
+async def test_reports_from_whole_months_equal_a_count_over_the_rows(database: Database) -> None:
     """Whole months from the table, partial ones from the rows: the same figures as counting every row (the
     table emptied of meaning by a reset to 0 would make core.intake_counts count months as empty)."""
     rng = random.Random(71)
     start = datetime(2026, 6, 1, tzinfo=UTC)
     rows = [intake(rng, start + timedelta(minutes=rng.randrange(0, 60 * 24 * 200))) for _ in range(300)]
-    async with pg.session() as session:
+    async with database.session() as session:
         await session.execute(insert(Intake), rows + [intake(rng, at) for at in EDGES])
         await session.execute(update(Intake).where(Intake.id % 4 == 0).values(status="closed"))
         await session.commit()
@@ -164,7 +149,7 @@ async def test_reports_from_whole_months_equal_a_count_over_the_rows(pg: Databas
         (date(2026, 10, 5), date(2026, 10, 25)),  # within one month
         (date(2026, 11, 1), date(2027, 2, 3)),
     ]
-    async with pg.session() as session:
+    async with database.session() as session:
         with_table = [await period_report(session, first=a, last=b) for a, b in periods]
         # Without the table's rows the whole months would count nothing: proof that they were read from it.
         await session.execute(update(INTAKE_MONTH_COUNT).values(intakes=0, mentions=0))
@@ -173,15 +158,17 @@ async def test_reports_from_whole_months_equal_a_count_over_the_rows(pg: Databas
     assert all(r.intakes == 0 for r in emptied)
     for (first, last), report in zip(periods, with_table, strict=True):
         assert {r.centre_id: (r.intakes, r.intakes_by_status, r.intakes_by_category) for r in report} == (
-            await count_rows(pg, first, last)
+            await count_rows(database, first, last)
         ), (first, last)
 
 
-async def count_rows(pg: Database, first: date, last: date) -> dict[str, tuple[int, dict[str, int], dict[str, int]]]:
+async def count_rows(
+    database: Database, first: date, last: date
+) -> dict[str, tuple[int, dict[str, int], dict[str, int]]]:
     intakes: Counter[str] = Counter()
     statuses: dict[str, Counter[str]] = {}
     topics: dict[str, Counter[str]] = {}
-    async with pg.session() as session:
+    async with database.session() as session:
         for centre, status, categories, created in await session.execute(
             select(Intake.centre_id, Intake.status, Intake.categories, Intake.created_at)
         ):
@@ -193,14 +180,16 @@ async def count_rows(pg: Database, first: date, last: date) -> dict[str, tuple[i
     return {c: (intakes[c], dict(sorted(statuses[c].items())), dict(sorted(topics[c].items()))) for c in intakes}
 
 
-async def test_downgrade_removes_the_counts_and_upgrade_fills_them_from_the_rows(pg: Database, pg_url: str) -> None:
+async def test_downgrade_removes_the_counts_and_upgrade_fills_them_from_the_rows(
+    database: Database, db_url: str
+) -> None:
     rng = random.Random(7)
-    async with pg.session() as session:
+    async with database.session() as session:
         await session.execute(insert(Intake), [intake(rng, at) for at in EDGES * 5])
         await session.commit()
-    await pg.dispose()  # the migration takes locks on intake: no idle connection of ours in its way
-    await asyncio.to_thread(command.downgrade, alembic_config(pg_url), "h14_queue_created")
-    async with pg.session() as session:
+    await database.dispose()  # the migration takes locks on intake: no idle connection of ours in its way
+    await asyncio.to_thread(command.downgrade, alembic_config(db_url), "h14_queue_created")
+    async with database.session() as session:
         assert await session.scalar(text("SELECT to_regclass('intake_month_count')")) is None
         assert (
             await session.scalar(
@@ -210,7 +199,7 @@ async def test_downgrade_removes_the_counts_and_upgrade_fills_them_from_the_rows
         )
         await session.execute(insert(Intake), [intake(rng, at) for at in EDGES])  # written with no counts kept
         await session.commit()
-    await pg.dispose()
-    await asyncio.to_thread(upgrade, pg_url)
-    await assert_exact(pg)
-    assert sum(i for i, _ in (await kept(pg)).values()) > 0
+    await database.dispose()
+    await asyncio.to_thread(upgrade, db_url)
+    await assert_exact(database)
+    assert sum(i for i, _ in (await kept(database)).values()) > 0
