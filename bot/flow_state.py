@@ -8,6 +8,9 @@ together with everything else the step did.
   that runs (`current_store()`), instead of in a dict of its own; the Application turns every ConversationHandler
   registered into one (bot/services.py), so flow modules keep defining ordinary ConversationHandlers.
 - "One flow at a time" and erasure use the store's public calls (`active_flows`, `end_flows`, `forget`).
+- What a handler would read from the database at a citizen's first step of the batch can be read for the whole
+  batch in one query before the steps (`KoinotitaApplication.read_ahead`): `take_read_ahead` hands it to that
+  step once, and it is dropped when the citizen's first step ends, so a later step reads what that step left.
 - A waiting flow keeps its answer: a conversation's *text* entry point yields to a flow waiting for this citizen's
   answer (another one, or its own step) unless the text is a clear new request (bot/waiting.py).
 
@@ -33,6 +36,7 @@ from core.models import BotState, utcnow
 
 CONVERSATION_PREFIX = "conversation:"
 Key = tuple[int, ...]
+NOT_READ = object()  # `take_read_ahead`: nothing was read ahead for this citizen (the handler reads it itself)
 
 _CURRENT: ContextVar[StateStore | None] = ContextVar("koinotita_state_store", default=None)
 
@@ -56,6 +60,7 @@ class StateStore:
         self.loaded: dict[tuple[str, str], str] = {}  # (kind, key) -> JSON as read
         self.values: dict[tuple[str, str], Any] = {}  # (kind, key) -> the value now (absent: no row)
         self.erased: set[int] = set()  # chats and users erased (/forget) in this batch
+        self.ahead: dict[int, dict[str, Any]] = {}  # user id -> {what: read before the steps}, used once
 
     # -- loading and saving ------------------------------------------------------------------------------
     async def load(
@@ -112,6 +117,19 @@ class StateStore:
         for ident in deletes:
             self.loaded.pop(ident, None)
         return len(upserts) + len(deletes)
+
+    # -- read ahead for the batch ---------------------------------------------------------------------------
+    def keep_read_ahead(self, what: str, values: dict[int, Any]) -> None:
+        for user_id, value in values.items():
+            self.ahead.setdefault(user_id, {})[what] = value
+
+    def take_read_ahead(self, what: str, user_id: int) -> Any:
+        """What was read ahead of the steps for this user (once), or `NOT_READ`."""
+        return self.ahead.get(user_id, {}).pop(what, NOT_READ)
+
+    def step_done(self, user_id: int) -> None:
+        """The user's step ended: what was read ahead for them may be out of date for their next step."""
+        self.ahead.pop(user_id, None)
 
     # -- user and chat data --------------------------------------------------------------------------------
     def user_data(self, user_id: int) -> dict[str, Any]:

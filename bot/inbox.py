@@ -26,7 +26,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -74,6 +74,11 @@ def chat_key_of(update: Update) -> int | None:
 
 def replica_name() -> str:
     return f"{socket.gethostname()[:20]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+# Reads, for a whole batch in one query, what handlers would otherwise read citizen by citizen in their first step:
+# called with the step's session, the batch's store (to `keep_read_ahead` into) and the ids of its users.
+BatchReader = Callable[[Any, StateStore, list[int]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -158,13 +163,15 @@ class StepRunner:
         updates = [Update.de_json(p.payload, app.bot) for p in pending]
         await note_chats_without_open_conversation(session, {p.chat_key for p in pending if p.chat_key})
         store = StateStore(app.flow_names())
+        users = [u.effective_user.id for u in updates if u.effective_user]
         await store.load(
             session,
-            users=[u.effective_user.id for u in updates if u.effective_user]
-            + [p.chat_key for p in given_up if p.chat_key is not None],
+            users=users + [p.chat_key for p in given_up if p.chat_key is not None],
             chats=[u.effective_chat.id for u in updates if u.effective_chat],
             keys=[k for k in map(app.conversation_key, updates) if k is not None],
         )
+        for reader in app.batch_readers:
+            await reader(session, store, users)
         token = use_store(store)
         try:
             for item, update_ in zip(pending, updates, strict=True):
@@ -210,6 +217,8 @@ class StepRunner:
                 store.keep_user_data(user.id, user_data)
             if chat_data is not None and chat is not None:
                 store.keep_chat_data(chat.id, chat_data)
+            if user is not None:
+                store.step_done(user.id)
         return recorder.calls
 
     async def _queue(self, session: Any, calls: list[RecordedCall], now: datetime, behind: set[int]) -> list[OutboxRow]:

@@ -23,7 +23,7 @@ from core.db import Database
 from core.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.inbox import StepRunner
+    from bot.inbox import BatchReader, StepRunner
     from core.routing import Router
     from nlu.types import NluEngine
 
@@ -83,6 +83,7 @@ class KoinotitaApplication(Application):
 
     services: Services
     runner: StepRunner
+    batch_readers: tuple[BatchReader, ...] = ()
     _inbox_task: asyncio.Task[None] | None = None
     _inbox_stop: asyncio.Event | None = None
 
@@ -107,6 +108,10 @@ class KoinotitaApplication(Application):
                 await self._inbox_task
             self._inbox_task = None
         await super().stop()
+
+    def read_ahead(self, reader: BatchReader) -> None:
+        """Run `reader` before the steps of every batch (bot/inbox.py `BatchReader`)."""
+        self.batch_readers = (*self.batch_readers, reader)
 
     def add_handler(self, handler: BaseHandler[Any, Any, Any], group: int = 0) -> None:
         if isinstance(handler, ConversationHandler) and not isinstance(handler, FlowConversationHandler):

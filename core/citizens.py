@@ -4,7 +4,7 @@ they told the bot about their situation when they agreed that it is kept (`keep_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -127,6 +127,22 @@ async def kept_facts_for(session: AsyncSession, telegram_id: int) -> dict[str, A
     if row is None or row.kept_facts_consent_at is None or not isinstance(row.kept_facts, dict):
         return {}
     return keepable_facts(row.kept_facts)
+
+
+async def kept_facts_by_telegram_id(session: AsyncSession, telegram_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """`kept_facts_for` of many citizens in one query: every id given is in the result (empty when nothing is kept
+    for it, or there is no such citizen)."""
+    ids = sorted(set(telegram_ids))
+    kept: dict[int, dict[str, Any]] = {i: {} for i in ids}
+    if not ids:
+        return kept
+    query = select(Citizen.telegram_id, Citizen.kept_facts).where(
+        Citizen.telegram_id.in_(ids), Citizen.kept_facts_consent_at.is_not(None)
+    )
+    for telegram_id, facts in (await session.execute(query)).all():
+        if telegram_id is not None and isinstance(facts, dict):
+            kept[int(telegram_id)] = keepable_facts(facts)
+    return kept
 
 
 def kept_facts_of(citizen: Citizen | None) -> dict[str, Any]:

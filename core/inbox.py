@@ -109,8 +109,10 @@ async def claim(
 ) -> list[PendingUpdate]:
     """Pending updates to handle now, oldest first, every pending update of each chat taken (up to `limit` in
     all, whole chats; a chat with a longer backlog gives its oldest `limit`, or its oldest `per_chat` when given:
-    the rest of it comes in a later claim, in order). `chat_keys` narrows the claim to those chats. `replicas`:
-    PostgreSQL shared by several processes (advisory locks, SKIP LOCKED).
+    the rest of it comes in a later claim, in order). With `per_chat`, a chat's share also shrinks, down to one
+    update, when more chats wait than `limit // per_chat`: many waiting chats each get their oldest update
+    answered first, and the batch's answers go out in fewer waves. `chat_keys` narrows the claim to those chats.
+    `replicas`: PostgreSQL shared by several processes (advisory locks, SKIP LOCKED).
 
     Only the ids and chats of the oldest pending rows are scanned; payloads are read for the chats chosen, so the
     cost of a claim does not grow with the backlog."""
@@ -127,7 +129,12 @@ async def claim(
             no_chat.append(row.id)
         else:
             counts[row.chat_key] = 0
-    if counts:
+    take = min(limit, per_chat or limit)
+    if per_chat is not None and counts:
+        take = max(1, min(take, limit // len(counts)))  # a fair share of the batch for each waiting chat
+    if counts and take == 1:  # each chat seen has a pending update: its count changes nothing
+        counts = dict.fromkeys(counts, 1)
+    elif counts:
         query = (
             select(InboxUpdate.chat_key, func.count())
             .where(InboxUpdate.status == "pending", InboxUpdate.chat_key.in_(list(counts)))
@@ -135,7 +142,7 @@ async def claim(
         )
         for key, count in (await session.execute(query)).all():
             if key is not None:
-                counts[key] = min(int(count), limit, per_chat or limit)
+                counts[key] = min(int(count), take)
         counts = {k: c for k, c in counts.items() if c}  # handled meanwhile by another replica
     keys = await _choose_chats(session, counts, limit=limit, replicas=replicas)
     chosen: list[PendingUpdate] = []
@@ -150,7 +157,7 @@ async def claim(
         )
         query = (
             select(ranked.c.id, ranked.c.update_id, ranked.c.chat_key, ranked.c.payload, ranked.c.attempts)
-            .where(ranked.c.n <= min(limit, per_chat or limit))
+            .where(ranked.c.n <= take)
             .order_by(ranked.c.id)
         )
         chosen.extend(_pending((await session.execute(query)).all()))

@@ -38,6 +38,7 @@ from bot.handlers import (
     start,
     topics,
 )
+from bot.services import KoinotitaApplication
 
 Handler = BaseHandler[Update, Any, Any]
 
@@ -101,5 +102,7 @@ def register(app: Application) -> None:
     app.add_handlers(emergency.HANDLERS, group=emergency.GROUP)
     app.add_handlers(listening.HANDLERS, group=listening.GROUP)
     app.add_handlers(keeping.RESTORE_HANDLERS, group=keeping.GROUP)
+    if isinstance(app, KoinotitaApplication):
+        app.read_ahead(keeping.read_kept_ahead)
     app.add_handlers(ordered_flows())
     app.add_error_handler(errors.on_error)

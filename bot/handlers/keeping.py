@@ -6,8 +6,8 @@
   lists exactly what would be kept. [Yes] stores it on the citizen record (`core.citizens.keep_facts`, audited);
   [No] keeps it for this conversation only. Once given, later answers update the record without asking again.
 - **Used next time**: at the first update of a new conversation the record is read once (`restore_kept`, group
-  -8, after the memory's ears) and the facts come back marked as restored: their confirmation asks «Ισχύουν
-  ακόμα;».
+  -8, after the memory's ears; for every citizen of a batch of steps in one query, `read_kept_ahead`) and the
+  facts come back marked as restored: their confirmation asks «Ισχύουν ακόμα;».
 - **Seen, withdrawn and erased**: /mydata lists them with a [withdraw] button (`kp:w`): the facts and the consent
   are erased from the record; /forget erases the record with everything else.
 
@@ -23,6 +23,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, TypeHandler
 
 from bot import memory
+from bot.flow_state import NOT_READ, StateStore, current_store
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text
@@ -30,6 +31,7 @@ from core.citizens import (
     citizen_by_telegram_id,
     keep_facts,
     keepable_facts,
+    kept_facts_by_telegram_id,
     kept_facts_for,
     kept_facts_of,
     withdraw_kept_facts,
@@ -45,13 +47,29 @@ def _to_keep(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
     return keepable_facts(memory.recall(context.user_data).values)
 
 
+KEPT_AHEAD = "kept_facts"
+
+
+async def read_kept_ahead(session: Any, store: StateStore, users: list[int]) -> None:
+    """Before a batch's steps: the kept facts of its citizens whose conversation starts, in one query (a batch of
+    200 first messages would otherwise read the citizen table 200 times). `restore_kept` takes them."""
+    starting = [u for u in set(users) if memory.needs_restore(store.user_data(u))]
+    if starting:
+        store.keep_read_ahead(KEPT_AHEAD, await kept_facts_by_telegram_id(session, starting))
+
+
 async def restore_kept(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Once a conversation: what the citizen let us keep comes back into the memory. Answers nothing."""
     user = update.effective_user
     if user is None or user.is_bot or not memory.needs_restore(context.user_data):
         return
-    async with services_of(context).db.read() as session:
-        kept = await kept_facts_for(session, user.id)
+    store = current_store()
+    ahead = store.take_read_ahead(KEPT_AHEAD, user.id) if store is not None else NOT_READ
+    if isinstance(ahead, dict):
+        kept: dict[str, Any] = ahead
+    else:
+        async with services_of(context).db.read() as session:
+            kept = await kept_facts_for(session, user.id)
     if kept:
         memory.restore(context.user_data, kept)
     else:
