@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, or_, select, tuple_
@@ -45,6 +46,7 @@ def _dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+@lru_cache(maxsize=4096)  # asked for by every conversation on every update, for the same few chats of a batch
 def _conversation_key(key: Key) -> str:
     """`json.dumps(list(key))`, without the encoder for the usual (chat id, user id) of ints."""
     if all(type(k) is int for k in key):
@@ -199,11 +201,16 @@ class _StoreStates(MutableMapping[Key, object]):
         self.name = name
 
     def __getitem__(self, key: Key) -> object:
-        store = current_store()
-        state = store.state(self.name, key) if store is not None else None
+        state = self.get(key)
         if state is None:
             raise KeyError(key)
         return state
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        """PTB asks every conversation for its state on every update: answered without raising KeyError."""
+        store = current_store()
+        state = store.state(self.name, key) if store is not None else None
+        return default if state is None else state
 
     def __setitem__(self, key: Key, state: object) -> None:
         store = current_store()

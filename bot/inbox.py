@@ -59,6 +59,7 @@ SQLITE_BATCH = 200
 # SQLite (one process): a chat gives at most this many updates to a batch, the rest come in the next one, in order.
 # A batch's answers go out in waves, one message per chat and one short commit per wave (docs/delivery.md): more
 # chats with fewer updates each means fewer waves and commits per update, and one busy chat does not fill a batch.
+# When more chats wait than a batch holds at this share, each gives fewer, down to one (`core.inbox.claim`).
 # With replicas a chat's pending updates are taken whole, so that the next ones are not claimed by another replica
 # while this one's answers are still being sent (they would then wait in the outbox behind them).
 SQLITE_PER_CHAT = 3

@@ -178,6 +178,25 @@ def record_html_message(
     return True
 
 
+def record_venue(chat_id: int, *, latitude: float, longitude: float, title: str, address: str) -> bool:
+    """In a step, record a pin (a centre's place) at once: the payload PTB's `send_venue` would record (compared in
+    tests/bot/test_step_bot.py), without building its arguments and a stand-in Message nobody reads. False outside
+    a step: the caller sends through PTB."""
+    recorder = _RECORDER.get()
+    if recorder is None:
+        return False
+    payload: dict[str, Any] = {
+        "chat_id": chat_id,
+        "latitude": latitude,
+        "longitude": longitude,
+        "title": title,
+        "address": address,
+        "_provisional": recorder.provisional_id(),
+    }
+    recorder.calls.append(RecordedCall("sendVenue", payload, chat_id))
+    return True
+
+
 def _revive(value: Any) -> Any:
     if isinstance(value, dict) and FILE_KEY in value:
         return InputFile(base64.b64decode(value[FILE_KEY]), filename=value.get("filename"))

@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.step_bot import record_html_message
+from bot.step_bot import record_html_message, record_venue
 from knowledge.answer import Answer, Button
 from knowledge.messages import plain, t
 
@@ -108,6 +108,16 @@ async def send_text(
     )
 
 
+async def send_venue(update: Update, *, latitude: float, longitude: float, title: str, address: str) -> None:
+    """Send a pin to the update's chat; in a step, recorded directly (bot/step_bot.py)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if record_venue(chat.id, latitude=latitude, longitude=longitude, title=title, address=address):
+        return
+    await chat.send_venue(latitude=latitude, longitude=longitude, title=title, address=address)
+
+
 async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     """Every part in order; the buttons go under the last part so the next step is one tap away."""
     register = register_of(context)
@@ -128,4 +138,14 @@ async def acknowledge(update: Update) -> None:
             await update.callback_query.answer()
 
 
-__all__ = ["acknowledge", "answer_keyboard", "keyboard", "register_of", "send_answer", "send_text", "t", "text_of"]
+__all__ = [
+    "acknowledge",
+    "answer_keyboard",
+    "keyboard",
+    "register_of",
+    "send_answer",
+    "send_text",
+    "send_venue",
+    "t",
+    "text_of",
+]

@@ -11,7 +11,10 @@ bare Application's `stop()` and the bot processes' shutdown come after the clock
 (`Update.de_json`) inside the clock: the bot each stored update as it handles it, the bare Application each
 update as it is queued (until session 5 the bare case's updates were decoded before its clock started, which
 left the framework's own decoding out of the bare figure only; that row is still printed, without a share). The
-bare case is the best of three runs (short runs vary most), which only makes the bot's share smaller. The bot
+bare case is the best of three runs (short runs vary most), which only makes the bot's share smaller. With
+`--rounds N` (default 3) the SQLite case and the bare case are measured N times, alternately, and the bot's share
+is printed for each pair and as their median: the machine's speed drifts between runs, and a share taken within
+one pair is what drifts least. The bot
 cases run as separate processes (`bench.delivery.replica`), each with the NLU model loaded before "go"; CPU is the
 processes' own (`time.process_time`), not the database server's. The texts: ten messages per citizen (/start,
 questions answered by the NLU, /menu, /sos, a place for "my centre"...), users interleaved, as they arrive in real
@@ -24,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -174,17 +178,21 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="bare / bot-on-SQLite pairs, alternately")
     args = parser.parse_args()
     payloads = workload(args.updates, args.users)
     results: list[tuple[str, dict[str, float]]] = []
-    bare = best_bare(payloads, decode_in_clock=True)
-    results.append(("bare PTB, echo handler", bare))
-    predecoded = best_bare(payloads, decode_in_clock=False)
+    pairs: list[tuple[dict[str, float], dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        sqlite = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        asyncio.run(prepare(sqlite, payloads))
-        results.append(("whole bot, SQLite, 1 process", replicas(sqlite, data, 1)))
+        for n in range(max(1, args.rounds)):
+            sqlite = f"sqlite+aiosqlite:///{Path(tmp) / f'bench-{n}.sqlite3'}"
+            asyncio.run(prepare(sqlite, payloads))
+            pairs.append((best_bare(payloads, decode_in_clock=True), replicas(sqlite, data, 1)))
+        bare = pairs[0][0]
+        results.append(("bare PTB, echo handler", bare))
+        results.append(("whole bot, SQLite, 1 process", pairs[0][1]))
+        predecoded = best_bare(payloads, decode_in_clock=False)
         admin = os.environ.get("KOINOTITA_TEST_POSTGRES_URL")
         if admin and not args.sqlite_only:
             for count in (1, 2):
@@ -205,6 +213,17 @@ def main() -> None:
     for name, result in results:
         print(row(name, args.updates, result, None if result is bare else bare))
     print(row("(bare PTB, updates decoded before the clock)", args.updates, predecoded, None, share=False))
+    shares = [100 * bare_run["seconds"] / bot_run["seconds"] for bare_run, bot_run in pairs]
+    bare_rates = [args.updates / bare_run["seconds"] for bare_run, _ in pairs]
+    bot_rates = [args.updates / bot_run["seconds"] for _, bot_run in pairs]
+    print(f"\nSQLite, {len(pairs)} alternate pairs (bare, then the bot):")
+    print("  bare updates/s:   " + " / ".join(f"{r:.0f}" for r in bare_rates))
+    print("  bot updates/s:    " + " / ".join(f"{r:.0f}" for r in bot_rates))
+    print(
+        "  bot's share:      "
+        + " / ".join(f"{x:.1f} %" for x in shares)
+        + f"; median {statistics.median(shares):.1f} %"
+    )
 
 
 if __name__ == "__main__":

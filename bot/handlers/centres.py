@@ -19,7 +19,7 @@ from telegram.ext import (
 from bot.centre_buttons import all_centre_rows, route_shared_location
 from bot.handlers.menu import main_menu_markup
 from bot.services import services_of
-from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, text_of
+from bot.ui import acknowledge, keyboard, register_of, send_answer, send_text, send_venue, text_of
 from core.centres import centre_view, get_centre
 from core.routing import RouteResult
 from knowledge.answers import render_centre
@@ -65,12 +65,11 @@ async def show_centre(update: Update, context: ContextTypes.DEFAULT_TYPE, centre
     if centre is None:
         return False
     await send_answer(update, context, render_centre(centre_view(centre, register), register))
-    chat = update.effective_chat
-    if chat is not None and centre.lat is not None and centre.lon is not None:
+    if centre.lat is not None and centre.lon is not None:
         name = centre.name_en if register == "en" else centre.name_el
         town = (centre.town_en if register == "en" else centre.town_el) or ""
         address = centre.address or f"{town} — {plain('centre_pin_address_unknown', register)}"
-        await chat.send_venue(latitude=centre.lat, longitude=centre.lon, title=name, address=address)
+        await send_venue(update, latitude=centre.lat, longitude=centre.lon, title=name, address=address)
     return True
 
 

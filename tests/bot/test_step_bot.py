@@ -19,7 +19,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.local_api import RecordingBotApi
-from bot.step_bot import Recorder, StepBot, record_html_message, start_recording, stop_recording
+from bot.step_bot import Recorder, StepBot, record_html_message, record_venue, start_recording, stop_recording
 from bot.ui import send_text
 
 CHAT = 4242
@@ -75,6 +75,24 @@ async def test_direct_record_is_what_ptb_records(bot: tuple[StepBot, RecordingBo
         (c.method, c.payload, c.chat_id) for c in through_ptb.calls
     ]
     assert not api.calls_to("sendMessage")  # both only recorded
+
+
+@pytest.mark.parametrize("address", ["Πλατεία Δημαρχείου 1, Κοζάνη", "Σιάτιστα — η διεύθυνση δεν είναι γνωστή"])
+async def test_direct_venue_is_what_ptb_records(bot: tuple[StepBot, RecordingBotApi], address: str) -> None:
+    step_bot, api = bot
+    place: dict[str, Any] = {"latitude": 40.3007, "longitude": 21.7887, "title": "Κέντρο Κοζάνης", "address": address}
+    through_ptb = Recorder(chat_id=CHAT)
+    token = start_recording(through_ptb)
+    try:
+        await step_bot.send_venue(CHAT, **place)
+    finally:
+        stop_recording(token)
+    direct = _recorded(lambda: record_venue(CHAT, **place))
+    assert [(c.method, c.payload, c.chat_id) for c in direct] == [
+        (c.method, c.payload, c.chat_id) for c in through_ptb.calls
+    ]
+    assert not api.calls_to("sendVenue")
+    assert record_venue(CHAT, **place) is False  # outside a step: nothing recorded
 
 
 async def test_send_text_records_in_a_step_and_sends_outside_one(bot: tuple[StepBot, RecordingBotApi]) -> None:
