@@ -155,6 +155,16 @@ def _plain(value: Any) -> Any:
 _NO_PREVIEW = {"is_disabled": True}  # shared by the payloads below, never changed
 
 
+def _record_send(method: str, chat_id: int, payload: dict[str, Any]) -> bool:
+    """Record a send built by the caller in the running step, with its provisional id; False outside a step."""
+    recorder = _RECORDER.get()
+    if recorder is None:
+        return False
+    payload["_provisional"] = recorder.provisional_id()
+    recorder.calls.append(RecordedCall(method, payload, chat_id))
+    return True
+
+
 def record_html_message(
     chat_id: int, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 ) -> bool:
@@ -162,8 +172,7 @@ def record_html_message(
     `send_message` would record (tests/bot/test_step_bot.py compares the two), without PTB's handling of its
     thirty-odd arguments and without building a stand-in Message for a caller that reads none (bot/ui.py
     `send_text`). These are most of a step's calls. False outside a step: the caller sends through PTB."""
-    recorder = _RECORDER.get()
-    if recorder is None:
+    if _RECORDER.get() is None:
         return False
     payload: dict[str, Any] = {
         "chat_id": chat_id,
@@ -173,28 +182,15 @@ def record_html_message(
     }
     if markup is not None:
         payload["reply_markup"] = _plain(markup)
-    payload["_provisional"] = recorder.provisional_id()
-    recorder.calls.append(RecordedCall("sendMessage", payload, chat_id))
-    return True
+    return _record_send("sendMessage", chat_id, payload)
 
 
 def record_venue(chat_id: int, *, latitude: float, longitude: float, title: str, address: str) -> bool:
     """In a step, record a pin (a centre's place) at once: the payload PTB's `send_venue` would record (compared in
     tests/bot/test_step_bot.py), without building its arguments and a stand-in Message nobody reads. False outside
     a step: the caller sends through PTB."""
-    recorder = _RECORDER.get()
-    if recorder is None:
-        return False
-    payload: dict[str, Any] = {
-        "chat_id": chat_id,
-        "latitude": latitude,
-        "longitude": longitude,
-        "title": title,
-        "address": address,
-        "_provisional": recorder.provisional_id(),
-    }
-    recorder.calls.append(RecordedCall("sendVenue", payload, chat_id))
-    return True
+    place = {"latitude": latitude, "longitude": longitude, "title": title, "address": address}
+    return _record_send("sendVenue", chat_id, {"chat_id": chat_id, **place})
 
 
 def _revive(value: Any) -> Any:
