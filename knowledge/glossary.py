@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -32,7 +32,7 @@ class GlossaryTerm:
     def explained_in(self, text: str) -> bool:
         return any(e in text for e in (self.explanation, *self.explained_by))
 
-    @property
+    @cached_property  # read for every line of every el-simple answer rendered: built once per term
     def pattern(self) -> re.Pattern[str]:
         alternatives = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
         return re.compile(rf"(?<![\w‑-])(?:{alternatives})(?![\w‑-])")
@@ -73,14 +73,22 @@ def explain_terms(text: str, terms: tuple[GlossaryTerm, ...] | None = None) -> s
     """`text` with each glossary word explained on the line after its first use (el-simple answers)."""
     terms = glossary() if terms is None else terms
     lines = text.split("\n")
+    # Each line as the terms are looked for in it (links left out), or None where none is (a source line, an
+    # explanation): worked out once, not once per term.
+    readable: list[str | None] = [
+        None if _SOURCE_LINE.match(line) or line.startswith(MARK) else _LINK.sub("", line) for line in lines
+    ]
+    # A term's words never span lines, and a line's ends look like "\n" to its pattern: no match in the lines
+    # joined is no match in any line (most terms are in no answer; this skips the line-by-line look for them).
+    joined = "\n".join(line for line in readable if line)
     for term in terms:
-        if term.explained_in(text):
+        pattern = term.pattern
+        if not pattern.search(joined) or term.explained_in(text):
             continue
-        for i, line in enumerate(lines):
-            if _SOURCE_LINE.match(line) or line.startswith(MARK):
-                continue
-            if term.pattern.search(_LINK.sub("", line)):
+        for i, line in enumerate(readable):
+            if line is not None and pattern.search(line):
                 lines.insert(i + 1, f"{MARK} {term.explanation}")
+                readable.insert(i + 1, None)
                 text = "\n".join(lines)
                 break
     return "\n".join(lines)

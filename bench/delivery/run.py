@@ -216,7 +216,7 @@ def main() -> None:
     shares = [100 * bare_run["seconds"] / bot_run["seconds"] for bare_run, bot_run in pairs]
     bare_rates = [args.updates / bare_run["seconds"] for bare_run, _ in pairs]
     bot_rates = [args.updates / bot_run["seconds"] for _, bot_run in pairs]
-    print(f"\nSQLite, {len(pairs)} alternate pairs (bare, then the bot):")
+    print(f"\nSQLite, {len(pairs)} alternate pair{'s' if len(pairs) > 1 else ''} (bare, then the bot):")
     print("  bare updates/s:   " + " / ".join(f"{r:.0f}" for r in bare_rates))
     print("  bot updates/s:    " + " / ".join(f"{r:.0f}" for r in bot_rates))
     print(
