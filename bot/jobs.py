@@ -20,7 +20,7 @@ ANNOUNCEMENTS = "announcements"
 
 async def run_purge(app: Any, now: datetime) -> Counts:
     from core.announcements import purge_old_deliveries
-    from core.privacy import purge_expired
+    from core.retention import purge_expired
 
     async with app.services.db.write() as session:
         counts = dict(await purge_expired(session, now))

@@ -219,7 +219,7 @@ async def purge(settings: Settings) -> int:
     import json
     from datetime import UTC, datetime
 
-    from core.privacy import purge_expired
+    from core.retention import purge_expired
 
     await prepare(settings)
     db = Database(settings.effective_database_url)

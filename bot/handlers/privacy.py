@@ -17,7 +17,9 @@ from bot.handlers.menu import main_menu_markup
 from bot.services import KoinotitaApplication, services_of
 from bot.ui import acknowledge, keyboard, register_of, send_text
 from core.models import utcnow
-from core.privacy import RETENTION, export_citizen, export_json, forget_citizen
+from core.privacy import forget_citizen
+from core.privacy_export import export_citizen, export_json
+from core.retention import RETENTION
 from knowledge.messages import plain, t
 from knowledge.templating import environment
 

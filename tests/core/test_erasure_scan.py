@@ -18,7 +18,8 @@ from core.models import Base, BotState, Citizen
 from core.models.booking import Appointment, WaitlistEntry
 from core.models.console import IntakeAssignment, IntakeNote, IntakeReferral
 from core.models.handoff import OutboxMessage
-from core.privacy import forget_citizen, purge_expired
+from core.privacy import forget_citizen
+from core.retention import purge_expired
 from core.users import create_user
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

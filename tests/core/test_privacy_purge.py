@@ -13,7 +13,9 @@ from core.intake import create_intake
 from core.models import BotState, Citizen
 from core.models.handoff import HandoffConversation, HandoffMessage, OutboxMessage
 from core.models.intake import Intake
-from core.privacy import RETENTION, export_citizen, forget_citizen, purge_expired
+from core.privacy import forget_citizen
+from core.privacy_export import export_citizen
+from core.retention import RETENTION, purge_expired
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=800)
