@@ -123,12 +123,14 @@ async def claim(
     if not candidates:
         return []
     counts: dict[int, int] = {}  # chat -> its pending rows, oldest chat first
+    oldest: dict[int, int] = {}  # chat -> its oldest pending update (the scan is in id order)
     no_chat: list[int] = []
     for row in candidates:
         if row.chat_key is None:
             no_chat.append(row.id)
         else:
             counts[row.chat_key] = 0
+            oldest.setdefault(row.chat_key, row.id)
     take = min(limit, per_chat or limit)
     if per_chat is not None and counts:
         take = max(1, min(take, limit // len(counts)))  # a fair share of the batch for each waiting chat
@@ -146,7 +148,10 @@ async def claim(
         counts = {k: c for k, c in counts.items() if c}  # handled meanwhile by another replica
     keys = await _choose_chats(session, counts, limit=limit, replicas=replicas)
     chosen: list[PendingUpdate] = []
-    if keys:
+    if keys and take == 1:  # each chat's oldest: known from the scan, read by id
+        query = select(*_COLUMNS).where(InboxUpdate.id.in_([oldest[k] for k in keys]), InboxUpdate.status == "pending")
+        chosen.extend(_pending((await session.execute(query.order_by(InboxUpdate.id))).all()))
+    elif keys:
         ranked = (
             select(
                 *_COLUMNS,
