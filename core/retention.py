@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Select, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
-from core.models import Base, BotState, Citizen
+from core.models import BotState, Citizen
 from core.models.booking import Appointment, WaitlistEntry
 from core.models.handoff import HandoffConversation, OutboxMessage
 from core.models.intake import Intake
@@ -38,64 +38,43 @@ async def purge_expired(session: AsyncSession, now: datetime) -> dict[str, int]:
     deleted: dict[str, int] = {}
     counts: dict[str, int] = {}
 
+    async def ids_of(query: Select[Any]) -> list[Any]:
+        return list((await session.scalars(query)).all())
+
     async def purge(kind: str, table: Table, ids: list[Any]) -> None:
         before = sum(deleted.values())
         await delete_rows(session, table, ids, deleted)
         counts[kind] = sum(deleted.values()) - before
 
     cutoff = now - RETENTION["intake"]
-    await purge(
-        "intake",
-        tables["intake"],
-        list(
-            (
-                await session.scalars(
-                    select(Intake.id).where(
-                        Intake.status == "closed", Intake.closed_at.is_not(None), Intake.closed_at < cutoff
-                    )
-                )
-            ).all()
-        ),
+    closed_intakes = select(Intake.id).where(
+        Intake.status == "closed", Intake.closed_at.is_not(None), Intake.closed_at < cutoff
     )
+    await purge("intake", tables["intake"], await ids_of(closed_intakes))
     cutoff = now - RETENTION["handoff"]
-    closed = list(
-        (
-            await session.scalars(
-                select(HandoffConversation.id).where(
-                    HandoffConversation.status == "closed", HandoffConversation.closed_at < cutoff
-                )
-            )
-        ).all()
+    closed = await ids_of(
+        select(HandoffConversation.id).where(
+            HandoffConversation.status == "closed", HandoffConversation.closed_at < cutoff
+        )
     )
     if closed:
         # Undelivered replies of a long-closed chat are stale: they go with it.
         await session.execute(delete(OutboxMessage).where(OutboxMessage.conversation_id.in_(closed)))
     await purge("handoff", tables["handoff_conversation"], closed)
     cutoff = now - RETENTION["outbox"]
-    await purge(
-        "outbox",
-        tables["outbox_message"],
-        list(
-            (
-                await session.scalars(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.created_at < cutoff
-                    )
-                )
-            ).all()
-        ),
+    done_messages = select(OutboxMessage.id).where(
+        OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.created_at < cutoff
     )
+    await purge("outbox", tables["outbox_message"], await ids_of(done_messages))
     cutoff = now - RETENTION["appointment"]
     await purge(
-        "appointment",
-        tables["appointment"],
-        list((await session.scalars(select(Appointment.id).where(Appointment.starts_at < cutoff))).all()),
+        "appointment", tables["appointment"], await ids_of(select(Appointment.id).where(Appointment.starts_at < cutoff))
     )
     cutoff_day = (now - RETENTION["waitlist"]).date()
     await purge(
         "waitlist",
         tables["waitlist_entry"],
-        list((await session.scalars(select(WaitlistEntry.id).where(WaitlistEntry.day < cutoff_day))).all()),
+        await ids_of(select(WaitlistEntry.id).where(WaitlistEntry.day < cutoff_day)),
     )
     cutoff = now - RETENTION["bot_state"]
     stale = (await session.scalars(select(BotState).where(BotState.updated_at < cutoff))).all()
@@ -103,7 +82,7 @@ async def purge_expired(session: AsyncSession, now: datetime) -> dict[str, int]:
         await session.delete(row)
     counts["bot_state"] = len(stale)
     cutoff = now - RETENTION["citizen"]
-    candidates = list((await session.scalars(select(Citizen.id).where(Citizen.last_seen_at < cutoff))).all())
+    candidates = await ids_of(select(Citizen.id).where(Citizen.last_seen_at < cutoff))
     idle: list[int] = []
     for citizen_id in candidates:
         holds_something = False
@@ -117,19 +96,8 @@ async def purge_expired(session: AsyncSession, now: datetime) -> dict[str, int]:
             idle.append(citizen_id)
     await purge("citizen", tables["citizen"], idle)
     cutoff = now - RETENTION["audit"]
-    await purge(
-        "audit",
-        tables["audit_event"],
-        list(
-            (
-                await session.scalars(
-                    select(Base.metadata.tables["audit_event"].c.id).where(
-                        Base.metadata.tables["audit_event"].c.at < cutoff
-                    )
-                )
-            ).all()
-        ),
-    )
+    audit_events = tables["audit_event"]
+    await purge("audit", audit_events, await ids_of(select(audit_events.c.id).where(audit_events.c.at < cutoff)))
     audit.record(
         session,
         actor_kind="system",
