@@ -117,21 +117,14 @@ def keepable_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def kept_facts_for(session: AsyncSession, telegram_id: int) -> dict[str, Any]:
-    """What is kept for the citizen with this Telegram id: `kept_facts_of` their record, reading only the two
-    columns it needs (once per conversation, for every citizen who writes)."""
-    row = (
-        await session.execute(
-            select(Citizen.kept_facts, Citizen.kept_facts_consent_at).where(Citizen.telegram_id == telegram_id)
-        )
-    ).first()
-    if row is None or row.kept_facts_consent_at is None or not isinstance(row.kept_facts, dict):
-        return {}
-    return keepable_facts(row.kept_facts)
+    """What is kept for the citizen with this Telegram id: `kept_facts_of` their record, reading only the columns
+    it needs (once per conversation, for every citizen who writes)."""
+    return (await kept_facts_by_telegram_id(session, [telegram_id]))[telegram_id]
 
 
 async def kept_facts_by_telegram_id(session: AsyncSession, telegram_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """`kept_facts_for` of many citizens in one query: every id given is in the result (empty when nothing is kept
-    for it, or there is no such citizen)."""
+    """`kept_facts_for` of many citizens in one query (a batch of steps reads them ahead): every id given is in the
+    result (empty when nothing is kept for it, the consent was withdrawn, or there is no such citizen)."""
     ids = sorted(set(telegram_ids))
     kept: dict[int, dict[str, Any]] = {i: {} for i in ids}
     if not ids:
