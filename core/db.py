@@ -250,9 +250,9 @@ class Database:
         """For a block that only reads: inside a step, the step's own session — no savepoint to open and release
         (two statements and their round trips), as a read leaves nothing to undo; outside, `session()`. Not for a
         block whose failure is caught: on PostgreSQL a failed statement outside a savepoint fails the whole step."""
-        current = _STEP.get()
-        if current is not None and current[0] is self:
-            yield current[1]
+        step_session = self.step_session()
+        if step_session is not None:
+            yield step_session
             return
         async with self.session() as session:
             yield session
