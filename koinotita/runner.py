@@ -157,6 +157,13 @@ async def start_updates(app: KoinotitaApplication, settings: Settings, mode: Run
 
 
 async def run_bot(settings: Settings, *, mode: str | None = None) -> int:
+    if mode is not None and settings.run_mode is RunMode.LOCAL:  # asked for Telegram, and there is no token
+        print(
+            f"koinotita bot --{mode}: TELEGRAM_BOT_TOKEN is not set; a {mode} process talks to Telegram. "
+            "Without a token, `koinotita chat` (or `koinotita bot`) talks to the bot here.",
+            file=sys.stderr,
+        )
+        return 2
     await prepare(settings)
     if settings.run_mode is RunMode.LOCAL:
         print("No TELEGRAM_BOT_TOKEN: starting the local chat instead.", file=sys.stderr)

@@ -84,3 +84,13 @@ def test_route_and_nlu_parse_contracts(env: dict[str, str]) -> None:
     assert set(result) == {"text", "intent", "confidence", "entities"}
     assert result["intent"] == "book_appointment"
     assert {"entity": "place", "value": "Κοζάνη", "start": 20, "end": 26} in result["entities"]
+
+
+@pytest.mark.parametrize("mode", ["--worker", "--polling", "--webhook"])
+def test_a_telegram_mode_without_a_token_says_so_and_changes_nothing(env: dict[str, str], mode: str) -> None:
+    before = Path(env["KOINOTITA_DATABASE_URL"].split("///", 1)[1]).read_bytes()
+    result = koinotita(env, "bot", mode, stdin="/start\n")
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "koinotita chat" in result.stderr
+    assert "local chat" not in result.stderr and result.stdout == ""  # no chat started in its place
+    assert Path(env["KOINOTITA_DATABASE_URL"].split("///", 1)[1]).read_bytes() == before
